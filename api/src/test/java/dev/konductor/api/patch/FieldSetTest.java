@@ -1,0 +1,78 @@
+package dev.konductor.api.patch;
+
+import static dev.konductor.api.patch.MiniSchemas.POD;
+import static dev.konductor.api.patch.MiniSchemas.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.konductor.api.patch.PathElement.Field;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FieldSetTest {
+
+    private static final String POD_JSON = """
+            {'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','labels':{'app':'web'},'finalizers':['f1']},
+             'spec':{'containers':[{'name':'web','image':'nginx','ports':[{'containerPort':80}],'resources':{}}]}}""";
+
+    @Test
+    void fieldsOfAnAppliedObjectHaveUpstreamsShape() {
+        FieldSet set = FieldSet.fromObject(json(POD_JSON), POD);
+        assertThat(set.toFieldsV1()).isEqualTo(json("""
+                {'f:apiVersion':{},'f:kind':{},
+                 'f:metadata':{'f:finalizers':{'v:\\"f1\\"':{}},'f:labels':{'f:app':{}},'f:name':{}},
+                 'f:spec':{'f:containers':{'k:{\\"name\\":\\"web\\"}':{'.':{},'f:image':{},'f:name':{},
+                     'f:ports':{'k:{\\"containerPort\\":80}':{'.':{},'f:containerPort':{}}},'f:resources':{}}}}}"""));
+    }
+
+    @Test
+    void fieldsV1RoundTripsAndKeepsUpstreamKeyOrder() {
+        FieldSet set = FieldSet.fromObject(json(POD_JSON), POD);
+        FieldSet back = FieldSet.fromFieldsV1(json(set.toFieldsV1().toString()));
+        assertThat(back).isEqualTo(set);
+        assertThat(back.toFieldsV1().toString()).isEqualTo(set.toFieldsV1().toString());
+        // f: sorts before k:, which sorts before v: and i:.
+        FieldSet mixed = FieldSet.of(List.of(List.of(new PathElement.Index(0)), List.of(new PathElement.Value(json("'x'"))),
+                List.of(new PathElement.Key(List.of(new PathElement.KeyField("name", json("'a'"))))), List.of(new Field("z"))));
+        assertThat(mixed.toFieldsV1().toString())
+                .isEqualTo("{\"f:z\":{},\"k:{\\\"name\\\":\\\"a\\\"}\":{},\"v:\\\"x\\\"\":{},\"i:0\":{}}");
+    }
+
+    @Test
+    void keysWithSeveralFieldsAreSortedAndNumbersNormalized() {
+        PathElement a = PathElement.parse("k:{\"protocol\":\"TCP\",\"containerPort\":80}");
+        PathElement b = new PathElement.Key(List.of(new PathElement.KeyField("containerPort", json("80.0")),
+                new PathElement.KeyField("protocol", json("'TCP'"))));
+        assertThat(a).isEqualTo(b);
+        assertThat(a.serialize()).isEqualTo("k:{\"containerPort\":80,\"protocol\":\"TCP\"}");
+        assertThat(a.display()).isEqualTo("[containerPort=80,protocol=\"TCP\"]");
+    }
+
+    @Test
+    void setOperationsAreStructural() {
+        FieldSet spec = set(List.of("spec"));
+        FieldSet replicas = set(List.of("spec", "replicas"));
+        FieldSet both = spec.union(replicas);
+        assertThat(both.toFieldsV1()).isEqualTo(json("{'f:spec':{'.':{},'f:replicas':{}}}"));
+        assertThat(both.difference(spec)).isEqualTo(replicas);
+        assertThat(both.intersection(replicas)).isEqualTo(replicas);
+        assertThat(replicas.difference(spec)).as("owning .spec is not owning .spec.replicas").isEqualTo(replicas);
+        assertThat(replicas.recursiveDifference(spec)).isEqualTo(FieldSet.empty());
+        assertThat(both.has(List.of(new Field("spec"), new Field("replicas")))).isTrue();
+        assertThat(both.paths()).extracting(PathElement::display)
+                .containsExactly(".spec", ".spec.replicas");
+    }
+
+    @Test
+    void malformedFieldsV1IsRejected() {
+        assertThatThrownBy(() -> FieldSet.fromFieldsV1(json("{'x:y':{}}"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FieldSet.fromFieldsV1(json("{'f:a':1}"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FieldSet.fromFieldsV1(json("{'k:[1]':{}}"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @SafeVarargs
+    private static FieldSet set(List<String>... paths) {
+        return FieldSet.of(java.util.Arrays.stream(paths)
+                .map(p -> p.stream().<PathElement>map(Field::new).toList()).toList());
+    }
+}

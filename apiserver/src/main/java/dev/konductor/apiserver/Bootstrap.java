@@ -1,0 +1,109 @@
+package dev.konductor.apiserver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.resource.ResourceRegistry;
+import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.status.StatusException;
+import dev.konductor.apiserver.storage.Keys;
+import dev.konductor.apiserver.storage.ObjectStorage;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/**
+ * What every cluster has from its first start: the default, kube-system, kube-public and
+ * kube-node-lease namespaces, and the {@code kubernetes} Service in default pointing at this
+ * API server.
+ */
+final class Bootstrap {
+
+    private final ObjectStorage storage;
+    private final ResourceRegistry registry;
+    private final ObjectMapper mapper;
+
+    Bootstrap(ObjectStorage storage, ResourceRegistry registry, ObjectMapper mapper) {
+        this.storage = storage;
+        this.registry = registry;
+        this.mapper = mapper;
+    }
+
+    void run(String serviceIp, String advertiseAddress, int port) {
+        for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+            ObjectNode namespace = object("v1", "Namespace", ns, null);
+            namespace.withObject("metadata").withObject("labels").put("kubernetes.io/metadata.name", ns);
+            namespace.withObject("spec").putArray("finalizers").add("kubernetes");
+            namespace.withObject("status").put("phase", "Active");
+            createIfAbsent("namespaces", namespace);
+        }
+        ObjectNode service = object("v1", "Service", "kubernetes", "default");
+        ObjectNode labels = service.withObject("metadata").withObject("labels");
+        labels.put("component", "apiserver");
+        labels.put("provider", "kubernetes");
+        ObjectNode spec = service.withObject("spec");
+        spec.put("type", "ClusterIP");
+        spec.put("clusterIP", serviceIp);
+        spec.putArray("clusterIPs").add(serviceIp);
+        spec.put("sessionAffinity", "None");
+        spec.put("internalTrafficPolicy", "Cluster");
+        spec.put("ipFamilyPolicy", "SingleStack");
+        spec.putArray("ipFamilies").add("IPv4");
+        ObjectNode servicePort = spec.putArray("ports").addObject();
+        servicePort.put("name", "https");
+        servicePort.put("port", 443);
+        servicePort.put("protocol", "TCP");
+        servicePort.put("targetPort", port);
+        service.putObject("status").putObject("loadBalancer");
+        createIfAbsent("services", service);
+
+        ObjectNode endpoints = object("v1", "Endpoints", "kubernetes", "default");
+        endpoints.withObject("metadata").withObject("labels").put("endpointslice.kubernetes.io/skip-mirror", "true");
+        ObjectNode subset = endpoints.putArray("subsets").addObject();
+        subset.putArray("addresses").addObject().put("ip", advertiseAddress);
+        ObjectNode endpointPort = subset.putArray("ports").addObject();
+        endpointPort.put("name", "https");
+        endpointPort.put("port", port);
+        endpointPort.put("protocol", "TCP");
+        createOrReplace("endpoints", endpoints);
+    }
+
+    private ObjectNode object(String apiVersion, String kind, String name, String namespace) {
+        ObjectNode obj = mapper.createObjectNode();
+        obj.put("apiVersion", apiVersion);
+        obj.put("kind", kind);
+        ObjectNode meta = obj.putObject("metadata");
+        meta.put("name", name);
+        if (namespace != null) {
+            meta.put("namespace", namespace);
+        }
+        meta.put("uid", UUID.randomUUID().toString());
+        meta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        return obj;
+    }
+
+    private void createIfAbsent(String plural, ObjectNode obj) {
+        ResourceType type = registry.byPlural("", "v1", plural).orElseThrow();
+        String key = Keys.key(type, obj.path("metadata").path("namespace").asText(), obj.path("metadata").path("name").asText());
+        if (storage.get(type, key) == null) {
+            try {
+                storage.create(type, key, obj);
+            } catch (StatusException alreadyCreatedByAnotherServer) {
+                // two servers starting together: either one's object is fine
+            }
+        }
+    }
+
+    /** The endpoints follow this server's address and port, which may change between starts. */
+    private void createOrReplace(String plural, ObjectNode obj) {
+        ResourceType type = registry.byPlural("", "v1", plural).orElseThrow();
+        String key = Keys.key(type, "default", obj.path("metadata").path("name").asText());
+        var current = storage.get(type, key);
+        if (current == null) {
+            createIfAbsent(plural, obj);
+        } else if (!current.object().path("subsets").equals(obj.path("subsets"))) {
+            ObjectNode updated = current.object().deepCopy();
+            updated.set("subsets", obj.get("subsets"));
+            storage.update(key, updated, current.modRevision());
+        }
+    }
+}

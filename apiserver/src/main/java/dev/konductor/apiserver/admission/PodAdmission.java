@@ -1,0 +1,51 @@
+package dev.konductor.apiserver.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.resource.ResourceType;
+
+/**
+ * What upstream's default admission plugins add to a new pod: the service account
+ * (ServiceAccount) and the not-ready/unreachable NoExecute tolerations
+ * (DefaultTolerationSeconds, 300 s unless configured).
+ */
+public final class PodAdmission implements Admission {
+
+    private final long defaultTolerationSeconds;
+
+    public PodAdmission(long defaultTolerationSeconds) {
+        this.defaultTolerationSeconds = defaultTolerationSeconds;
+    }
+
+    @Override
+    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+        if (operation != Operation.CREATE || !type.kind().equals("Pod") || !type.group().isEmpty()) {
+            return;
+        }
+        ObjectNode spec = obj.withObject("spec");
+        if (spec.path("serviceAccountName").asText("").isEmpty()) {
+            spec.put("serviceAccountName", spec.path("serviceAccount").asText("default"));
+        }
+        spec.put("serviceAccount", spec.path("serviceAccountName").asText());
+        addToleration(spec, "node.kubernetes.io/not-ready");
+        addToleration(spec, "node.kubernetes.io/unreachable");
+    }
+
+    private void addToleration(ObjectNode spec, String key) {
+        ArrayNode tolerations = spec.withArray("tolerations");
+        for (JsonNode t : tolerations) {
+            boolean sameKey = key.equals(t.path("key").asText()) || (t.path("key").asText("").isEmpty()
+                    && "Exists".equals(t.path("operator").asText()));
+            String effect = t.path("effect").asText("");
+            if (sameKey && (effect.isEmpty() || effect.equals("NoExecute"))) {
+                return;
+            }
+        }
+        ObjectNode toleration = tolerations.addObject();
+        toleration.put("key", key);
+        toleration.put("operator", "Exists");
+        toleration.put("effect", "NoExecute");
+        toleration.put("tolerationSeconds", defaultTolerationSeconds);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.konductor.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.konductor.api.meta.FieldSelector;
+import dev.konductor.api.meta.LabelSelector;
+import dev.konductor.api.meta.SelectorParseException;
+import dev.konductor.api.status.StatusException;
+import dev.konductor.apiserver.http.HttpExchange;
+import dev.konductor.apiserver.watchcache.CachedObject;
+import dev.konductor.apiserver.watchcache.WatchFilter;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The query parameters of a list or watch, parsed and checked. */
+record ListOptions(LabelSelector labels, FieldSelector fields, String resourceVersion, String resourceVersionMatch,
+                   int limit, String continueToken, boolean watch, boolean bookmarks, long timeoutSeconds) {
+
+    static ListOptions parse(HttpExchange exchange) {
+        LabelSelector labels;
+        FieldSelector fields;
+        try {
+            labels = LabelSelector.parse(nullToEmpty(exchange.param("labelSelector")));
+            fields = FieldSelector.parse(nullToEmpty(exchange.param("fieldSelector")));
+        } catch (SelectorParseException e) {
+            throw StatusException.badRequest(e.getMessage());
+        }
+        int limit = parseInt(exchange.param("limit"), "limit");
+        long timeout = parseInt(exchange.param("timeoutSeconds"), "timeoutSeconds");
+        String watch = exchange.param("watch");
+        return new ListOptions(labels, fields, exchange.param("resourceVersion"), exchange.param("resourceVersionMatch"),
+                limit, exchange.param("continue"), "true".equals(watch) || "1".equals(watch),
+                "true".equals(exchange.param("allowWatchBookmarks")), timeout);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static int parseInt(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            throw StatusException.badRequest("invalid " + name + ": " + value);
+        }
+    }
+
+    /** The cache filter for these selectors in {@code namespace} (null: all namespaces). */
+    WatchFilter filter(String namespace) {
+        String node = fields.requiresExactMatch("spec.nodeName").orElse(null);
+        LabelSelector l = labels;
+        FieldSelector f = fields;
+        return new WatchFilter(namespace, node, o -> (l.isEmpty() || l.matches(labelsOf(o)))
+                && (f.isEmpty() || f.matches(path -> fieldValue(o.object(), path))));
+    }
+
+    static Map<String, String> labelsOf(CachedObject o) {
+        JsonNode labels = o.object().path("metadata").path("labels");
+        if (labels.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        labels.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    /** A field selector's value: a dotted path into the object ({@code spec.nodeName}). */
+    static String fieldValue(JsonNode obj, String path) {
+        JsonNode node = obj;
+        for (String part : path.split("\\.")) {
+            node = node.path(part);
+        }
+        if (node.isMissingNode() || node.isNull()) {
+            return "";
+        }
+        return node.isValueNode() ? node.asText() : node.toString();
+    }
+}

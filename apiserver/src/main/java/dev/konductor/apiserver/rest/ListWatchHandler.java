@@ -1,0 +1,274 @@
+package dev.konductor.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.status.StatusException;
+import dev.konductor.apiserver.http.HttpExchange;
+import dev.konductor.apiserver.storage.Keys;
+import dev.konductor.apiserver.storage.ObjectStorage;
+import dev.konductor.apiserver.watchcache.CacheEvent;
+import dev.konductor.apiserver.watchcache.CacheWatcher;
+import dev.konductor.apiserver.watchcache.CachedObject;
+import dev.konductor.apiserver.watchcache.WatchCache;
+import dev.konductor.apiserver.watchcache.WatchFilter;
+import dev.konductor.store.CompactedException;
+import dev.konductor.store.KeyValue;
+import dev.konductor.store.RangeResult;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * list and watch, served from the watch cache: consistent lists (waiting until the cache has
+ * caught up), pagination with continue tokens that pin a revision, and watches that resume
+ * from a resourceVersion or start with the current state.
+ */
+final class ListWatchHandler {
+
+    private static final long FRESH_TIMEOUT_MS = 3_000;
+    private static final long BOOKMARK_INTERVAL_MS = 60_000;
+    private static final long DEFAULT_WATCH_TIMEOUT_S = 1_800;
+
+    private final ObjectStorage storage;
+    private final Output output;
+    private final ObjectMapper mapper;
+
+    ListWatchHandler(ObjectStorage storage, Output output, ObjectMapper mapper) {
+        this.storage = storage;
+        this.output = output;
+        this.mapper = mapper;
+    }
+
+    void list(RequestContext ctx) {
+        ListOptions options = ListOptions.parse(ctx.exchange());
+        if (options.watch()) {
+            watch(ctx, options);
+            return;
+        }
+        Page page = page(ctx, options);
+        output.list(ctx, page.items(), page.resourceVersion(), page.continueToken());
+    }
+
+    /** Every matching object now (deletecollection). */
+    List<CachedObject> matching(RequestContext ctx) {
+        ListOptions options = ListOptions.parse(ctx.exchange());
+        awaitFresh();
+        return storage.cache().resource(Keys.prefix(ctx.type())).list(options.filter(ctx.namespace()));
+    }
+
+    record Page(List<ObjectNode> items, String resourceVersion, String continueToken) {
+    }
+
+    private Page page(RequestContext ctx, ListOptions options) {
+        WatchCache cache = storage.cache();
+        String prefix = Keys.prefix(ctx.type(), ctx.namespace());
+        WatchFilter filter = options.filter(ctx.namespace());
+        if (options.continueToken() != null && !options.continueToken().isEmpty()) {
+            Continue token = Continue.decode(options.continueToken());
+            if (token.revision() != cache.revision()) {
+                return fromStore(prefix, filter, token.revision(), token.startAfter(), options.limit());
+            }
+            return fromCache(ctx, filter, cache.revision(), token.startAfter(), options.limit());
+        }
+        String rv = options.resourceVersion();
+        if ("Exact".equals(options.resourceVersionMatch()) && rv != null && !rv.isEmpty() && !rv.equals("0")) {
+            return fromStore(prefix, filter, parseRevision(rv), null, options.limit());
+        }
+        if (rv == null || rv.isEmpty()) {
+            awaitFresh();
+        } else if (!rv.equals("0")) {
+            awaitRevision(parseRevision(rv));
+        }
+        long revision = cache.revision();
+        return fromCache(ctx, filter, revision, null, rv != null && rv.equals("0") ? 0 : options.limit());
+    }
+
+    private Page fromCache(RequestContext ctx, WatchFilter filter, long revision, String startAfter, int limit) {
+        List<CachedObject> all = storage.cache().resource(Keys.prefix(ctx.type())).list(filter);
+        List<ObjectNode> items = new ArrayList<>();
+        String last = null;
+        boolean more = false;
+        for (CachedObject o : all) {
+            if (startAfter != null && o.key().compareTo(startAfter) <= 0) {
+                continue;
+            }
+            if (limit > 0 && items.size() == limit) {
+                more = true;
+                break;
+            }
+            items.add(o.object());
+            last = o.key();
+        }
+        return new Page(items, Long.toString(revision), more ? new Continue(revision, last).encode() : null);
+    }
+
+    private Page fromStore(String prefix, WatchFilter filter, long revision, String startAfter, int limit) {
+        List<ObjectNode> items = new ArrayList<>();
+        String start = startAfter == null ? null : startAfter + "\0";
+        String last = null;
+        boolean more = true;
+        try {
+            while (more && (limit == 0 || items.size() < limit)) {
+                RangeResult range = storage.store().range(prefix, start, revision, limit == 0 ? 1000 : limit);
+                for (KeyValue kv : range.kvs()) {
+                    CachedObject o = storage.decode(kv);
+                    if (limit > 0 && items.size() == limit) {
+                        break;
+                    }
+                    last = kv.key();
+                    if (filter.matches(o)) {
+                        items.add(o.object());
+                    }
+                }
+                more = range.more() || (last != null && !range.kvs().isEmpty()
+                        && !last.equals(range.kvs().getLast().key()));
+                if (range.kvs().isEmpty()) {
+                    more = false;
+                }
+                start = last == null ? null : last + "\0";
+            }
+        } catch (CompactedException e) {
+            throw StatusException.gone("The provided continue parameter is too old to display a consistent list "
+                    + "result. You can start a new list without the continue parameter, or use the continue token in "
+                    + "this response to retrieve the remainder of the results. Continuing with the provided token "
+                    + "results in an inconsistent list - objects that were created, modified, or deleted between the "
+                    + "time the first chunk was returned and now may show up in the list.");
+        }
+        return new Page(items, Long.toString(revision), more ? new Continue(revision, last).encode() : null);
+    }
+
+    private void awaitFresh() {
+        storage.cache().waitFresh(FRESH_TIMEOUT_MS);
+    }
+
+    private void awaitRevision(long revision) {
+        if (!storage.cache().waitUntil(revision, FRESH_TIMEOUT_MS)) {
+            throw new StatusException(504, "Timeout", "Too large resource version: " + revision + ", current: "
+                    + storage.cache().revision(), null, null, null, null, 1);
+        }
+    }
+
+    static long parseRevision(String rv) {
+        try {
+            return Long.parseLong(rv);
+        } catch (NumberFormatException e) {
+            throw StatusException.badRequest("invalid resource version: " + rv);
+        }
+    }
+
+    private void watch(RequestContext ctx, ListOptions options) {
+        String rv = options.resourceVersion();
+        boolean initialState = rv == null || rv.isEmpty() || rv.equals("0");
+        long after = 0;
+        if (rv == null || rv.isEmpty()) {
+            awaitFresh();
+        } else if (!initialState) {
+            after = parseRevision(rv);
+            awaitRevision(after);
+        }
+        ResourceType type = ctx.type();
+        HttpExchange exchange = ctx.exchange();
+        CacheWatcher watcher = storage.cache().watch(Keys.prefix(type), options.filter(ctx.namespace()), after,
+                initialState);
+        boolean table = Output.wantsTable(ctx);
+        try (HttpExchange.ResponseStream stream = exchange.startStream(200, Responses.JSON)) {
+            if (watcher == null) {
+                stream.write(event("ERROR", output.responses().bytes(StatusException.gone(
+                        "too old resource version: " + after + " (" + storage.cache().revision() + ")").toStatus())));
+                return;
+            }
+            exchange.onClose(watcher::close);
+            stream(ctx, watcher, stream, options, table);
+        } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
+        }
+    }
+
+    private void stream(RequestContext ctx, CacheWatcher watcher, HttpExchange.ResponseStream stream,
+                        ListOptions options, boolean table) {
+        long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds() : DEFAULT_WATCH_TIMEOUT_S;
+        long deadline = System.currentTimeMillis() + timeout * 1000;
+        long nextBookmark = System.currentTimeMillis() + BOOKMARK_INTERVAL_MS;
+        boolean first = true;
+        try {
+            while (ctx.exchange().isOpen()) {
+                long now = System.currentTimeMillis();
+                if (now >= deadline) {
+                    return;
+                }
+                CacheEvent e = watcher.next(Math.min(deadline, nextBookmark) - now);
+                if (e == null) {
+                    if (options.bookmarks() && System.currentTimeMillis() >= nextBookmark) {
+                        stream.write(bookmark(ctx.type(), storage.cache().revision()));
+                        nextBookmark = System.currentTimeMillis() + BOOKMARK_INTERVAL_MS;
+                    }
+                    continue;
+                }
+                byte[] body = table ? tableBytes(ctx, e.object(), first) : objectBytes(ctx.type(), e.object());
+                first = false;
+                if (!stream.write(event(e.type().name(), body))) {
+                    return;
+                }
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (CacheWatcher.WatcherTerminatedException terminated) {
+            // the client re-watches from its last resourceVersion
+        }
+    }
+
+    private byte[] objectBytes(ResourceType type, CachedObject o) {
+        if (type.isStorageVersion()) {
+            return o.json(mapper);
+        }
+        return output.responses().bytes(output.served(type, o.object()));
+    }
+
+    private byte[] tableBytes(RequestContext ctx, CachedObject o, boolean withColumns) {
+        ObjectNode served = output.served(ctx.type(), o.object());
+        ObjectNode table = output.table(ctx, List.of(served), served.path("metadata").path("resourceVersion").asText());
+        if (!withColumns) {
+            table.putArray("columnDefinitions");
+        }
+        return output.responses().bytes(table);
+    }
+
+    private byte[] bookmark(ResourceType type, long revision) {
+        ObjectNode obj = mapper.createObjectNode();
+        obj.put("kind", type.kind());
+        obj.put("apiVersion", type.apiVersion());
+        obj.putObject("metadata").put("resourceVersion", Long.toString(revision));
+        return event("BOOKMARK", output.responses().bytes(obj));
+    }
+
+    private static byte[] event(String type, byte[] object) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(object.length + 32);
+        out.writeBytes(("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(object);
+        out.writeBytes("}\n".getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    /** A continue token: the revision the list is pinned to and the last key returned. */
+    record Continue(long revision, String startAfter) {
+        String encode() {
+            String json = "{\"v\":\"meta.k8s.io/v1\",\"rv\":" + revision + ",\"start\":\"" + startAfter + "\"}";
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Continue decode(String token) {
+            try {
+                JsonNode node = new ObjectMapper().readTree(Base64.getUrlDecoder().decode(token));
+                return new Continue(node.path("rv").asLong(), node.path("start").asText());
+            } catch (Exception e) {
+                throw StatusException.badRequest("invalid continue token: " + e.getMessage());
+            }
+        }
+    }
+}

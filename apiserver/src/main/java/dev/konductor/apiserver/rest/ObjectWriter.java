@@ -1,0 +1,144 @@
+package dev.konductor.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.status.FieldError;
+import dev.konductor.api.status.StatusException;
+import dev.konductor.apiserver.admission.Admission;
+import dev.konductor.apiserver.storage.Keys;
+import dev.konductor.apiserver.storage.ObjectStorage;
+import dev.konductor.apiserver.watchcache.CachedObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The write path shared by create, update, patch and the subresources: field validation,
+ * defaulting, conversion to the storage version, lifecycle metadata, admission, validation,
+ * managedFields, then a compare-and-swap write (or nothing, under dryRun).
+ */
+final class ObjectWriter {
+
+    private final ObjectStorage storage;
+    private final ApiRules rules;
+    private final ObjectLifecycle lifecycle = new ObjectLifecycle();
+    private final List<Admission> admission;
+
+    ObjectWriter(ObjectStorage storage, ApiRules rules, List<Admission> admission) {
+        this.storage = storage;
+        this.rules = rules;
+        this.admission = admission;
+    }
+
+    ObjectLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /** Checks that the body's apiVersion and kind are the URL's, filling them in if absent. */
+    static void checkTypeMeta(ResourceType type, ObjectNode obj) {
+        String apiVersion = obj.path("apiVersion").asText("");
+        String kind = obj.path("kind").asText("");
+        if (apiVersion.isEmpty() && kind.isEmpty()) {
+            obj.put("apiVersion", type.apiVersion());
+            obj.put("kind", type.kind());
+            return;
+        }
+        if (kind.isEmpty()) {
+            throw StatusException.badRequest("Object 'Kind' is missing in '" + abbreviate(obj.toString()) + "'");
+        }
+        if (!kind.equals(type.kind()) || !apiVersion.equals(type.apiVersion())) {
+            throw StatusException.badRequest("the API version in the data (" + apiVersion + ") does not match the "
+                    + "expected API version (" + type.apiVersion() + ")"
+                    + (kind.equals(type.kind()) ? "" : "; the kind in the data (" + kind + ") does not match the "
+                    + "expected kind (" + type.kind() + ")"));
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    /** Unknown fields: Strict refuses them (400), Warn reports them as warnings, Ignore drops them. */
+    void checkUnknownFields(RequestContext ctx, ObjectNode obj, String verb) {
+        List<String> unknown = rules.pruneUnknown(ctx.type(), obj);
+        if (unknown.isEmpty()) {
+            return;
+        }
+        switch (ctx.fieldValidation()) {
+            case "Strict" -> {
+                String fields = unknown.size() == 1 ? "unknown field \"" + unknown.get(0) + "\""
+                        : String.join(", ", unknown.stream().map(f -> "unknown field \"" + f + "\"").toList());
+                throw StatusException.badRequest(ctx.type().kind() + " in version \"" + ctx.type().version()
+                        + "\" cannot be handled as a " + ctx.type().kind() + ": strict decoding error: " + fields);
+            }
+            case "Warn" -> unknown.forEach(f -> ctx.exchange().warn("unknown field \"" + f + "\""));
+            default -> {
+            }
+        }
+    }
+
+    /** The served-version object as the storage version, defaulted. */
+    ObjectNode toStorage(ResourceType type, ObjectNode served) {
+        rules.applyDefaults(type, served);
+        return rules.toStorage(type, served);
+    }
+
+    CachedObject create(RequestContext ctx, ObjectNode obj) {
+        ResourceType type = ctx.type();
+        lifecycle.generateName(obj);
+        lifecycle.prepareForCreate(type, obj);
+        admit(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
+        validate(type, obj, rules.validateCreate(type, rules.fromStorage(type, obj)));
+        rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
+        if (ctx.dryRun()) {
+            return new CachedObject(key(type, obj), obj, 0);
+        }
+        return storage.create(type, key(type, obj), obj);
+    }
+
+    /**
+     * Replaces {@code old} by {@code obj} (both storage version). The caller has run the
+     * subresource-specific preparation; this runs admission, validation and the write.
+     *
+     * @return the stored object, or null when it changed meanwhile (retry or 409)
+     */
+    CachedObject update(RequestContext ctx, ObjectNode obj, CachedObject old, String subresource) {
+        ResourceType type = ctx.type();
+        admit(Admission.Operation.UPDATE, type, obj, old.object(), ctx.dryRun());
+        validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj), rules.fromStorage(type, old.object())));
+        rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
+        if (ctx.dryRun() || obj.equals(old.object())) {
+            return new CachedObject(old.key(), obj, old.modRevision());
+        }
+        if (finalizedAfterDeletion(obj)) {
+            // the last finalizer of an object being deleted is gone: the object goes with it
+            CachedObject deleted = storage.delete(old.key(), old.modRevision());
+            return deleted;
+        }
+        return storage.update(old.key(), obj, old.modRevision());
+    }
+
+    static boolean finalizedAfterDeletion(ObjectNode obj) {
+        JsonNode meta = obj.path("metadata");
+        return meta.has("deletionTimestamp") && meta.path("finalizers").isEmpty()
+                && !(obj.path("kind").asText().equals("Namespace") && obj.path("spec").path("finalizers").size() > 0);
+    }
+
+    void admit(Admission.Operation op, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+        for (Admission a : admission) {
+            a.admit(op, type, obj, old, dryRun);
+        }
+    }
+
+    private static void validate(ResourceType type, ObjectNode obj, List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw StatusException.invalid(type.group(), type.kind(), obj.path("metadata").path("name").asText(),
+                    new ArrayList<>(errors));
+        }
+    }
+
+    static String key(ResourceType type, ObjectNode obj) {
+        JsonNode meta = obj.path("metadata");
+        return Keys.key(type, meta.path("namespace").asText(), meta.path("name").asText());
+    }
+}

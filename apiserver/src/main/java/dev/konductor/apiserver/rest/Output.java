@@ -1,0 +1,94 @@
+package dev.konductor.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.resource.ResourceType;
+import java.util.List;
+
+/**
+ * Renders stored objects for the client: converted to the served version, as JSON or, when the
+ * Accept header asks for it, as a meta.k8s.io Table.
+ */
+public final class Output {
+
+    /** Renders Tables; {@code includeObject} is None, Metadata or Object. */
+    public interface TableRenderer {
+        ObjectNode table(ResourceType type, List<ObjectNode> objects, String resourceVersion, String continueToken,
+                         String includeObject);
+    }
+
+    private final ApiRules rules;
+    private final Responses responses;
+    private final TableRenderer tables;
+
+    Output(ApiRules rules, Responses responses, TableRenderer tables) {
+        this.rules = rules;
+        this.responses = responses;
+        this.tables = tables;
+    }
+
+    static boolean wantsTable(RequestContext ctx) {
+        String accept = ctx.exchange().header("Accept");
+        return accept != null && accept.contains("as=Table");
+    }
+
+    static String includeObject(RequestContext ctx) {
+        String v = ctx.exchange().param("includeObject");
+        return v == null ? "Metadata" : v;
+    }
+
+    /** The stored object as the requested version (never mutates the argument). */
+    ObjectNode served(ResourceType type, ObjectNode stored) {
+        if (type.isStorageVersion()) {
+            return stored;
+        }
+        return rules.fromStorage(type, stored.deepCopy());
+    }
+
+    void object(RequestContext ctx, int code, ObjectNode stored) {
+        ObjectNode served = served(ctx.type(), stored);
+        if (wantsTable(ctx)) {
+            responses.json(ctx.exchange(), code, tables.table(ctx.type(), List.of(served),
+                    served.path("metadata").path("resourceVersion").asText(""), null, includeObject(ctx)));
+            return;
+        }
+        responses.json(ctx.exchange(), code, served);
+    }
+
+    void list(RequestContext ctx, List<ObjectNode> stored, String resourceVersion, String continueToken) {
+        List<ObjectNode> served = stored.stream().map(o -> served(ctx.type(), o)).toList();
+        if (wantsTable(ctx)) {
+            responses.json(ctx.exchange(), 200, tables.table(ctx.type(), served, resourceVersion, continueToken,
+                    includeObject(ctx)));
+            return;
+        }
+        responses.json(ctx.exchange(), 200, listObject(ctx.type(), served, resourceVersion, continueToken));
+    }
+
+    ObjectNode table(RequestContext ctx, List<ObjectNode> served, String resourceVersion) {
+        return tables.table(ctx.type(), served, resourceVersion, null, includeObject(ctx));
+    }
+
+    static ObjectNode listObject(ResourceType type, List<ObjectNode> items, String resourceVersion,
+                                 String continueToken) {
+        ObjectNode list = JsonNodeFactory.instance.objectNode();
+        list.put("kind", type.listKind());
+        list.put("apiVersion", type.apiVersion());
+        ObjectNode meta = list.putObject("metadata");
+        meta.put("resourceVersion", resourceVersion);
+        if (continueToken != null) {
+            meta.put("continue", continueToken);
+        }
+        ArrayNode array = list.putArray("items");
+        for (JsonNode item : items) {
+            array.add(item);
+        }
+        return list;
+    }
+
+    Responses responses() {
+        return responses;
+    }
+}

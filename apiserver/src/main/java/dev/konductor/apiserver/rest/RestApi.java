@@ -1,0 +1,36 @@
+package dev.konductor.apiserver.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.konductor.api.resource.GroupVersionKind;
+import dev.konductor.api.resource.ResourceRegistry;
+import dev.konductor.apiserver.admission.Admission;
+import dev.konductor.apiserver.discovery.Discovery;
+import dev.konductor.apiserver.storage.ObjectStorage;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Assembles the REST layer's handlers into the router. */
+public final class RestApi {
+
+    private RestApi() {
+    }
+
+    public static ApiRouter create(ResourceRegistry registry, Discovery discovery, ObjectStorage storage,
+                                   ApiRules rules, List<Admission> admission, Output.TableRenderer tables,
+                                   ApiRouter.OpenApiEndpoint openApi, Map<String, String> tokens,
+                                   BooleanSupplier ready, String advertiseAddress, ObjectMapper mapper) {
+        Responses responses = new Responses(mapper);
+        BodyDecoder decoder = new BodyDecoder(mapper, rules);
+        Output output = new Output(rules, responses, tables);
+        ObjectWriter writer = new ObjectWriter(storage, rules, admission);
+        Deleter deleter = new Deleter(storage, writer);
+        ResourceHandler resources = new ResourceHandler(storage, rules, writer, decoder, output, deleter);
+        PatchHandler patches = new PatchHandler(storage, rules, writer, decoder, output, resources);
+        ListWatchHandler lists = new ListWatchHandler(storage, output, mapper);
+        SubresourceHandler subresources = new SubresourceHandler(storage, writer, decoder, output, resources, patches,
+                deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow());
+        return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
+                ready, advertiseAddress);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.konductor.apiserver.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.status.StatusException;
+import dev.konductor.apiserver.watchcache.CachedObject;
+import dev.konductor.apiserver.watchcache.WatchCache;
+import dev.konductor.store.KeyValue;
+import dev.konductor.store.Store;
+import dev.konductor.store.WriteResult;
+import java.io.IOException;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads and compare-and-swap writes of whole objects (in their storage version). Reads are
+ * consistent: they wait until the watch cache reflects every write acknowledged before the read,
+ * then answer from the cache. Writes go to the store; {@code metadata.resourceVersion} is never
+ * stored, it is the key's modRevision.
+ */
+public final class ObjectStorage {
+
+    private static final long FRESHNESS_TIMEOUT_MS = 3_000;
+
+    private final Store store;
+    private final WatchCache cache;
+    private final ObjectMapper mapper;
+
+    public ObjectStorage(Store store, WatchCache cache, ObjectMapper mapper) {
+        this.store = store;
+        this.cache = cache;
+        this.mapper = mapper;
+    }
+
+    public WatchCache cache() {
+        return cache;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** The current object at {@code key}, or null. */
+    public CachedObject get(ResourceType type, String key) {
+        if (cache.waitFresh(FRESHNESS_TIMEOUT_MS)) {
+            return cache.resource(Keys.prefix(type)).get(key);
+        }
+        KeyValue kv = store.get(key);
+        return kv == null ? null : decode(kv);
+    }
+
+    /** Stores a new object; 409 AlreadyExists if the key is taken. */
+    public CachedObject create(ResourceType type, String key, ObjectNode obj) {
+        WriteResult result = store.create(key, encode(obj));
+        return switch (result) {
+            case WriteResult.Written w -> written(w.kv(), obj);
+            case WriteResult.Conflict c -> throw StatusException.alreadyExists(type.group(), type.plural(), nameOf(obj));
+        };
+    }
+
+    /**
+     * Replaces the object if it is still at {@code expectedRevision}; null if it changed or
+     * vanished meanwhile (the caller decides between retrying and 409).
+     */
+    public CachedObject update(String key, ObjectNode obj, long expectedRevision) {
+        WriteResult result = store.update(key, encode(obj), expectedRevision);
+        return switch (result) {
+            case WriteResult.Written w -> written(w.kv(), obj);
+            case WriteResult.Conflict c -> null;
+        };
+    }
+
+    /**
+     * Upstream's GuaranteedUpdate: applies {@code mutation} to the current object and writes it,
+     * retrying on concurrent changes. With a {@code preconditionRevision} (the client's
+     * resourceVersion) a change is a 409 Conflict instead. A mutation that changes nothing
+     * writes nothing. The mutation gets a private copy and may throw StatusException.
+     */
+    public CachedObject guaranteedUpdate(ResourceType type, String key, String name, Long preconditionRevision,
+                                         UnaryOperator<ObjectNode> mutation) {
+        CachedObject current = get(type, key);
+        for (int attempt = 0; ; attempt++) {
+            if (current == null) {
+                throw StatusException.notFound(type.group(), type.plural(), name);
+            }
+            if (preconditionRevision != null && preconditionRevision != current.modRevision()) {
+                throw conflict(type, name);
+            }
+            ObjectNode updated = mutation.apply(current.object().deepCopy());
+            if (updated.equals(current.object())) {
+                return current;
+            }
+            WriteResult result = store.update(key, encode(updated), current.modRevision());
+            switch (result) {
+                case WriteResult.Written w -> {
+                    return written(w.kv(), updated);
+                }
+                case WriteResult.Conflict c -> {
+                    if (preconditionRevision != null || attempt > 100) {
+                        throw conflict(type, name);
+                    }
+                    current = c.current() == null ? null : decode(c.current());
+                }
+            }
+        }
+    }
+
+    /** Deletes the object if still at {@code expectedRevision} (0: any); null if it changed. */
+    public CachedObject delete(String key, long expectedRevision) {
+        WriteResult result = store.delete(key, expectedRevision);
+        return switch (result) {
+            case WriteResult.Written w -> decode(w.kv());
+            case WriteResult.Conflict c -> null;
+        };
+    }
+
+    public static StatusException conflict(ResourceType type, String name) {
+        return StatusException.conflict(type.group(), type.plural(), name,
+                "the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    public CachedObject decode(KeyValue kv) {
+        try {
+            ObjectNode obj = (ObjectNode) mapper.readTree(kv.value());
+            obj.withObject("metadata").put("resourceVersion", Long.toString(kv.modRevision()));
+            return new CachedObject(kv.key(), obj, kv.modRevision());
+        } catch (IOException e) {
+            throw new IllegalStateException("undecodable object at " + kv.key(), e);
+        }
+    }
+
+    private CachedObject written(KeyValue kv, ObjectNode obj) {
+        ObjectNode copy = obj.deepCopy();
+        copy.withObject("metadata").put("resourceVersion", Long.toString(kv.modRevision()));
+        return new CachedObject(kv.key(), copy, kv.modRevision());
+    }
+
+    private byte[] encode(ObjectNode obj) {
+        ObjectNode metadata = (ObjectNode) obj.get("metadata");
+        String rv = metadata == null ? null : metadata.path("resourceVersion").asText(null);
+        try {
+            if (rv == null) {
+                return mapper.writeValueAsBytes(obj);
+            }
+            // resourceVersion is the key's modRevision, never part of the stored value
+            metadata.remove("resourceVersion");
+            try {
+                return mapper.writeValueAsBytes(obj);
+            } finally {
+                metadata.put("resourceVersion", rv);
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode object", e);
+        }
+    }
+
+    private static String nameOf(ObjectNode obj) {
+        return obj.path("metadata").path("name").asText("");
+    }
+}

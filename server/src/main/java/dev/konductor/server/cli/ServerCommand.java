@@ -1,0 +1,136 @@
+package dev.konductor.server.cli;
+
+import dev.konductor.apiserver.ApiServerConfig;
+import dev.konductor.server.KonductorVersion;
+import dev.konductor.server.control.ControlPlane;
+import dev.konductor.server.control.NodeRuntime;
+import dev.konductor.server.control.ServerOptions;
+import dev.konductor.server.control.StoreOpener;
+import dev.konductor.server.datadir.DataDir;
+import dev.konductor.server.net.Cidr;
+import dev.konductor.server.net.HostAddresses;
+import dev.konductor.server.supervisor.ComponentFailure;
+import dev.konductor.store.Stores;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code konductor server}: the control plane in the foreground, until SIGTERM or SIGINT (then
+ * every component stops, newest first) or until a component dies (then exit status 1).
+ */
+@Command(name = "server", description = "Run the control plane in the foreground.", mixinStandardHelpOptions = true)
+public final class ServerCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataDirOption dataDir;
+
+    @Option(names = "--port", defaultValue = "6443", description = "HTTPS port of the API server; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind-address", paramLabel = "IP", defaultValue = "0.0.0.0", converter = OptionConverters.IpAddress.class,
+            description = "Address to listen on; 0.0.0.0 or :: for all, IPv4 and IPv6 (default: ${DEFAULT-VALUE}).")
+    InetAddress bindAddress;
+
+    @Option(names = "--datastore", defaultValue = "sqlite", converter = OptionConverters.Datastore.class,
+            description = "sqlite (embedded, in the data directory) or etcd://host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
+    String datastore;
+
+    @Option(names = "--runtime", defaultValue = "none",
+            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; only none exists yet).")
+    NodeRuntime runtime;
+
+    @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = ApiServerConfig.DEFAULT_SERVICE_CIDR,
+            converter = OptionConverters.ServiceCidr.class,
+            description = "ClusterIP range of Services (default: ${DEFAULT-VALUE}).")
+    Cidr serviceCidr;
+
+    @Option(names = "--advertise-address", paramLabel = "IP", converter = OptionConverters.IpAddress.class,
+            description = "Address published for the API server (default: the bind address, else this host's first IPv4 address).")
+    InetAddress advertiseAddress;
+
+    private final StoreOpener storeOpener;
+
+    public ServerCommand() {
+        this(Stores::open);
+    }
+
+    ServerCommand(StoreOpener storeOpener) {
+        this.storeOpener = storeOpener;
+    }
+
+    /** The validated options; also what tests check the parsing against. */
+    ServerOptions options() {
+        return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, runtime,
+                serviceCidr, Optional.ofNullable(advertiseAddress));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerOptions options = options();
+        log.info("starting konductor server version={} dataDir={} port={} bindAddress={} datastore={} runtime={} serviceCidr={}",
+                KonductorVersion.current().version(), options.dataDir().root(), options.port(),
+                bindAddress.getHostAddress(), options.datastore(), options.runtime(), options.serviceCidr());
+        if (!options.runtime().implemented()) {
+            log.warn("runtime={} is not implemented yet: running the control plane without a node agent,"
+                    + " so pods will stay Pending", options.runtime());
+        }
+        DataDir.create(options.dataDir().root());
+        try (ControlPlane controlPlane = new ControlPlane(options, HostAddresses.discover(), storeOpener, Clock.systemUTC())) {
+            Thread shutdown = Thread.ofPlatform().name("shutdown").unstarted(() -> {
+                log.info("shutting down");
+                controlPlane.close();
+            });
+            Runtime.getRuntime().addShutdownHook(shutdown);
+            try {
+                controlPlane.start();
+                log.info("konductor server ready port={} kubeconfig={} sinceProcessStartMs={}",
+                        controlPlane.port(), options.dataDir().kubeconfig(), millisSinceProcessStart());
+                Optional<ComponentFailure> failure = controlPlane.awaitTermination();
+                if (failure.isPresent()) {
+                    return fail(failure.get());
+                }
+                return 0;
+            } catch (ComponentFailure failure) {
+                return fail(failure);
+            } finally {
+                removeQuietly(shutdown);
+            }
+        }
+    }
+
+    private int fail(ComponentFailure failure) {
+        spec.commandLine().getErr().println("konductor: " + failure.getMessage());
+        spec.commandLine().getErr().flush();
+        return 1;
+    }
+
+    private static long millisSinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(started -> Duration.between(started, Instant.now()).toMillis())
+                .orElse(-1L);
+    }
+
+    private static void removeQuietly(Thread shutdownHook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or has run: it stops the control plane itself.
+        }
+    }
+}

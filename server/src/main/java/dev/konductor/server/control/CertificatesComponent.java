@@ -1,0 +1,69 @@
+package dev.konductor.server.control;
+
+import dev.konductor.server.datadir.DataDir;
+import dev.konductor.server.pki.ClusterCredentials;
+import dev.konductor.server.pki.ClusterPki;
+import dev.konductor.server.pki.JoinToken;
+import dev.konductor.server.pki.ServingNames;
+import dev.konductor.server.supervisor.Component;
+import java.time.Clock;
+
+/**
+ * Loads or creates the cluster's certificates and node-join token. A component of its own so that
+ * it runs in parallel with opening the store: on a first start, key generation and loading the
+ * store's native library overlap.
+ */
+public final class CertificatesComponent implements Component {
+
+    public static final String NAME = "certificates";
+
+    private final DataDir dataDir;
+    private final ServingNames servingNames;
+    private final Clock clock;
+    private volatile ClusterCredentials credentials;
+    private volatile String joinToken;
+
+    public CertificatesComponent(DataDir dataDir, ServingNames servingNames, Clock clock) {
+        this.dataDir = dataDir;
+        this.servingNames = servingNames;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void start(Monitor monitor) {
+        joinToken = JoinToken.ensure(dataDir.token());
+        credentials = new ClusterPki(dataDir.tlsDir(), clock).ensure(servingNames);
+    }
+
+    @Override
+    public boolean ready() {
+        return credentials != null;
+    }
+
+    /** Only valid once this component is ready. */
+    public ClusterCredentials credentials() {
+        return require(credentials);
+    }
+
+    /** Only valid once this component is ready. */
+    public String joinToken() {
+        return require(joinToken);
+    }
+
+    @Override
+    public void stop() {
+        // Nothing runs; the files stay for the next start.
+    }
+
+    private static <T> T require(T value) {
+        if (value == null) {
+            throw new IllegalStateException("certificates are not loaded yet");
+        }
+        return value;
+    }
+}

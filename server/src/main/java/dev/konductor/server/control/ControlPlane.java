@@ -1,0 +1,89 @@
+package dev.konductor.server.control;
+
+import dev.konductor.server.datadir.DataDirLock;
+import dev.konductor.server.net.HostAddresses;
+import dev.konductor.server.pki.ServingNames;
+import dev.konductor.server.supervisor.Component;
+import dev.konductor.server.supervisor.ComponentFailure;
+import dev.konductor.server.supervisor.Supervisor;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code konductor server} runs: the store and the certificates (in parallel), then the
+ * API server, under a {@link Supervisor}, while holding the data directory's lock. The
+ * scheduler, controller-manager and local node agent join {@link #components()} as they are
+ * written, each depending on {@code apiserver} only: they reach it through a Kubernetes client,
+ * like any remote component would.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ServerOptions options;
+    private final ApiServerComponent apiServer;
+    private final List<Component> components;
+    private final Supervisor supervisor;
+    private DataDirLock lock; // guarded by this
+
+    public ControlPlane(ServerOptions options, HostAddresses host, StoreOpener storeOpener, Clock clock) {
+        this.options = options;
+        InetAddress advertiseAddress = options.advertiseAddress()
+                .or(options::bindAddress)
+                .orElseGet(host::defaultAdvertiseAddress);
+        List<InetAddress> extraNames = new ArrayList<>();
+        extraNames.add(advertiseAddress);
+        options.bindAddress().ifPresent(extraNames::add);
+        ServingNames servingNames = ServingNames.forApiServer(host, options.serviceCidr(), extraNames);
+
+        StoreComponent store = new StoreComponent(storeOpener, options.datastore(), options.dataDir().root());
+        CertificatesComponent certificates = new CertificatesComponent(options.dataDir(), servingNames, clock);
+        this.apiServer = new ApiServerComponent(options, advertiseAddress, store, certificates);
+        this.components = List.of(store, certificates, apiServer);
+        this.supervisor = new Supervisor(components, READY_TIMEOUT, STOP_TIMEOUT);
+    }
+
+    public List<Component> components() {
+        return components;
+    }
+
+    /**
+     * Locks the data directory and starts every component; returns once all are ready.
+     *
+     * @throws IllegalStateException if another server holds the data directory
+     * @throws ComponentFailure      if a component fails to start
+     */
+    public void start() throws ComponentFailure, InterruptedException {
+        synchronized (this) {
+            lock = DataDirLock.acquire(options.dataDir());
+        }
+        supervisor.start();
+    }
+
+    /** The API server's bound port; valid once started. */
+    public int port() {
+        return apiServer.port();
+    }
+
+    /** Blocks until a component dies (returned) or {@link #close()} is called (empty). */
+    public Optional<ComponentFailure> awaitTermination() throws InterruptedException {
+        return supervisor.awaitTermination();
+    }
+
+    /** Stops every component, newest first, then releases the data directory. Idempotent. */
+    @Override
+    public void close() {
+        supervisor.stop();
+        synchronized (this) {
+            if (lock != null) {
+                lock.close();
+                lock = null;
+            }
+        }
+    }
+}

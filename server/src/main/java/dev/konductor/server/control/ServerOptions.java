@@ -1,0 +1,28 @@
+package dev.konductor.server.control;
+
+import dev.konductor.server.datadir.DataDir;
+import dev.konductor.server.net.Cidr;
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * How {@code konductor server} was asked to run, validated.
+ *
+ * @param dataDir          where certificates, token, kubeconfig and the embedded store live
+ * @param bindAddress      the address to listen on; empty for all addresses (IPv4 and IPv6)
+ * @param port             the HTTPS port; 0 picks a free one
+ * @param datastore        {@code sqlite} or {@code etcd://host:port[,host:port...]}
+ * @param runtime          the local node agent's runtime
+ * @param serviceCidr      the ClusterIP range
+ * @param advertiseAddress the address published for the API server; empty to pick one
+ */
+public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
+                            NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress) {
+
+    public ServerOptions {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+        }
+        bindAddress = bindAddress.filter(address -> !address.isAnyLocalAddress());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.konductor.server.datadir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The layout of a cluster's data directory ({@code ~/.konductor} by default). Every command that
+ * works on a cluster ({@code server}, {@code up}, {@code down}, {@code status}) finds its files
+ * here, so this record is the one place that names them.
+ *
+ * <pre>
+ * DIR/tls/             cluster CA, API serving certificate, admin client certificate
+ * DIR/token            node-join token
+ * DIR/kubeconfig.yaml  admin kubeconfig
+ * DIR/server.pid       PID of the server `up` started in the background
+ * DIR/server.log       that server's output
+ * DIR/server.lock      held by the running server so two servers never share a directory
+ * </pre>
+ */
+public record DataDir(Path root) {
+
+    public DataDir {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** Creates the directory (and {@code tls/}) readable by the owner only, if missing. */
+    public static DataDir create(Path root) {
+        DataDir dir = new DataDir(root);
+        createPrivateDirectory(dir.root());
+        createPrivateDirectory(dir.tlsDir());
+        return dir;
+    }
+
+    public Path tlsDir() {
+        return root.resolve("tls");
+    }
+
+    public Path token() {
+        return root.resolve("token");
+    }
+
+    public Path kubeconfig() {
+        return root.resolve("kubeconfig.yaml");
+    }
+
+    public Path pidFile() {
+        return root.resolve("server.pid");
+    }
+
+    public Path serverLog() {
+        return root.resolve("server.log");
+    }
+
+    public Path lockFile() {
+        return root.resolve("server.lock");
+    }
+
+    private static void createPrivateDirectory(Path directory) {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        try {
+            // Keys live below: the directory is private from the moment it exists.
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + directory + ": " + e.getMessage(), e);
+        }
+    }
+}

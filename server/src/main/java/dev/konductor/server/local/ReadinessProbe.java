@@ -1,0 +1,102 @@
+package dev.konductor.server.local;
+
+import dev.konductor.server.kubeconfig.Kubeconfig;
+import dev.konductor.server.pki.Pem;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Asks an API server's {@code /readyz} whether it is ready, as the admin of a kubeconfig: the
+ * cluster CA is the only trusted root and the admin client certificate is presented. So a
+ * "ready" answer also proves that the kubeconfig handed to the user works.
+ */
+public final class ReadinessProbe implements AutoCloseable {
+
+    /** What the probe found. */
+    public sealed interface Result {
+        /** {@code /readyz} answered 200. */
+        record Ready() implements Result {
+        }
+
+        /** The server answered, but not 200 (starting up, or a check failing). */
+        record NotReady(int status, String body) implements Result {
+        }
+
+        /** No HTTP answer at all: nothing listening, TLS refused, timed out. */
+        record Unreachable(String reason) implements Result {
+        }
+    }
+
+    private static final char[] KEYSTORE_PASSWORD = "konductor".toCharArray();
+
+    private final URI readyz;
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public ReadinessProbe(Kubeconfig kubeconfig, Duration timeout) {
+        this.readyz = kubeconfig.server().resolve("/readyz");
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder()
+                .sslContext(sslContext(kubeconfig))
+                .connectTimeout(timeout)
+                .build();
+    }
+
+    public Result check() {
+        HttpRequest request = HttpRequest.newBuilder(readyz).timeout(timeout).GET().build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    ? new Result.Ready()
+                    : new Result.NotReady(response.statusCode(), response.body().strip());
+        } catch (IOException e) {
+            return new Result.Unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result.Unreachable("interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    static SSLContext sslContext(Kubeconfig kubeconfig) {
+        try {
+            List<X509Certificate> clientChain = Pem.decodeCertificates(kubeconfig.clientCertificate());
+            KeyStore identity = KeyStore.getInstance("PKCS12");
+            identity.load(null, null);
+            identity.setKeyEntry("admin", Pem.decodePrivateKey(kubeconfig.clientKey()), KEYSTORE_PASSWORD,
+                    clientChain.toArray(X509Certificate[]::new));
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(identity, KEYSTORE_PASSWORD);
+
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            List<X509Certificate> authorities = Pem.decodeCertificates(kubeconfig.certificateAuthority());
+            for (int i = 0; i < authorities.size(); i++) {
+                trusted.setCertificateEntry("ca-" + i, authorities.get(i));
+            }
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trusted);
+
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot use the credentials in the kubeconfig: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.konductor.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.konductor.server.control.NodeRuntime;
+import dev.konductor.server.control.ServerOptions;
+import dev.konductor.server.net.Cidr;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void serverDefaultsMatchUpstreamAndK3s() {
+        ServerOptions options = parse(ServerCommand.class, "server").options();
+
+        assertThat(options.dataDir().root()).isEqualTo(Path.of(System.getProperty("user.home"), ".konductor"));
+        assertThat(options.port()).isEqualTo(6443);
+        assertThat(options.bindAddress()).isEmpty(); // 0.0.0.0: every address, IPv4 and IPv6
+        assertThat(options.datastore()).isEqualTo("sqlite");
+        assertThat(options.runtime()).isEqualTo(NodeRuntime.NONE);
+        assertThat(options.serviceCidr()).isEqualTo(Cidr.parse("10.96.0.0/12"));
+        assertThat(options.advertiseAddress()).isEmpty();
+    }
+
+    @Test
+    void serverTakesEveryOption() {
+        ServerOptions options = parse(ServerCommand.class, "server", "--data-dir", dir.toString(), "--port", "7443",
+                "--bind-address", "127.0.0.1", "--datastore", "etcd://10.0.0.1:2379,etcd-2:2379",
+                "--runtime", "CRI", "--service-cidr", "10.43.0.0/16", "--advertise-address", "192.168.1.10").options();
+
+        assertThat(options).isEqualTo(new ServerOptions(new dev.konductor.server.datadir.DataDir(dir),
+                Optional.of(InetAddress.ofLiteral("127.0.0.1")), 7443, "etcd://10.0.0.1:2379,etcd-2:2379",
+                NodeRuntime.CRI, Cidr.parse("10.43.0.0/16"), Optional.of(InetAddress.ofLiteral("192.168.1.10"))));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--datastore|mysql://db:3306|'mysql://db:3306' is not a datastore",
+            "--service-cidr|10.96.0.0|CIDR must look like 10.96.0.0/12",
+            "--bind-address|example.com|'example.com' is not an IP address",
+            "--advertise-address|10.0.0.300|'10.0.0.300' is not an IP address",
+            "--runtime|docker|expected one of [cri, process, sim, none]",
+            "--port|https|'https' is not an int",
+    })
+    void serverRejectsBadValuesWithAUsageError(String option, String value, String message) {
+        int exitCode = execute("server", option, value);
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).containsIgnoringCase(message);
+    }
+
+    @Test
+    void upTakesPortRuntimeDatastoreAndTimeout() {
+        UpCommand up = parse(UpCommand.class, "up", "--data-dir", dir.toString(), "--port", "7443",
+                "--runtime", "sim", "--datastore", "etcd://127.0.0.1:2379", "--timeout", "5");
+
+        assertThat(up.dataDir.path).isEqualTo(dir);
+        assertThat(up.port).isEqualTo(7443);
+        assertThat(up.runtime).isEqualTo(NodeRuntime.SIM);
+        assertThat(up.datastore).isEqualTo("etcd://127.0.0.1:2379");
+        assertThat(up.timeoutSeconds).isEqualTo(5);
+    }
+
+    @Test
+    void upRefusesAPortItCannotWaitOn() {
+        assertThat(execute("up", "--data-dir", dir.toString(), "--port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("up needs a fixed --port");
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        assertThat(execute()).isEqualTo(2);
+        assertThat(err.toString()).contains("a subcommand is required").contains("Usage: konductor");
+    }
+
+    @Test
+    void versionPrintsTheBuild() {
+        assertThat(execute("version")).isZero();
+        assertThat(out.toString()).startsWith("konductor: ").contains("java:");
+    }
+
+    @Test
+    void kubeconfigPrintsThePathAndFailsWhileItIsMissing() throws Exception {
+        assertThat(execute("kubeconfig", "--data-dir", dir.toString())).isEqualTo(1);
+        assertThat(out.toString().strip()).isEqualTo(dir.resolve("kubeconfig.yaml").toString());
+
+        Files.writeString(dir.resolve("kubeconfig.yaml"), "apiVersion: v1\n");
+        out.getBuffer().setLength(0);
+        assertThat(execute("kubeconfig", "--data-dir", dir.toString())).isZero();
+        assertThat(out.toString().strip()).isEqualTo(dir.resolve("kubeconfig.yaml").toString());
+    }
+
+    @Test
+    void statusOfAnEmptyDataDirectoryIsNotRunning() {
+        assertThat(execute("status", "--data-dir", dir.toString())).isEqualTo(StatusCommand.NOT_RUNNING);
+        assertThat(out.toString()).contains("not running").contains("kubeconfig: " + dir.resolve("kubeconfig.yaml"));
+    }
+
+    private <T> T parse(Class<T> type, String... args) {
+        CommandLine.ParseResult result = commandLine().parseArgs(args);
+        return type.cast(result.subcommand().commandSpec().userObject());
+    }
+
+    private int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    private CommandLine commandLine() {
+        return KonductorCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    }
+}

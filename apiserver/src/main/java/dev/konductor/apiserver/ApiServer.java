@@ -48,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
         cache.start();
         ObjectStorage storage = new ObjectStorage(config.store(), cache, mapper);
         ApiRules rules = Wiring.rules();
+        dev.konductor.apiserver.openapi.OpenApi openApi = new dev.konductor.apiserver.openapi.OpenApi(registry, rules.models());
         var namespaces = registry.byPlural("", "v1", "namespaces").orElseThrow();
         var services = registry.byPlural("", "v1", "services").orElseThrow();
         ServiceAllocator allocator = new ServiceAllocator(
@@ -62,7 +63,7 @@ public final class ApiServer implements AutoCloseable {
                 allocator);
         String advertise = config.advertiseAddress() == null ? "127.0.0.1" : config.advertiseAddress();
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules, admission,
-                Wiring.tables(), Wiring.openApi(registry, mapper), config.tokens(), () -> ready,
+                Wiring.tables(), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,
                 advertise + ":" + config.port(), mapper);
         https = new HttpsServer(config.tls(), router);
         try {

@@ -8,6 +8,7 @@ import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.apiserver.rest.ApiRouter;
 import dev.konductor.apiserver.rest.ApiRules;
 import dev.konductor.apiserver.rest.Output;
+import dev.konductor.apiserver.openapi.OpenApi;
 
 /** Connects the REST layer to the api module's rules, the printers and the OpenAPI documents. */
 final class Wiring {
@@ -42,29 +43,12 @@ final class Wiring {
     }
 
     static Output.TableRenderer tables() {
-        return (type, objects, rv, cont, include) -> {
-            ObjectNode table = JsonNodeFactory.instance.objectNode();
-            table.put("kind", "Table");
-            table.put("apiVersion", "meta.k8s.io/v1");
-            table.putObject("metadata").put("resourceVersion", rv);
-            ArrayNode cols = table.putArray("columnDefinitions");
-            ObjectNode name = cols.addObject();
-            name.put("name", "Name");
-            name.put("type", "string");
-            name.put("format", "name");
-            name.put("description", "");
-            name.put("priority", 0);
-            ArrayNode rows = table.putArray("rows");
-            for (ObjectNode o : objects) {
-                ObjectNode row = rows.addObject();
-                row.putArray("cells").add(o.path("metadata").path("name").asText());
-                row.set("object", o);
-            }
-            return table;
-        };
+        dev.konductor.apiserver.printers.TablePrinter printer = new dev.konductor.apiserver.printers.TablePrinter();
+        return (type, objects, rv, cont, include) -> printer.table(type, objects, rv, cont, null,
+                dev.konductor.apiserver.printers.IncludeObject.parse(include), java.time.Instant.now());
     }
 
-    static ApiRouter.OpenApiEndpoint openApi(ResourceRegistry registry, ObjectMapper mapper) {
-        return exchange -> false;
+    static ApiRouter.OpenApiEndpoint openApi(OpenApi openApi, ObjectMapper mapper) {
+        return new OpenApiEndpoint(openApi, mapper);
     }
 }

@@ -68,11 +68,18 @@ public interface Store extends AutoCloseable {
      * {@code afterRevision}. Events are delivered to {@code listener} on a thread owned by the
      * store, strictly in revision order; history already in the store is replayed first.
      *
-     * @throws CompactedException if {@code afterRevision + 1} has been compacted
+     * @throws CompactedException if {@code afterRevision + 1} has been compacted (a compaction
+     *     racing with the watch's start is reported through {@link WatchListener#onError} instead)
      */
     Watch watch(String prefix, long afterRevision, WatchListener listener);
 
-    /** Discards history older than {@code revision}; the newest value of every live key is kept. */
+    /**
+     * Discards history older than {@code revision}; the newest value of every live key is kept,
+     * and reads at {@code revision} itself still work. Compacting to a revision at or below
+     * {@link #compactedRevision()} changes nothing.
+     *
+     * @throws FutureRevisionException if {@code revision} is above {@link #currentRevision()}
+     */
     void compact(long revision);
 
     @Override

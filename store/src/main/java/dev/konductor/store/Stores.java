@@ -3,6 +3,7 @@ package dev.konductor.store;
 import dev.konductor.store.etcd.EtcdStore;
 import dev.konductor.store.sqlite.SqliteStore;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +48,21 @@ public final class Stores {
             if (hostPort.endsWith("/")) {
                 hostPort = hostPort.substring(0, hostPort.length() - 1);
             }
-            URI uri = URI.create("http://" + hostPort);
-            if (hostPort.isEmpty() || uri.getHost() == null || uri.getPort() < 0 || !uri.getPath().isEmpty()) {
+            URI uri = hostPort.isEmpty() ? null : parseOrNull("http://" + hostPort);
+            if (uri == null || uri.getHost() == null || uri.getPort() < 0 || !uri.getRawPath().isEmpty()) {
                 throw new IllegalArgumentException(
                         "etcd member \"" + member + "\" in \"" + datastore + "\" must be host:port");
             }
             endpoints.add(uri);
         }
         return List.copyOf(endpoints);
+    }
+
+    private static URI parseOrNull(String uri) {
+        try {
+            return new URI(uri);
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 }

@@ -207,37 +207,44 @@ public final class WatchDelivery implements Watch {
     private void deliverLive(List<WatchEvent> first) {
         // Hand the listener everything already queued in one call: fewer, larger batches let a
         // slow listener catch up.
-        List<WatchEvent> batch = new ArrayList<>(first);
+        List<WatchEvent> batch = fresh(first);
         int taken = first.size();
         while (queue.peek() instanceof Signal.Events) {
             if (queue.poll() instanceof Signal.Events(List<WatchEvent> more)) {
-                batch.addAll(more);
+                batch.addAll(fresh(more));
                 taken += more.size();
             }
         }
         synchronized (lock) {
             pendingEvents = Math.max(0, pendingEvents - taken);
         }
-        deliver(batch);
+        hand(batch);
     }
 
     private void replay() {
-        long complete = history.replay(delivered, this::deliver);
+        long complete = history.replay(delivered, events -> hand(fresh(events)));
         delivered = Math.max(delivered, complete);
     }
 
-    private void deliver(List<WatchEvent> events) {
+    /**
+     * The events of one backend batch not delivered yet, advancing {@link #delivered}. Equal
+     * revisions within one batch are one multi-key transaction (etcd), not duplicates.
+     */
+    private List<WatchEvent> fresh(List<WatchEvent> events) {
         long floor = delivered;
         List<WatchEvent> fresh = new ArrayList<>(events.size());
         for (WatchEvent event : events) {
-            // Equal revisions within one batch are one multi-key transaction (etcd), not duplicates.
             if (event.revision() > floor && event.revision() >= delivered) {
                 fresh.add(event);
                 delivered = event.revision();
             }
         }
-        if (!fresh.isEmpty() && !closed.get()) {
-            listener.onEvents(List.copyOf(fresh));
+        return fresh;
+    }
+
+    private void hand(List<WatchEvent> events) {
+        if (!events.isEmpty() && !closed.get()) {
+            listener.onEvents(List.copyOf(events));
         }
     }
 

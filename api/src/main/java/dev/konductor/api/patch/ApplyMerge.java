@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.schema.Schema;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The two object transformations of server-side apply: merging an applied configuration into the
@@ -55,9 +59,9 @@ final class ApplyMerge {
         Map<PathElement, JsonNode> configItems = byElement(config, schema);
         List<PathElement> lhs = new ArrayList<>(liveItems.keySet());
         List<PathElement> rhs = new ArrayList<>(configItems.keySet());
-        java.util.ArrayDeque<PathElement> shared = new java.util.ArrayDeque<>(
+        ArrayDeque<PathElement> shared = new ArrayDeque<>(
                 rhs.stream().filter(liveItems::containsKey).toList());
-        java.util.Set<PathElement> merged = new java.util.HashSet<>();
+        Set<PathElement> merged = new HashSet<>();
         Schema items = SchemaView.items(schema);
         ArrayNode out = JsonValues.NODES.arrayNode();
         int li = 0;
@@ -120,7 +124,7 @@ final class ApplyMerge {
     }
 
     private static void pruneNode(JsonNode node, FieldSet last, FieldSet owned, Schema schema) {
-        java.util.TreeSet<PathElement> candidates = new java.util.TreeSet<>(last.members());
+        TreeSet<PathElement> candidates = new TreeSet<>(last.members());
         candidates.addAll(last.children().keySet());
         for (PathElement pe : candidates) {
             JsonNode child = childAt(node, pe, schema);

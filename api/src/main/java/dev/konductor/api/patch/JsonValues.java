@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Value semantics for JSON trees as the patch engines need them. Jackson's own {@code equals}
@@ -82,8 +85,8 @@ final class JsonValues {
 
     /** Objects compare as their key-sorted entry lists, as structured-merge-diff does. */
     private static int compareObjects(JsonNode a, JsonNode b) {
-        Iterator<String> ka = new java.util.TreeSet<>(fieldNames(a)).iterator();
-        Iterator<String> kb = new java.util.TreeSet<>(fieldNames(b)).iterator();
+        Iterator<String> ka = new TreeSet<>(fieldNames(a)).iterator();
+        Iterator<String> kb = new TreeSet<>(fieldNames(b)).iterator();
         while (ka.hasNext() && kb.hasNext()) {
             String x = ka.next();
             String y = kb.next();
@@ -99,8 +102,8 @@ final class JsonValues {
         return Boolean.compare(ka.hasNext(), kb.hasNext());
     }
 
-    private static java.util.List<String> fieldNames(JsonNode n) {
-        java.util.List<String> names = new java.util.ArrayList<>();
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> names = new ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);
         return names;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.schema.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -163,7 +164,7 @@ public final class ManagedFields {
      * Update, then oldest first, then manager, API version and subresource), dropping empty ones and
      * folding surplus update entries into {@code ancient-changes}. No entries, no field.
      */
-    static void write(ObjectNode object, java.util.Collection<ManagedFieldsEntry> entries) {
+    static void write(ObjectNode object, Collection<ManagedFieldsEntry> entries) {
         List<ManagedFieldsEntry> kept = capUpdateManagers(entries.stream().filter(e -> !e.fields().isEmpty()).toList());
         ObjectNode metadata = object.get("metadata") instanceof ObjectNode m ? m : object.putObject("metadata");
         if (kept.isEmpty()) {

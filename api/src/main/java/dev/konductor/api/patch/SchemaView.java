@@ -2,6 +2,7 @@ package dev.konductor.api.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.konductor.api.schema.Schema;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -102,7 +103,7 @@ final class SchemaView {
                 }
                 // A key field the element omits is left out of the key; upstream would fill
                 // in the field's default, which our schema does not carry.
-                java.util.List<PathElement.KeyField> fields = new java.util.ArrayList<>();
+                List<PathElement.KeyField> fields = new ArrayList<>();
                 for (String k : keys((Schema.ArrayType) list)) {
                     if (item.has(k)) {
                         fields.add(new PathElement.KeyField(k, item.get(k)));

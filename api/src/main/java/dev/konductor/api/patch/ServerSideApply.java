@@ -1,5 +1,6 @@
 package dev.konductor.api.patch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.schema.Schema;
 import dev.konductor.api.status.FieldError;
@@ -7,6 +8,7 @@ import dev.konductor.api.status.StatusException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +38,8 @@ public final class ServerSideApply {
      * managedFields updated. {@code live} is null when the apply creates the object. Status is
      * treated as reset by the main resource, as for built-in kinds with a status subresource.
      *
-     * @throws StatusException 409 Conflict listing each conflicting field, when {@code !force}
+     * @throws StatusException 409 Conflict listing each conflicting field, when {@code !force}; 400 when the
+     *                         configuration carries managedFields
      */
     public static ObjectNode apply(ObjectNode live, ObjectNode applied, String manager, boolean force, Schema schema,
                                    Instant now) {
@@ -46,14 +49,18 @@ public final class ServerSideApply {
     /** As {@link #apply(ObjectNode, ObjectNode, String, boolean, Schema, Instant)} with explicit reset fields. */
     public static ObjectNode apply(ObjectNode live, ObjectNode applied, String manager, boolean force, Schema schema,
                                    Instant now, FieldSet resetFields) {
+        JsonNode sent = applied.path("metadata").get("managedFields");
+        if (sent != null && !sent.isNull()) {
+            throw StatusException.badRequest("metadata.managedFields must be nil");
+        }
         String time = ManagedFieldsEntry.formatTime(now);
         ObjectNode liveObj = live == null ? JsonValues.NODES.objectNode() : ManagedFields.withoutManagedFields(live);
         Map<ManagedFieldsEntry.Identity, ManagedFieldsEntry> managers = live == null
-                ? new java.util.LinkedHashMap<>() : ManagedFields.readLenient(live);
+                ? new LinkedHashMap<>() : ManagedFields.readLenient(live);
         if (live != null && managers.isEmpty()) {
             adoptUnmanaged(liveObj, schema, resetFields, time, managers);
         }
-        ObjectNode config = ManagedFields.withoutManagedFields(applied);
+        ObjectNode config = applied.deepCopy();
         String apiVersion = config.path("apiVersion").asText(liveObj.path("apiVersion").asText(null));
 
         ObjectNode merged = (ObjectNode) ApplyMerge.merge(liveObj, config, schema);

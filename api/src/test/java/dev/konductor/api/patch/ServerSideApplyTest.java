@@ -199,4 +199,24 @@ class ServerSideApplyTest {
         ObjectNode b = ServerSideApply.apply(null, deployment(1, "nginx"), "kubectl", false, DEPLOYMENT, T1);
         assertThat(a.toString()).isEqualTo(b.toString());
     }
+
+    @Test
+    void configurationCarryingManagedFieldsIs400() {
+        ObjectNode v1 = ServerSideApply.apply(null, deployment(1, "nginx"), "kubectl", false, DEPLOYMENT, T1);
+        assertThatThrownBy(() -> ServerSideApply.apply(v1, v1, "kubectl", false, DEPLOYMENT, T2))
+                .isInstanceOfSatisfying(StatusException.class, e -> {
+                    assertThat(e.code()).isEqualTo(400);
+                    assertThat(e.getMessage()).isEqualTo("metadata.managedFields must be nil");
+                });
+    }
+
+    @Test
+    void applyingToAnUnknownKindTracksObjectsGranularlyAndListsAtomically() {
+        ObjectNode cr = obj("""
+                {'apiVersion':'x.io/v1','kind':'Widget','metadata':{'name':'w'},'spec':{'size':1,'tags':['a','b']}}""");
+        ObjectNode created = ServerSideApply.apply(null, cr, "kubectl", false, null, T1);
+        // Every key of an untyped object is tracked as well as its content; metadata.name never is.
+        assertThat(entry(created, "kubectl").get("fieldsV1"))
+                .isEqualTo(json("{'f:spec':{'.':{},'f:size':{},'f:tags':{}}}"));
+    }
 }

@@ -217,4 +217,12 @@ class StrategicMergePatchTest {
         JsonNode result = StrategicMergePatch.apply(DEPLOY, json("{'spec':{'strategy':'weird'}}"), DEPLOYMENT);
         assertThat(result.at("/spec/strategy").textValue()).isEqualTo("weird");
     }
+
+    @Test
+    void kubectlApplyRemovingAContainerSendsDeleteWithElementOrder() {
+        JsonNode result = StrategicMergePatch.apply(POD_OBJ, json("""
+                {'spec':{'$setElementOrder/containers':[{'name':'two'}],
+                         'containers':[{'$patch':'delete','name':'one'}]}}"""), POD);
+        assertThat(containers(result)).isEqualTo(json("[{'name':'two','image':'i2'}]"));
+    }
 }

@@ -67,6 +67,16 @@ public final class ServiceAllocator implements Admission {
         Set<Long> usedIps = new HashSet<>(recentIps);
         Set<Integer> usedPorts = new HashSet<>(recentPorts);
         collectUsed(obj, usedIps, usedPorts);
+        if (old != null) {
+            // what this Service already holds is its own, not a conflict
+            JsonNode oldSpec = old.path("spec");
+            if (!oldSpec.path("clusterIP").asText("").isEmpty() && !oldSpec.path("clusterIP").asText().equals("None")) {
+                usedIps.remove(toLongOrMinus(oldSpec.path("clusterIP").asText()));
+            }
+            for (JsonNode port : oldSpec.path("ports")) {
+                usedPorts.remove(port.path("nodePort").asInt());
+            }
+        }
         allocateIp(spec, usedIps, errors, dryRun);
         if (serviceType.equals("NodePort") || serviceType.equals("LoadBalancer")) {
             allocatePorts(spec, usedPorts, errors, dryRun);

@@ -90,7 +90,7 @@ final class PodPrinter {
                 s.reason = "SchedulingGated";
             }
         }
-        s.total = size(items(pod, "spec", "containers"));
+        s.total = items(pod, "spec", "containers").size();
         Set<String> sidecars = new HashSet<>();
         List<JsonNode> initContainers = items(pod, "spec", "initContainers");
         for (JsonNode container : initContainers) {
@@ -228,9 +228,5 @@ final class PodPrinter {
 
     private static String orNone(String value) {
         return value.isEmpty() ? "<none>" : value;
-    }
-
-    private static int size(List<JsonNode> list) {
-        return list.size();
     }
 }

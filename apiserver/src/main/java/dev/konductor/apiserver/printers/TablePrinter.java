@@ -144,7 +144,14 @@ public final class TablePrinter {
             switch (cell) {
                 case null -> json.addNull();
                 case String s -> json.add(s);
-                case Long l -> json.add(l);
+                // small values as ints, as a JSON parser reads them back, so trees compare equal
+                case Long l -> {
+                    if (l == l.intValue()) {
+                        json.add(l.intValue());
+                    } else {
+                        json.add(l);
+                    }
+                }
                 case Integer i -> json.add(i);
                 case Boolean b -> json.add(b);
                 case Double d -> json.add(d);

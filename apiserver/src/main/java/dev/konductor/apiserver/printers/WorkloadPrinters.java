@@ -31,12 +31,12 @@ import java.util.Map;
 /** Printers for apps, batch and policy kinds; the HPA's TARGETS column is {@link HpaTargets}. */
 final class WorkloadPrinters {
 
-    private WorkloadPrinters() {
-    }
-
     private static final ColumnDefinition CONTAINERS = string("Containers", "Names of the template's containers.").wide();
     private static final ColumnDefinition IMAGES = string("Images", "Images of the template's containers.").wide();
     private static final ColumnDefinition SELECTOR = string("Selector", "The label selector of the pods it manages.").wide();
+
+    private WorkloadPrinters() {
+    }
 
     static KindPrinter deployment() {
         return new KindPrinter(List.of(nameColumn(),

@@ -123,8 +123,10 @@ final class MessageToJson {
             case STRING -> nodes.textNode((String) value);
             case INT -> nodes.numberNode((Integer) value);
             // small int64s as ints, as Jackson parses them, so a decoded tree equals a parsed one
-            case LONG -> (Long) value == ((Long) value).intValue()
-                    ? nodes.numberNode(((Long) value).intValue()) : nodes.numberNode((Long) value);
+            case LONG -> {
+                long number = (Long) value;
+                yield number == (int) number ? nodes.numberNode((int) number) : nodes.numberNode(number);
+            }
             case BOOLEAN -> nodes.booleanNode((Boolean) value);
             case FLOAT -> nodes.numberNode((Float) value);
             case DOUBLE -> nodes.numberNode((Double) value);

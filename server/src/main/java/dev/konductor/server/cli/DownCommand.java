@@ -3,10 +3,9 @@ package dev.konductor.server.cli;
 import dev.konductor.server.datadir.DataDir;
 import dev.konductor.server.local.PidFile;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "down", description = "Stop the cluster that 'konductor up' started.", mixinStandardHelpOptions = true)
 public final class DownCommand implements Callable<Integer> {
 
-    private static final long KILL_WAIT_SECONDS = 5;
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    private static final Duration EXIT_POLL = Duration.ofMillis(20);
 
     @Spec
     CommandSpec spec;
@@ -52,19 +52,30 @@ public final class DownCommand implements Callable<Integer> {
         out.println("stopping konductor (pid " + server.pid() + ")");
         out.flush();
         server.destroy();
-        try {
-            server.onExit().get(timeoutSeconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
+        if (!awaitExit(server, Duration.ofSeconds(timeoutSeconds))) {
             spec.commandLine().getErr().println("konductor: still running after " + timeoutSeconds + "s; killing it");
             server.destroyForcibly();
-            try {
-                server.onExit().get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (TimeoutException stillThere) {
+            if (!awaitExit(server, KILL_WAIT)) {
                 throw new IllegalStateException("pid " + server.pid() + " survived SIGKILL; " + dir.pidFile() + " kept");
             }
         }
         pidFile.delete();
         out.println("stopped");
         return 0;
+    }
+
+    /**
+     * Polls, because {@code ProcessHandle.onExit()} of a process that is not our child notices
+     * the exit only seconds later.
+     */
+    private static boolean awaitExit(ProcessHandle process, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (process.isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(EXIT_POLL);
+        }
+        return true;
     }
 }

@@ -50,7 +50,7 @@ public final class ApiServerComponent implements Component {
     }
 
     @Override
-    public void start(Monitor monitor) {
+    public void start(Monitor monitor) throws Exception {
         ClusterCredentials credentials = certificates.credentials();
         ApiServerConfig config = new ApiServerConfig(store.store(), options.bindAddress().orElse(null),
                 options.port(), tlsMaterial(credentials), Map.of(certificates.joinToken(), JoinToken.BOOTSTRAP_USER),
@@ -59,7 +59,7 @@ public final class ApiServerComponent implements Component {
         apiServer = new ApiServer(config);
         try {
             apiServer.start();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             if (isAddressInUse(e)) {
                 throw new IllegalStateException("port " + options.port() + " is already in use on "
                         + options.bindAddress().map(InetAddress::getHostAddress).orElse("all addresses")

@@ -18,6 +18,7 @@ import java.util.List;
 public final class ServerLauncher {
 
     private static final String SETSID = "/usr/bin/setsid";
+    private static final String SHARED_ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
 
     private final String mainClass;
 
@@ -48,13 +49,27 @@ public final class ServerLauncher {
             command.add(SETSID);
         }
         command.add(javaExecutable());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .map(ServerLauncher::forServer)
+                .forEach(command::add);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.add("server");
         command.addAll(serverArguments);
         return command;
+    }
+
+    /**
+     * The konductor launcher gives each command its own class-data-sharing archive, named after
+     * the command; the server started here must map the server's, not that of {@code up}.
+     */
+    static String forServer(String jvmOption) {
+        if (jvmOption.startsWith(SHARED_ARCHIVE_OPTION)) {
+            Path archive = Path.of(jvmOption.substring(SHARED_ARCHIVE_OPTION.length()));
+            return SHARED_ARCHIVE_OPTION + archive.resolveSibling("server.jsa");
+        }
+        return jvmOption;
     }
 
     private static String javaExecutable() {

@@ -145,10 +145,27 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 LOG.log(Level.ERROR, "sqlite writer interrupted; the store can no longer write");
+                failEverything(batch, new StorageException("the store's writer was interrupted"));
                 return;
+            } catch (Throwable e) {
+                // Only an Error gets here (writes catch their own exceptions); fail loudly rather
+                // than leave every future writer waiting on a dead thread.
+                LOG.log(Level.ERROR, "sqlite writer died; the store can no longer write", e);
+                failEverything(batch, new StorageException("the store's writer died: " + e, e));
+                throw e;
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    private void failEverything(List<Request> batch, StorageException error) {
+        synchronized (submitLock) {
+            closed = true;
+        }
+        batch.forEach(request -> request.done().completeExceptionally(error));
+        for (Request left; (left = queue.poll()) != null; ) {
+            left.done().completeExceptionally(error);
         }
     }
 

@@ -139,11 +139,16 @@ class WatchDeliveryTest {
         }
 
         @Override
-        public synchronized long replay(long afterRevision, Consumer<List<WatchEvent>> sink) {
-            replays++;
-            List<WatchEvent> after = events.stream().filter(e -> e.revision() > afterRevision).toList();
-            sink.accept(after);
-            return events.isEmpty() ? afterRevision : events.getLast().revision();
+        public long replay(long afterRevision, Consumer<List<WatchEvent>> sink) {
+            List<WatchEvent> after;
+            long complete;
+            synchronized (this) {
+                replays++;
+                after = events.stream().filter(e -> e.revision() > afterRevision).toList();
+                complete = events.isEmpty() ? afterRevision : events.getLast().revision();
+            }
+            sink.accept(after);    // outside the lock: the listener may block while the log grows
+            return complete;
         }
     }
 

@@ -29,8 +29,10 @@ public final class ServiceAllocator implements Admission {
     private final int portMin;
     private final int portMax;
     private final Supplier<List<JsonNode>> services;
-    private final Set<Long> recentIps = new HashSet<>();
-    private final Set<Integer> recentPorts = new HashSet<>();
+    /** Handed out but perhaps not yet in the cache: value → when, forgotten after {@link #REMEMBER_NANOS}. */
+    private final java.util.Map<Long, Long> recentIps = new java.util.HashMap<>();
+    private final java.util.Map<Integer, Long> recentPorts = new java.util.HashMap<>();
+    private static final long REMEMBER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     public ServiceAllocator(String cidr, String nodePortRange, Supplier<List<JsonNode>> services) {
         this.cidr = cidr;
@@ -64,8 +66,11 @@ public final class ServiceAllocator implements Admission {
             return;
         }
         List<FieldError> errors = new ArrayList<>();
-        Set<Long> usedIps = new HashSet<>(recentIps);
-        Set<Integer> usedPorts = new HashSet<>(recentPorts);
+        long now = System.nanoTime();
+        recentIps.values().removeIf(at -> now - at > REMEMBER_NANOS);
+        recentPorts.values().removeIf(at -> now - at > REMEMBER_NANOS);
+        Set<Long> usedIps = new HashSet<>(recentIps.keySet());
+        Set<Integer> usedPorts = new HashSet<>(recentPorts.keySet());
         collectUsed(obj, usedIps, usedPorts);
         if (old != null) {
             // what this Service already holds is its own, not a conflict
@@ -213,12 +218,9 @@ public final class ServiceAllocator implements Admission {
         }
     }
 
-    private static <T> void remember(Set<T> recent, T value) {
-        // the cache shows new Services within milliseconds; this only bridges that gap
-        if (recent.size() > 4096) {
-            recent.clear();
-        }
-        recent.add(value);
+    /** The cache shows a new Service within milliseconds; this only bridges that gap. */
+    private static <T> void remember(java.util.Map<T, Long> recent, T value) {
+        recent.put(value, System.nanoTime());
     }
 
     private static long toLong(String ip) {

@@ -49,6 +49,8 @@ public final class HttpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpsServer.class);
     /** Bodies above upstream's 3 MiB limit are refused by the handler; this is the hard cap. */
     static final int MAX_AGGREGATED_BODY = 4 * 1024 * 1024;
+    private static final io.netty.util.AttributeKey<String[]> IDENTITY =
+            io.netty.util.AttributeKey.valueOf("konductor.identity");
 
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers = new NioEventLoopGroup(2);
@@ -126,7 +128,12 @@ public final class HttpsServer implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            String[] identity = peerIdentity(ctx.channel());
+            String[] identity = ctx.channel().attr(IDENTITY).get();
+            if (identity == null) {
+                // the certificate cannot change on a connection: parse it once
+                identity = peerIdentity(ctx.channel());
+                ctx.channel().attr(IDENTITY).set(identity);
+            }
             List<String> groups = new ArrayList<>();
             for (int i = 1; i < identity.length; i++) {
                 groups.add(identity[i]);

@@ -24,6 +24,8 @@ final class ObjectLifecycle {
     /** Upstream's generateName alphabet: no vowels, no confusable characters. */
     private static final String NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
+    private static final Set<String> NOT_SPEC = Set.of("apiVersion", "kind", "metadata", "status");
+
     private final RandomGenerator random = new SecureRandom();
 
     static Instant now() {
@@ -135,19 +137,24 @@ final class ObjectLifecycle {
             return;
         }
         long generation = old.path("metadata").path("generation").asLong(1);
-        if (!specOf(obj).equals(specOf(old))) {
+        if (specChanged(obj, old)) {
             generation++;
         }
         obj.withObject("metadata").put("generation", generation);
     }
 
-    private static ObjectNode specOf(ObjectNode obj) {
-        ObjectNode copy = obj.deepCopy();
-        copy.remove("metadata");
-        copy.remove("status");
-        copy.remove("apiVersion");
-        copy.remove("kind");
-        return copy;
+    /** Whether anything but apiVersion, kind, metadata and status differs. */
+    private static boolean specChanged(ObjectNode obj, ObjectNode old) {
+        java.util.Set<String> fields = new java.util.HashSet<>();
+        obj.fieldNames().forEachRemaining(fields::add);
+        old.fieldNames().forEachRemaining(fields::add);
+        fields.removeAll(NOT_SPEC);
+        for (String field : fields) {
+            if (!java.util.Objects.equals(obj.get(field), old.get(field))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void copySystemMetadata(ObjectNode obj, ObjectNode old) {

@@ -11,7 +11,6 @@ import dev.konductor.store.KeyValue;
 import dev.konductor.store.Store;
 import dev.konductor.store.WriteResult;
 import java.io.IOException;
-import java.util.function.UnaryOperator;
 
 /**
  * Reads and compare-and-swap writes of whole objects (in their storage version). Reads are
@@ -69,41 +68,6 @@ public final class ObjectStorage {
             case WriteResult.Written w -> written(w.kv(), obj);
             case WriteResult.Conflict c -> null;
         };
-    }
-
-    /**
-     * Upstream's GuaranteedUpdate: applies {@code mutation} to the current object and writes it,
-     * retrying on concurrent changes. With a {@code preconditionRevision} (the client's
-     * resourceVersion) a change is a 409 Conflict instead. A mutation that changes nothing
-     * writes nothing. The mutation gets a private copy and may throw StatusException.
-     */
-    public CachedObject guaranteedUpdate(ResourceType type, String key, String name, Long preconditionRevision,
-                                         UnaryOperator<ObjectNode> mutation) {
-        CachedObject current = get(type, key);
-        for (int attempt = 0; ; attempt++) {
-            if (current == null) {
-                throw StatusException.notFound(type.group(), type.plural(), name);
-            }
-            if (preconditionRevision != null && preconditionRevision != current.modRevision()) {
-                throw conflict(type, name);
-            }
-            ObjectNode updated = mutation.apply(current.object().deepCopy());
-            if (updated.equals(current.object())) {
-                return current;
-            }
-            WriteResult result = store.update(key, encode(updated), current.modRevision());
-            switch (result) {
-                case WriteResult.Written w -> {
-                    return written(w.kv(), updated);
-                }
-                case WriteResult.Conflict c -> {
-                    if (preconditionRevision != null || attempt > 100) {
-                        throw conflict(type, name);
-                    }
-                    current = c.current() == null ? null : decode(c.current());
-                }
-            }
-        }
     }
 
     /** Deletes the object if still at {@code expectedRevision} (0: any); null if it changed. */

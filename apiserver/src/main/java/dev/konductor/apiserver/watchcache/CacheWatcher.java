@@ -1,6 +1,5 @@
 package dev.konductor.apiserver.watchcache;
 
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +37,6 @@ public final class CacheWatcher implements AutoCloseable {
             terminated = true;
             unregister.run();
         }
-    }
-
-    void offerAll(List<CacheEvent> events) {
-        events.forEach(this::offer);
     }
 
     /**

@@ -158,7 +158,7 @@ public final class ResourceCache {
      * @param initialState whether to first send the matching objects as ADDED (watch without a
      *                     resourceVersion, or "0")
      */
-    CacheWatcher watch(WatchFilter filter, long afterRevision, boolean initialState, long cacheRevision) {
+    CacheWatcher watch(WatchFilter filter, long afterRevision, boolean initialState) {
         lock.lock();
         try {
             if (!initialState && afterRevision < historyStart) {

@@ -117,7 +117,7 @@ public final class WatchCache implements AutoCloseable {
      * Starts a watch; null when {@code afterRevision} is older than the history kept (410 Gone).
      */
     public CacheWatcher watch(String prefix, WatchFilter filter, long afterRevision, boolean initialState) {
-        return resource(prefix).watch(filter, afterRevision, initialState, revision);
+        return resource(prefix).watch(filter, afterRevision, initialState);
     }
 
     private ResourceCache cacheFor(String key, long at) {

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.konductor.api.resource.ResourceRegistry;
+import dev.konductor.api.conversion.Converter;
+import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.schema.ModelSchemas;
+import dev.konductor.api.status.FieldError;
+import dev.konductor.api.validation.Validator;
+import java.util.List;
 import dev.konductor.apiserver.rest.ApiRouter;
 import dev.konductor.apiserver.rest.ApiRules;
 import dev.konductor.apiserver.rest.Output;
@@ -17,27 +22,27 @@ final class Wiring {
     }
 
     static ApiRules rules() {
-        return new ApiRules(dev.konductor.api.schema.ModelSchemas.create(), new ApiRules.KindChecks() {
+        Validator validator = new Validator();
+        Converter converter = new Converter();
+        return new ApiRules(ModelSchemas.create(), new ApiRules.KindChecks() {
             @Override
-            public java.util.List<dev.konductor.api.status.FieldError> validateCreate(
-                    dev.konductor.api.resource.ResourceType type, ObjectNode obj) {
-                return java.util.List.of();
+            public List<FieldError> validateCreate(ResourceType type, ObjectNode obj) {
+                return validator.validateCreate(type, obj);
             }
 
             @Override
-            public java.util.List<dev.konductor.api.status.FieldError> validateUpdate(
-                    dev.konductor.api.resource.ResourceType type, ObjectNode obj, ObjectNode old) {
-                return java.util.List.of();
+            public List<FieldError> validateUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
+                return validator.validateUpdate(type, obj, old);
             }
 
             @Override
-            public ObjectNode toStorage(dev.konductor.api.resource.ResourceType type, ObjectNode obj) {
-                return obj;
+            public ObjectNode toStorage(ResourceType type, ObjectNode obj) {
+                return converter.toStorage(type, obj);
             }
 
             @Override
-            public ObjectNode fromStorage(dev.konductor.api.resource.ResourceType type, ObjectNode obj) {
-                return obj;
+            public ObjectNode fromStorage(ResourceType type, ObjectNode obj) {
+                return converter.fromStorage(type, obj);
             }
         });
     }

@@ -114,11 +114,25 @@ class KubectlTutorialTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("the per-kind validator is not wired into the API server yet")
-    void invalidNamesAreRefused() throws Exception {
+    void invalidObjectsAreRefusedNamingTheField() throws Exception {
         var badName = cluster.kubectl("create", "configmap", "Bad_Name");
         assertThat(badName.exitCode()).isNotZero();
         assertThat(badName.err()).contains("is invalid", "metadata.name");
+
+        var badReplicas = cluster.kubectlWithInput("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: negative}
+                spec:
+                  replicas: -1
+                  selector: {matchLabels: {app: negative}}
+                  template:
+                    metadata: {labels: {app: other}}
+                    spec: {containers: [{name: c, image: busybox}]}
+                """, "apply", "-f", "-");
+        assertThat(badReplicas.exitCode()).isNotZero();
+        assertThat(badReplicas.err()).contains("spec.replicas", "spec.template.metadata.labels");
+        assertThat(cluster.kubectl("get", "deploy", "negative").exitCode()).isNotZero();
     }
 
     @Test

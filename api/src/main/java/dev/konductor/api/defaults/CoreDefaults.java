@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.meta.ObjectMetaView;
 import dev.konductor.api.meta.ObjectTree;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +21,7 @@ final class CoreDefaults {
             case "PodTemplate" -> PodDefaults.template(ObjectTree.ensureObject(obj, "template"));
             case "ReplicationController" -> replicationController(obj);
             case "Service" -> ServiceDefaults.service(obj);
-            case "Secret" -> DefaultFields.string(obj, "type", "Opaque");
+            case "Secret" -> secret(obj);
             case "Namespace" -> namespace(obj);
             case "Node" -> node(obj);
             case "PersistentVolume" -> persistentVolume(obj);
@@ -52,6 +54,19 @@ final class CoreDefaults {
         DefaultFields.integer(spec, "replicas", 1);
         ObjectNode status = ObjectTree.ensureObject(rc, "status");
         DefaultFields.integer(status, "replicas", 0);
+    }
+
+    private static void secret(ObjectNode secret) {
+        DefaultFields.string(secret, "type", "Opaque");
+        // stringData is write-only: upstream folds it into data (winning over data's keys) as the
+        // object comes in, so it is never stored or shown.
+        ObjectNode stringData = ObjectTree.object(secret, "stringData");
+        if (stringData != null) {
+            ObjectNode data = ObjectTree.ensureObject(secret, "data");
+            stringData.properties().forEach(e -> data.put(e.getKey(),
+                    Base64.getEncoder().encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+            secret.remove("stringData");
+        }
     }
 
     private static void namespace(ObjectNode ns) {

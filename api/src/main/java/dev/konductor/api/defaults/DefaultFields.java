@@ -24,14 +24,14 @@ final class DefaultFields {
     }
 
     /** A Go pointer to an integer: only absent or null counts as unset. */
-    static void integer(ObjectNode o, String field, long value) {
+    static void integer(ObjectNode o, String field, int value) {
         if (!ObjectTree.has(o, field)) {
             o.put(field, value);
         }
     }
 
     /** A Go integer value: 0 counts as unset too. */
-    static void nonZero(ObjectNode o, String field, long value) {
+    static void nonZero(ObjectNode o, String field, int value) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull() || (n.isNumber() && n.asLong() == 0)) {
             o.put(field, value);

@@ -1,6 +1,7 @@
 package dev.konductor.api.defaults;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.resource.GroupVersionKind;
 import dev.konductor.api.resource.ResourceType;
 
 /**
@@ -17,12 +18,17 @@ import dev.konductor.api.resource.ResourceType;
 public final class Defaulter {
 
     public void apply(ResourceType type, ObjectNode obj) {
-        String kind = type.kind();
-        switch (type.group()) {
+        apply(type.gvk(), obj);
+    }
+
+    /** Defaults for the given version of a kind (the storage version after a conversion). */
+    public void apply(GroupVersionKind gvk, ObjectNode obj) {
+        String kind = gvk.kind();
+        switch (gvk.group()) {
             case "" -> CoreDefaults.apply(kind, obj);
             case "apps" -> AppsDefaults.apply(kind, obj);
             case "batch" -> BatchDefaults.apply(kind, obj);
-            case "autoscaling" -> AutoscalingDefaults.apply(type.version(), kind, obj);
+            case "autoscaling" -> AutoscalingDefaults.apply(gvk.version(), kind, obj);
             case "networking.k8s.io" -> NetworkingDefaults.networking(kind, obj);
             case "discovery.k8s.io" -> NetworkingDefaults.discovery(kind, obj);
             case "rbac.authorization.k8s.io" -> ClusterDefaults.rbac(kind, obj);

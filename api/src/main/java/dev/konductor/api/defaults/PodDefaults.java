@@ -39,7 +39,7 @@ final class PodDefaults {
                 for (ObjectNode c : ObjectTree.objects(spec, list)) {
                     for (ObjectNode port : ObjectTree.objects(c, "ports")) {
                         if (port.has("containerPort")) {
-                            DefaultFields.nonZero(port, "hostPort", port.get("containerPort").asLong());
+                            DefaultFields.nonZero(port, "hostPort", port.get("containerPort").asInt());
                         }
                     }
                 }

@@ -59,6 +59,19 @@ public final class ObjectTree {
         return out;
     }
 
+    /** The object elements of an array node (null or a non-array gives none). */
+    public static List<ObjectNode> elements(JsonNode array) {
+        List<ObjectNode> out = new ArrayList<>();
+        if (array instanceof ArrayNode a) {
+            for (JsonNode e : a) {
+                if (e instanceof ObjectNode o) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The text field {@code name}, or null when absent or not a string. */
     public static String text(JsonNode parent, String name) {
         JsonNode n = parent == null ? null : parent.get(name);

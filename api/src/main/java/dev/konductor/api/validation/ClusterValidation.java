@@ -8,6 +8,7 @@ import dev.konductor.api.meta.ObjectMetaView;
 import dev.konductor.api.meta.ObjectTree;
 import dev.konductor.api.status.FieldError;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Validation of the smaller groups: autoscaling, policy, coordination.k8s.io,
@@ -185,7 +186,7 @@ final class ClusterValidation {
             errs.add(FieldError.required("provisioner"));
         } else {
             FieldChecks.invalidEach(errs, FieldPath.of("provisioner"), provisioner,
-                    IdentifierSyntax.qualifiedName(provisioner.toLowerCase(java.util.Locale.ROOT)));
+                    IdentifierSyntax.qualifiedName(provisioner.toLowerCase(Locale.ROOT)));
         }
         FieldChecks.oneOf(errs, sc, "reclaimPolicy", FieldPath.of("reclaimPolicy"), List.of("Delete", "Retain"), false);
         FieldChecks.oneOf(errs, sc, "volumeBindingMode", FieldPath.of("volumeBindingMode"),

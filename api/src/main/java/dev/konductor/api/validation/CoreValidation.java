@@ -129,6 +129,9 @@ final class CoreValidation {
         String involvedNamespace = ObjectTree.textOrEmpty(ObjectTree.object(event, "involvedObject"), "namespace");
         FieldPath involvedPath = FieldPath.of("involvedObject", "namespace");
         boolean modern = ObjectTree.has(event, "eventTime");
+        if (strict && !modern) {
+            errs.add(FieldError.required("eventTime"));
+        }
         if (!modern) {
             boolean ok = involvedNamespace.isEmpty() ? namespace.isEmpty() || namespace.equals("default")
                     : namespace.equals(involvedNamespace);

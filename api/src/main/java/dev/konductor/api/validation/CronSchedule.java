@@ -1,7 +1,5 @@
 package dev.konductor.api.validation;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -136,9 +134,5 @@ final class CronSchedule {
             throw new IllegalArgumentException("negative number (" + n + ") not allowed: " + expr);
         }
         return n;
-    }
-
-    static List<String> fields(String spec) {
-        return new ArrayList<>(Arrays.asList(spec.trim().split("\\s+")));
     }
 }

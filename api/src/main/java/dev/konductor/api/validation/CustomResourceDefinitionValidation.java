@@ -8,6 +8,7 @@ import dev.konductor.api.meta.ObjectTree;
 import dev.konductor.api.status.FieldError;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** Validation of apiextensions.k8s.io/v1 CustomResourceDefinitions: names, group, versions, schemas. */
@@ -57,7 +58,7 @@ final class CustomResourceDefinitionValidation {
             errs.add(FieldError.required(path.child("kind").toString()));
         } else {
             FieldChecks.invalidEach(errs, path.child("kind"), kind,
-                    IdentifierSyntax.dns1035Label(kind.toLowerCase(java.util.Locale.ROOT)).isEmpty() ? List.of()
+                    IdentifierSyntax.dns1035Label(kind.toLowerCase(Locale.ROOT)).isEmpty() ? List.of()
                             : List.of("may have mixed case, but should otherwise match: [a-z]([-a-z0-9]*[a-z0-9])?"));
         }
         if (listKind.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.konductor.api.meta.IdentifierSyntax;
 import dev.konductor.api.meta.ObjectMetaView;
 import dev.konductor.api.meta.ObjectTree;
 import dev.konductor.api.status.FieldError;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +30,7 @@ public final class ObjectMetaValidation {
      * @param namespaced whether the kind lives in namespaces (then a namespace is required, else forbidden)
      */
     public static List<FieldError> validate(ObjectNode object, boolean namespaced, NameRule nameRule) {
-        List<FieldError> errs = new java.util.ArrayList<>();
+        List<FieldError> errs = new ArrayList<>();
         validate(errs, ObjectMetaView.of(object), namespaced, nameRule, METADATA);
         return errs;
     }

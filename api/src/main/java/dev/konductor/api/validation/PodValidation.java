@@ -3,6 +3,7 @@ package dev.konductor.api.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.meta.FieldPath;
+import dev.konductor.api.meta.IdentifierSyntax;
 import dev.konductor.api.meta.ObjectMetaView;
 import dev.konductor.api.meta.ObjectTree;
 import dev.konductor.api.status.FieldError;
@@ -135,7 +136,7 @@ final class PodValidation {
             String key = ObjectTree.textOrEmpty(t, "key");
             String operator = ObjectTree.textOrEmpty(t, "operator");
             if (!key.isEmpty()) {
-                FieldChecks.invalidEach(errs, p.child("key"), key, dev.konductor.api.meta.IdentifierSyntax.qualifiedName(key));
+                FieldChecks.invalidEach(errs, p.child("key"), key, IdentifierSyntax.qualifiedName(key));
             } else if (!operator.equals("Exists")) {
                 errs.add(FieldError.invalid(p.child("operator").toString(), operator,
                         "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));

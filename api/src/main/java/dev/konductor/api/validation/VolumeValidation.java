@@ -11,11 +11,12 @@ import java.util.Set;
 /** Validation of a pod's volumes: unique DNS-label names, exactly one source, source fields. */
 final class VolumeValidation {
 
-    private static final List<String> SOURCES = List.of("hostPath", "emptyDir", "gcePersistentDisk",
-            "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd",
-            "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume",
-            "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi",
-            "ephemeral", "image");
+    /** Every volume source, in the order upstream checks them (so the same one is called the extra). */
+    private static final List<String> SOURCES = List.of("emptyDir", "hostPath", "gitRepo", "gcePersistentDisk",
+            "awsElasticBlockStore", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume",
+            "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume", "quobyte",
+            "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral",
+            "image");
     private static final List<String> HOST_PATH_TYPES = List.of("", "DirectoryOrCreate", "Directory", "FileOrCreate",
             "File", "Socket", "CharDevice", "BlockDevice");
     private static final int MAX_FILE_MODE = 0777;

@@ -87,8 +87,16 @@ public final class ApiRules {
         return schema == null ? List.of() : FieldPruner.pruneUnknown(obj, schema);
     }
 
+    /** The object in its storage version, with that version's defaults applied too. */
     public ObjectNode toStorage(ResourceType type, ObjectNode obj) {
-        return type.isStorageVersion() ? obj : checks.toStorage(type, obj);
+        if (type.isStorageVersion()) {
+            return obj;
+        }
+        ObjectNode stored = checks.toStorage(type, obj);
+        if (type.modelClass() != null) {
+            defaulter.apply(type.storageVersion(), stored);
+        }
+        return stored;
     }
 
     public ObjectNode fromStorage(ResourceType type, ObjectNode obj) {

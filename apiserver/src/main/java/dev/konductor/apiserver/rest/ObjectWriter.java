@@ -87,6 +87,9 @@ final class ObjectWriter {
         ResourceType type = ctx.type();
         lifecycle.generateName(obj);
         lifecycle.prepareForCreate(type, obj);
+        if (type.isStorageVersion()) {
+            rules.applyDefaults(type, obj); // defaults that need the uid (a Job's generated selector)
+        }
         admit(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
         validate(type, obj, rules.validateCreate(type, rules.fromStorage(type, obj)));
         rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
@@ -105,6 +108,10 @@ final class ObjectWriter {
     CachedObject update(RequestContext ctx, ObjectNode obj, CachedObject old, String subresource) {
         ResourceType type = ctx.type();
         admit(Admission.Operation.UPDATE, type, obj, old.object(), ctx.dryRun());
+        if (!obj.path("metadata").hasNonNull("resourceVersion")) {
+            // an unconditional update is validated as if it named the version it replaces
+            obj.withObject("metadata").put("resourceVersion", Long.toString(old.modRevision()));
+        }
         validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj), rules.fromStorage(type, old.object())));
         rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
         if (ctx.dryRun() || obj.equals(old.object())) {

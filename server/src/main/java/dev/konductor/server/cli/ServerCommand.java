@@ -98,7 +98,9 @@ public final class ServerCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(shutdown);
             try {
-                controlPlane.start();
+                if (!controlPlane.start()) {
+                    return 0; // told to stop while starting
+                }
                 log.info("konductor server ready port={} kubeconfig={} sinceProcessStartMs={}",
                         controlPlane.port(), options.dataDir().kubeconfig(), millisSinceProcessStart());
                 Optional<ComponentFailure> failure = controlPlane.awaitTermination();

@@ -53,16 +53,17 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Locks the data directory and starts every component; returns once all are ready.
+     * Locks the data directory and starts every component; returns once all are ready (true) or
+     * once {@link #close()} was called meanwhile (false).
      *
      * @throws IllegalStateException if another server holds the data directory
      * @throws ComponentFailure      if a component fails to start
      */
-    public void start() throws ComponentFailure, InterruptedException {
+    public boolean start() throws ComponentFailure, InterruptedException {
         synchronized (this) {
             lock = DataDirLock.acquire(options.dataDir());
         }
-        supervisor.start();
+        return supervisor.start();
     }
 
     /** The API server's bound port; valid once started. */

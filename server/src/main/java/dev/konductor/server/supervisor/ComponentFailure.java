@@ -3,6 +3,8 @@ package dev.konductor.server.supervisor;
 /** A component could not start, did not become ready in time, or died while running. */
 public final class ComponentFailure extends Exception {
 
+    private static final long serialVersionUID = 1L;
+
     /** When in its life the component failed. */
     public enum Phase {
         START("failed to start"),

@@ -63,12 +63,13 @@ public final class Supervisor {
     }
 
     /**
-     * Starts every component and returns once all are ready, or once {@link #stop()} was called.
+     * Starts every component and returns once all are ready (true), or once {@link #stop()} was
+     * called (false).
      *
      * @throws ComponentFailure the first component that failed to start or to become ready; the
      *                          caller should then {@link #stop()} the ones that did start
      */
-    public void start() throws ComponentFailure, InterruptedException {
+    public boolean start() throws ComponentFailure, InterruptedException {
         long begin = System.nanoTime();
         for (Component component : components) {
             Thread.ofVirtual().name("start-" + component.name()).start(() -> launch(component));
@@ -84,9 +85,10 @@ public final class Supervisor {
             if (failure.isPresent()) {
                 throw failure.get();
             }
-            return;
+            return false;
         }
         log.info("all components ready count={} elapsedMs={}", components.size(), millisSince(begin));
+        return true;
     }
 
     /** Blocks until a component dies (returned) or {@link #stop()} is called (empty). */

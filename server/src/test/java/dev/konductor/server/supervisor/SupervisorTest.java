@@ -28,7 +28,7 @@ class SupervisorTest {
         // Listed out of order on purpose: the order comes from dependsOn, not from the list.
         Supervisor supervisor = new Supervisor(List.of(scheduler, apiServer, store), LONG, LONG);
 
-        supervisor.start();
+        assertThat(supervisor.start()).isTrue();
         supervisor.stop();
 
         assertThat(events).containsExactly(
@@ -142,7 +142,7 @@ class SupervisorTest {
         Supervisor supervisor = new Supervisor(List.of(slow, dependent), LONG, LONG);
         Thread starter = Thread.ofVirtual().start(() -> {
             try {
-                supervisor.start();
+                events.add("start returned " + supervisor.start());
             } catch (Exception e) {
                 events.add("start threw " + e);
             }
@@ -152,7 +152,7 @@ class SupervisorTest {
         supervisor.stop();
 
         assertThat(starter.join(Duration.ofSeconds(5))).isTrue();
-        assertThat(events).contains("start slow", "stop slow").doesNotContain("start dependent")
+        assertThat(events).contains("start slow", "stop slow", "start returned false").doesNotContain("start dependent")
                 .noneMatch(event -> event.startsWith("start threw"));
     }
 

@@ -52,7 +52,7 @@ public final class ServerCommand implements Callable<Integer> {
     String datastore;
 
     @Option(names = "--runtime", defaultValue = "none",
-            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; only none exists yet).")
+            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; sim and none exist so far).")
     NodeRuntime runtime;
 
     @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = ApiServerConfig.DEFAULT_SERVICE_CIDR,

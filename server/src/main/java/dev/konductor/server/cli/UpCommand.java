@@ -44,7 +44,7 @@ public final class UpCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--runtime", defaultValue = "none",
-            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; only none exists yet).")
+            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; sim and none exist so far).")
     NodeRuntime runtime;
 
     @Option(names = "--datastore", defaultValue = "sqlite", converter = OptionConverters.Datastore.class,

@@ -6,7 +6,9 @@ import dev.konductor.server.pki.ServingNames;
 import dev.konductor.server.supervisor.Component;
 import dev.konductor.server.supervisor.ComponentFailure;
 import dev.konductor.server.supervisor.Supervisor;
+import dev.konductor.kubelet.sim.SimSettings;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +16,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What {@code konductor server} runs: the store and the certificates (in parallel), then the
- * API server, under a {@link Supervisor}, while holding the data directory's lock. The
- * scheduler, controller-manager and local node agent join {@link #components()} as they are
- * written, each depending on {@code apiserver} only: they reach it through a Kubernetes client,
- * like any remote component would.
+ * What {@code konductor server} runs, under a {@link Supervisor}, while holding the data
+ * directory's lock: the store and the certificates (in parallel), then the API server, then the
+ * controller manager, the scheduler and the local node. Those last three depend on
+ * {@code apiserver} only: they reach it through a Kubernetes client, like any remote component.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -44,7 +45,14 @@ public final class ControlPlane implements AutoCloseable {
         StoreComponent store = new StoreComponent(storeOpener, options.datastore(), options.dataDir().root());
         CertificatesComponent certificates = new CertificatesComponent(options.dataDir(), servingNames, clock);
         this.apiServer = new ApiServerComponent(options, advertiseAddress, store, certificates);
-        this.components = List.of(store, certificates, apiServer);
+        Path kubeconfig = options.dataDir().kubeconfig();
+        List<Component> all = new ArrayList<>(List.of(store, certificates, apiServer,
+                new ControllerManagerComponent(kubeconfig, clock),
+                new SchedulerComponent(kubeconfig, Optional.empty())));
+        if (options.runtime() == NodeRuntime.SIM) {
+            all.add(new SimNodeComponent(kubeconfig, new SimSettings(host.hostname().toLowerCase(java.util.Locale.ROOT), 1, "4", "8Gi", 110)));
+        }
+        this.components = List.copyOf(all);
         this.supervisor = new Supervisor(components, READY_TIMEOUT, STOP_TIMEOUT);
     }
 

@@ -32,7 +32,7 @@ public record Kubeconfig(URI server, String certificateAuthority, String clientC
         return new Kubeconfig(server,
                 Pem.encodeCertificate(credentials.ca().certificate()),
                 Pem.encodeCertificate(credentials.admin().certificate()),
-                Pem.encodePrivateKey(credentials.admin().key()));
+                Pem.encodeForKubeconfig(credentials.admin().key()));
     }
 
     /** Writes the file with mode 0600: it holds the admin's private key. */

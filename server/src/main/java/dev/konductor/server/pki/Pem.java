@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.interfaces.ECPrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -15,8 +16,10 @@ import java.util.regex.Pattern;
 
 /**
  * PEM text for certificates and private keys, in the forms kubectl, client-go and Python's ssl
- * module all read: {@code CERTIFICATE} and PKCS#8 {@code PRIVATE KEY}. Done with the JDK alone
- * (no BouncyCastle), so that a restart, which only reads files, does not pay for loading it.
+ * module all read: {@code CERTIFICATE}, PKCS#8 {@code PRIVATE KEY}, and for the P-256 keys we
+ * issue also SEC1 {@code EC PRIVATE KEY} (what kubeadm writes into kubeconfigs, and the only EC
+ * form the fabric8 Java client reads from one). Done with the JDK alone (no BouncyCastle), so
+ * that a restart, which only reads files, does not pay for loading it.
  */
 public final class Pem {
 
@@ -43,6 +46,67 @@ public final class Pem {
         return encode("PRIVATE KEY", key.getEncoded());
     }
 
+    /**
+     * A P-256 key as a SEC1 {@code EC PRIVATE KEY} block naming its curve; any other key as
+     * PKCS#8 ({@link #encodePrivateKey}).
+     */
+    public static String encodeForKubeconfig(PrivateKey key) {
+        if (!(key instanceof ECPrivateKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            return encodePrivateKey(key);
+        }
+        byte[] s = unsigned(ec.getS(), 32);
+        byte[] der = new byte[2 + 3 + 2 + 32 + P256_PARAMETERS.length];
+        int i = 0;
+        der[i++] = 0x30;
+        der[i++] = (byte) (der.length - 2);
+        der[i++] = 0x02; // version 1
+        der[i++] = 0x01;
+        der[i++] = 0x01;
+        der[i++] = 0x04; // the private key, an OCTET STRING
+        der[i++] = 32;
+        System.arraycopy(s, 0, der, i, 32);
+        System.arraycopy(P256_PARAMETERS, 0, der, i + 32, P256_PARAMETERS.length);
+        return encode("EC PRIVATE KEY", der);
+    }
+
+    /** {@code [0] { OID prime256v1 }}: the curve, as SEC1's optional parameters field. */
+    private static final byte[] P256_PARAMETERS = {(byte) 0xa0, 0x0a, 0x06, 0x08, 0x2a, (byte) 0x86, 0x48,
+            (byte) 0xce, 0x3d, 0x03, 0x01, 0x07};
+    /** {@code SEQUENCE { OID ecPublicKey, OID prime256v1 }}: PKCS#8's algorithm for a P-256 key. */
+    private static final byte[] P256_ALGORITHM = {0x30, 0x13, 0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce,
+            0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x03, 0x01, 0x07};
+
+    private static byte[] unsigned(java.math.BigInteger value, int length) {
+        byte[] bytes = value.toByteArray();
+        byte[] out = new byte[length];
+        int copy = Math.min(bytes.length, length);
+        System.arraycopy(bytes, bytes.length - copy, out, length - copy, copy);
+        return out;
+    }
+
+    /** Wraps a SEC1 P-256 key into PKCS#8, which the JDK reads. */
+    private static byte[] sec1ToPkcs8(byte[] sec1) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0x02, 0x01, 0x00});
+        body.writeBytes(P256_ALGORITHM);
+        body.write(0x04);
+        body.writeBytes(derLength(sec1.length));
+        body.writeBytes(sec1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0x30);
+        out.writeBytes(derLength(body.size()));
+        out.writeBytes(body.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static byte[] derLength(int length) {
+        if (length < 0x80) {
+            return new byte[] {(byte) length};
+        }
+        return length < 0x100 ? new byte[] {(byte) 0x81, (byte) length}
+                : new byte[] {(byte) 0x82, (byte) (length >> 8), (byte) length};
+    }
+
     /** Every {@code CERTIFICATE} block in {@code pem}, in order. */
     public static List<X509Certificate> decodeCertificates(String pem) {
         try {
@@ -59,9 +123,15 @@ public final class Pem {
         }
     }
 
-    /** The first {@code PRIVATE KEY} (PKCS#8) block in {@code pem}; EC and RSA keys are accepted. */
+    /**
+     * The first {@code PRIVATE KEY} (PKCS#8) block in {@code pem}, or else its P-256
+     * {@code EC PRIVATE KEY} (SEC1) block; EC and RSA keys are accepted.
+     */
     public static PrivateKey decodePrivateKey(String pem) {
         List<byte[]> keys = blocks(pem, "PRIVATE KEY");
+        if (keys.isEmpty() && !blocks(pem, "EC PRIVATE KEY").isEmpty()) {
+            keys = List.of(sec1ToPkcs8(blocks(pem, "EC PRIVATE KEY").getFirst()));
+        }
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("no PKCS#8 PRIVATE KEY block found"
                     + (pem.contains("-----BEGIN EC PRIVATE KEY") ? " (convert the EC key with 'openssl pkcs8 -topk8 -nocrypt')" : ""));

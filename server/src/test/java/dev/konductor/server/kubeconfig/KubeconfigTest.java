@@ -63,8 +63,10 @@ class KubeconfigTest {
         assertThat(user.path("name").asText()).isEqualTo("admin");
         assertThat(decode(user.path("user").path("client-certificate-data")))
                 .isEqualTo(Files.readString(dir.resolve("admin.crt")));
-        assertThat(Pem.decodePrivateKey(decode(user.path("user").path("client-key-data"))))
-                .isEqualTo(credentials.admin().key());
+        String keyPem = decode(user.path("user").path("client-key-data"));
+        assertThat(keyPem).startsWith("-----BEGIN EC PRIVATE KEY-----"); // SEC1, as kubeadm writes it
+        assertThat(((java.security.interfaces.ECPrivateKey) Pem.decodePrivateKey(keyPem)).getS())
+                .isEqualTo(((java.security.interfaces.ECPrivateKey) credentials.admin().key()).getS());
         JsonNode context = yaml.path("contexts").get(0);
         assertThat(context.path("name").asText()).isEqualTo("konductor");
         assertThat(context.path("context").path("cluster").asText()).isEqualTo("konductor");

@@ -1,0 +1,59 @@
+package dev.konductor.server.control;
+
+import dev.konductor.controllers.ControllerManager;
+import dev.konductor.controllers.Controllers;
+import dev.konductor.controllers.framework.ControllerSettings;
+import dev.konductor.server.supervisor.Component;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Set;
+
+/** The controller manager, a client of the API server, leader-elected through its Lease. */
+public final class ControllerManagerComponent implements Component {
+
+    public static final String NAME = "controller-manager";
+
+    private final Path kubeconfig;
+    private final Clock clock;
+    private volatile KubernetesClient client;
+    private volatile ControllerManager manager;
+
+    public ControllerManagerComponent(Path kubeconfig, Clock clock) {
+        this.kubeconfig = kubeconfig;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> dependsOn() {
+        return Set.of(ApiServerComponent.NAME);
+    }
+
+    @Override
+    public void start(Monitor monitor) {
+        client = LocalClients.fromKubeconfig(kubeconfig);
+        manager = new ControllerManager(client, LocalClients.identity(), Controllers::all,
+                ControllerSettings.defaults(), clock);
+        manager.start();
+    }
+
+    @Override
+    public boolean ready() {
+        return manager != null;
+    }
+
+    @Override
+    public void stop() {
+        if (manager != null) {
+            manager.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.konductor.server.control;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * Kubernetes clients for the components that run inside {@code konductor server}. They reach
+ * the API server over HTTPS with the admin kubeconfig, exactly as a remote component would
+ * (ARCHITECTURE.md, principle 2).
+ */
+final class LocalClients {
+
+    private LocalClients() {
+    }
+
+    static KubernetesClient fromKubeconfig(Path kubeconfig) {
+        try {
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+            config.setOnlyHttpWatches(true);
+            config.setRequestTimeout(30_000);
+            return new KubernetesClientBuilder().withConfig(config).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + kubeconfig, e);
+        }
+    }
+
+    /** A leader-election identity: the host name and a random suffix, as upstream's components use. */
+    static String identity() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "konductor";
+        }
+        return host + "_" + UUID.randomUUID();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.konductor.testing;
+
+import dev.konductor.apiserver.ApiServer;
+import dev.konductor.apiserver.ApiServerConfig;
+import dev.konductor.apiserver.TlsMaterial;
+import dev.konductor.store.Store;
+import dev.konductor.store.Stores;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A real Konductor API server on loopback, over a SQLite store in a temporary directory, for the
+ * tests of components that are clients of the API (controllers, scheduler, node agents). Clients
+ * authenticate with a bearer token; the certificate is self-signed and trusted by the clients
+ * this class hands out.
+ *
+ * <pre>{@code
+ * try (LocalApiServer api = LocalApiServer.start(); KubernetesClient client = api.client()) { ... }
+ * }</pre>
+ */
+public final class LocalApiServer implements AutoCloseable {
+
+    private static final String TOKEN = "local-test-token";
+
+    private final Path dir;
+    private final Store store;
+    private final ApiServer server;
+    private final List<KubernetesClient> clients = new ArrayList<>();
+
+    private LocalApiServer(Path dir, Store store, ApiServer server) {
+        this.dir = dir;
+        this.store = store;
+        this.server = server;
+    }
+
+    /** Starts a server on a free loopback port with an empty store (plus the bootstrap objects). */
+    public static LocalApiServer start() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("konductor-test-api");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Store store = Stores.open("sqlite", dir);
+        ApiServer server = new ApiServer(new ApiServerConfig(store, InetAddress.getLoopbackAddress(), 0,
+                selfSigned(), Map.of(TOKEN, "admin"), ApiServerConfig.DEFAULT_SERVICE_CIDR,
+                ApiServerConfig.DEFAULT_NODE_PORT_RANGE, "127.0.0.1"));
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            closeQuietly(store);
+            throw e;
+        }
+        return new LocalApiServer(dir, store, server);
+    }
+
+    /** The server's base URL, {@code https://127.0.0.1:PORT}. */
+    public String url() {
+        return "https://127.0.0.1:" + server.port();
+    }
+
+    /** A client configuration for this server (trusting its certificate). */
+    public Config config() {
+        return new ConfigBuilder(Config.empty()).withMasterUrl(url()).withTrustCerts(true)
+                .withOauthToken(TOKEN).withNamespace("default").withRequestTimeout(30_000)
+                .withConnectionTimeout(10_000).withOnlyHttpWatches(true).build();
+    }
+
+    /** A new client; closed with this server. */
+    public synchronized KubernetesClient client() {
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config()).build();
+        clients.add(client);
+        return client;
+    }
+
+    @Override
+    public synchronized void close() {
+        clients.forEach(KubernetesClient::close);
+        server.close();
+        closeQuietly(store);
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // nothing useful to do in a test fixture
+        }
+    }
+
+    private static TlsMaterial selfSigned() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            X500Name name = new X500Name("CN=konductor-test");
+            Instant now = Instant.now();
+            var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+                    Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(1, ChronoUnit.DAYS)), name,
+                    pair.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(GeneralName.dNSName, "localhost")}));
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+            return new TlsMaterial(pair.getPrivate(), new X509Certificate[] {cert}, cert);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make a test certificate", e);
+        }
+    }
+}

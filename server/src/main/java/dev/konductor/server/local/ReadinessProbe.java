@@ -73,7 +73,8 @@ public final class ReadinessProbe implements AutoCloseable {
         client.close();
     }
 
-    static SSLContext sslContext(Kubeconfig kubeconfig) {
+    /** TLS with the kubeconfig's client certificate, trusting only its certificate authority. */
+    public static SSLContext sslContext(Kubeconfig kubeconfig) {
         try {
             List<X509Certificate> clientChain = Pem.decodeCertificates(kubeconfig.clientCertificate());
             KeyStore identity = KeyStore.getInstance("PKCS12");

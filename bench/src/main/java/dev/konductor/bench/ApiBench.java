@@ -1,0 +1,267 @@
+package dev.konductor.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The API server benchmark of docs/benchmarks.md: against a real {@code konductor server} child
+ * process on each backend, measures start-to-ready, idle RSS, pod create / get / update throughput
+ * and latency with N concurrent clients (each its own HTTP client and connection), the time to list
+ * all pods, and the fan-out latency of events to many concurrent watches.
+ *
+ * <pre>bench/run [--backends sqlite,etcd] [--clients 50] [--pods 10000] [--watchers 1000] [--events 20]</pre>
+ */
+public final class ApiBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NAMESPACE = "bench";
+    private static final String WATCH_NAMESPACE = "bench-watch";
+
+    private final int clients;
+    private final int pods;
+    private final int watchers;
+    private final int events;
+
+    private ApiBench(int clients, int pods, int watchers, int events) {
+        this.clients = clients;
+        this.pods = pods;
+        this.watchers = watchers;
+        this.events = events;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of("backends", "sqlite,etcd", "clients", "50",
+                "pods", "10000", "watchers", "1000", "events", "20", "repo", "."));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        ApiBench bench = new ApiBench(Integer.parseInt(options.get("clients")), Integer.parseInt(options.get("pods")),
+                Integer.parseInt(options.get("watchers")), Integer.parseInt(options.get("events")));
+        Path repo = Path.of(options.get("repo")).toAbsolutePath().normalize();
+        List<Map<String, String>> results = new ArrayList<>();
+        for (String backend : options.get("backends").split(",")) {
+            System.err.println("== " + backend);
+            results.add(bench.run(repo, backend));
+        }
+        System.out.println(table(results));
+    }
+
+    private Map<String, String> run(Path repo, String backend) throws Exception {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("backend", backend);
+        try (ServerUnderTest server = ServerUnderTest.start(repo, backend)) {
+            row.put("start to ready", server.readyMillis() + " ms");
+            Thread.sleep(5000);
+            row.put("idle RSS", String.format(Locale.ROOT, "%.0f MiB", server.rssMiB()));
+            create(server, "/api/v1/namespaces", namespace(NAMESPACE));
+            create(server, "/api/v1/namespaces", namespace(WATCH_NAMESPACE));
+
+            String pods = "/api/v1/namespaces/" + NAMESPACE + "/pods";
+            Phase creates = phase(server, i -> HttpRequest.newBuilder(server.url().resolve(pods))
+                    .POST(HttpRequest.BodyPublishers.ofString(pod(i))).header("Content-Type", "application/json"));
+            row.put("creates/s", creates.rate());
+            row.put("create p50/p99", creates.percentiles());
+            Phase gets = phase(server, i -> HttpRequest.newBuilder(server.url().resolve(pods + "/p-" + i)).GET());
+            row.put("gets/s", gets.rate());
+            row.put("get p50/p99", gets.percentiles());
+            Phase updates = phase(server, i -> HttpRequest.newBuilder(server.url().resolve(pods + "/p-" + i))
+                    .header("Content-Type", "application/merge-patch+json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(
+                            "{\"metadata\":{\"labels\":{\"updated\":\"yes\"}}}")));
+            row.put("updates/s", updates.rate());
+            row.put("update p50/p99", updates.percentiles());
+            row.put("list " + this.pods + " pods", listMillis(server, pods));
+            row.put("watch fan-out p50/p99", fanOut(server));
+            row.put("RSS after load", String.format(Locale.ROOT, "%.0f MiB", server.rssMiB()));
+        }
+        System.err.println(row);
+        return row;
+    }
+
+    private record Phase(int count, long nanos, Latencies latencies) {
+        String rate() {
+            return String.format(Locale.ROOT, "%.0f", count / (nanos / 1e9));
+        }
+
+        String percentiles() {
+            return String.format(Locale.ROOT, "%.1f / %.1f ms", latencies.percentileMillis(50),
+                    latencies.percentileMillis(99));
+        }
+    }
+
+    /** Sends request {@code i} for every i in [0, pods), spread over the clients; every answer must be 2xx. */
+    private Phase phase(ServerUnderTest server, IntFunction<HttpRequest.Builder> request) throws Exception {
+        Latencies latencies = new Latencies();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        long begin = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (HttpClient client = client(server.tls())) {
+                    for (int i = next.getAndIncrement(); i < pods; i = next.getAndIncrement()) {
+                        long start = System.nanoTime();
+                        HttpResponse<Void> response = client.send(request.apply(i).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        latencies.add(System.nanoTime() - start);
+                        if (response.statusCode() / 100 != 2) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                    System.err.println("client failed: " + e);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long nanos = System.nanoTime() - begin;
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " requests failed");
+        }
+        return new Phase(pods, nanos, latencies);
+    }
+
+    private String listMillis(ServerUnderTest server, String path) throws Exception {
+        Latencies latencies = new Latencies();
+        try (HttpClient client = client(server.tls())) {
+            for (int i = 0; i < 6; i++) {
+                long start = System.nanoTime();
+                HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(server.url().resolve(path)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                if (i > 0) { // the first one warms up
+                    latencies.add(System.nanoTime() - start);
+                }
+                int items = JSON.readTree(response.body()).path("items").size();
+                if (items != pods) {
+                    throw new IllegalStateException("listed " + items + " pods, expected " + pods);
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "%.0f ms (median of 5)", latencies.percentileMillis(50));
+    }
+
+    /**
+     * Opens the watches, then creates ConfigMaps stamped with the send time; each watch measures
+     * the delay from the create request to the event's arrival.
+     */
+    private String fanOut(ServerUnderTest server) throws Exception {
+        Latencies latencies = new Latencies();
+        CountDownLatch started = new CountDownLatch(watchers);
+        CountDownLatch received = new CountDownLatch(watchers * events);
+        List<HttpClient> watchClients = new ArrayList<>();
+        List<InputStream> streams = java.util.Collections.synchronizedList(new ArrayList<>());
+        URI watchUrl = server.url().resolve("/api/v1/namespaces/" + WATCH_NAMESPACE + "/configmaps?watch=1");
+        for (int w = 0; w < watchers; w++) {
+            HttpClient client = client(server.tls());
+            watchClients.add(client);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(watchUrl).build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    streams.add(response.body());
+                    started.countDown();
+                    BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
+                            StandardCharsets.UTF_8));
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        long now = System.nanoTime();
+                        JsonNode event = JSON.readTree(line);
+                        String sent = event.path("object").path("metadata").path("annotations").path("sent").asText("");
+                        if (!sent.isEmpty()) {
+                            latencies.add(now - Long.parseLong(sent));
+                            received.countDown();
+                        }
+                    }
+                } catch (Exception e) {
+                    // closed at the end of the benchmark
+                }
+            });
+        }
+        if (!started.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("only " + (watchers - started.getCount()) + " watches started");
+        }
+        Thread.sleep(1000);
+        try (HttpClient client = client(server.tls())) {
+            for (int e = 0; e < events; e++) {
+                String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c-" + e
+                        + "\",\"annotations\":{\"sent\":\"" + System.nanoTime() + "\"}}}";
+                client.send(HttpRequest.newBuilder(server.url().resolve("/api/v1/namespaces/" + WATCH_NAMESPACE
+                                + "/configmaps")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                Thread.sleep(100);
+            }
+        }
+        boolean all = received.await(60, TimeUnit.SECONDS);
+        for (InputStream stream : streams) {
+            stream.close();
+        }
+        watchClients.forEach(HttpClient::shutdownNow);
+        return String.format(Locale.ROOT, "%.1f / %.1f ms (%d watches x %d events%s)", latencies.percentileMillis(50),
+                latencies.percentileMillis(99), watchers, events, all ? "" : ", SOME MISSING: " + latencies.count());
+    }
+
+    private static HttpClient client(SSLContext tls) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private static void create(ServerUnderTest server, String path, String body) throws Exception {
+        try (HttpClient client = client(server.tls())) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.url().resolve(path))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("create " + path + ": " + response.body());
+            }
+        }
+    }
+
+    private static String namespace(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}";
+    }
+
+    /** A typical small pod; its scheduler does not exist, so the cluster's scheduler leaves it alone. */
+    private static String pod(int i) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p-" + i
+                + "\",\"labels\":{\"app\":\"bench\",\"shard\":\"s" + (i % 10) + "\"}},\"spec\":{\"schedulerName\":"
+                + "\"bench-unscheduled\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\",\"command\":[\"sleep\","
+                + "\"3600\"],\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}";
+    }
+
+    private static String table(List<Map<String, String>> rows) {
+        StringBuilder out = new StringBuilder("| measure |");
+        rows.forEach(r -> out.append(' ').append(r.get("backend")).append(" |"));
+        out.append("\n|---|").append("---|".repeat(rows.size())).append('\n');
+        for (String key : rows.getFirst().keySet()) {
+            if (key.equals("backend")) {
+                continue;
+            }
+            out.append("| ").append(key).append(" |");
+            rows.forEach(r -> out.append(' ').append(r.getOrDefault(key, "")).append(" |"));
+            out.append('\n');
+        }
+        return out.toString();
+    }
+}

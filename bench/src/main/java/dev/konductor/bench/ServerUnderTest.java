@@ -1,0 +1,137 @@
+package dev.konductor.bench;
+
+import dev.konductor.server.kubeconfig.Kubeconfig;
+import dev.konductor.server.local.ReadinessProbe;
+import dev.konductor.store.etcd.EtcdProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A {@code konductor server} started through the real launcher as a child process (plus a real
+ * etcd for the etcd backend), stopped by PID when closed.
+ */
+final class ServerUnderTest implements AutoCloseable {
+
+    private final Path dataDir;
+    private final Process process;
+    private final EtcdProcess etcd;
+    private final long readyMillis;
+    private final URI url;
+    private final SSLContext tls;
+
+    private ServerUnderTest(Path dataDir, Process process, EtcdProcess etcd, long readyMillis, URI url,
+                            SSLContext tls) {
+        this.dataDir = dataDir;
+        this.process = process;
+        this.etcd = etcd;
+        this.readyMillis = readyMillis;
+        this.url = url;
+        this.tls = tls;
+    }
+
+    /** Starts a server on {@code datastore} ("sqlite" or "etcd") and waits until /readyz answers 200. */
+    static ServerUnderTest start(Path repo, String datastore) throws Exception {
+        Path dataDir = Files.createTempDirectory("konductor-bench-" + datastore);
+        EtcdProcess etcd = null;
+        String storeArg = "sqlite";
+        if (datastore.equals("etcd")) {
+            etcd = EtcdProcess.start(dataDir.resolve("etcd"));
+            storeArg = "etcd://" + etcd.endpoint().getHost() + ":" + etcd.endpoint().getPort();
+        }
+        int port = freePort();
+        long begin = System.nanoTime();
+        Process process = new ProcessBuilder(repo.resolve("konductor").toString(), "server",
+                "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--datastore", storeArg,
+                "--runtime", "none")
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("bench-server.log").toFile()).start();
+        Path kubeconfig = dataDir.resolve("kubeconfig.yaml");
+        URI url = URI.create("https://127.0.0.1:" + port);
+        long deadline = begin + TimeUnit.SECONDS.toNanos(60);
+        SSLContext tls = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited; see " + dataDir.resolve("bench-server.log"));
+            }
+            if (tls == null && Files.exists(kubeconfig)) {
+                try {
+                    tls = ReadinessProbe.sslContext(Kubeconfig.read(kubeconfig));
+                } catch (RuntimeException stillBeingWritten) {
+                    tls = null;
+                }
+            }
+            if (tls != null && readyz(url, tls)) {
+                long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+                return new ServerUnderTest(dataDir, process, etcd, readyMillis, url, tls);
+            }
+            Thread.sleep(10);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("server not ready within 60 s");
+    }
+
+    private static boolean readyz(URI url, SSLContext tls) {
+        try (HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(1)).build()) {
+            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url.resolve("/readyz"))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    long readyMillis() {
+        return readyMillis;
+    }
+
+    URI url() {
+        return url;
+    }
+
+    SSLContext tls() {
+        return tls;
+    }
+
+    /** The server JVM's resident set in MiB (the launcher execs java, so its PID is the JVM's). */
+    double rssMiB() throws IOException {
+        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"));
+        for (String line : status) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy(); // SIGTERM to this PID: the server shuts down cleanly
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

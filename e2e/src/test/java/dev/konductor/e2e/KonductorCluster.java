@@ -19,6 +19,7 @@ final class KonductorCluster implements AutoCloseable {
     final Path dir;
     final int port;
     private final Process server;
+    private final List<Process> sims = new ArrayList<>();
 
     private KonductorCluster(Path dir, int port, Process server) {
         this.dir = dir;
@@ -27,15 +28,22 @@ final class KonductorCluster implements AutoCloseable {
     }
 
     static KonductorCluster start() throws Exception {
+        return start("--runtime", "none");
+    }
+
+    /** A server started with {@code args} after its data dir and port (e.g. "--runtime", "sim"). */
+    static KonductorCluster start(String... args) throws Exception {
         Path dir = Files.createTempDirectory("konductor-e2e");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "dev.konductor.server.Main", "server", "--data-dir", dir.resolve("data").toString(),
-                "--port", Integer.toString(port), "--runtime", "none")
+                "--port", Integer.toString(port)));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("server.log").toFile())
                 .start();
@@ -61,6 +69,44 @@ final class KonductorCluster implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("server not ready: " + Files.readString(dir.resolve("server.log")));
+    }
+
+    /**
+     * Starts {@code konductor sim} with {@code nodes} simulated nodes named {@code prefix-i} in its
+     * own JVM; it is stopped (by PID) with the cluster, or earlier by {@link #stopSim}.
+     */
+    Process sim(String prefix, int nodes, String... extra) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.konductor.server.Main", "sim", "--nodes", Integer.toString(nodes), "--name-prefix", prefix,
+                "--kubeconfig", kubeconfig().toString()));
+        command.addAll(List.of(extra));
+        Process sim = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sim-" + prefix + ".log").toFile()).start();
+        synchronized (sims) {
+            sims.add(sim);
+        }
+        return sim;
+    }
+
+    /** Kills a sim process at once, as a node that loses power: its heartbeats just stop. */
+    void stopSim(Process sim) throws InterruptedException {
+        sim.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Polls kubectl until {@code condition} holds on its output, failing after {@code timeout}. */
+    Result eventually(Duration timeout, java.util.function.Predicate<Result> condition, String... args)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Result last = null;
+        while (System.nanoTime() < deadline) {
+            last = kubectl(args);
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out waiting on kubectl " + String.join(" ", args) + "; last: " + last);
     }
 
     Path kubeconfig() {
@@ -105,6 +151,19 @@ final class KonductorCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (sims) {
+            for (Process sim : sims) {
+                sim.destroy();
+                try {
+                    if (!sim.waitFor(10, TimeUnit.SECONDS)) {
+                        sim.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    sim.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         server.destroy();
         try {
             if (!server.waitFor(20, TimeUnit.SECONDS)) {

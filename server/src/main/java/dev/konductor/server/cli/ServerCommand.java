@@ -64,6 +64,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Address published for the API server (default: the bind address, else this host's first IPv4 address).")
     InetAddress advertiseAddress;
 
+    @Option(names = "--scheduler-config", paramLabel = "FILE",
+            description = "A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) for the scheduler, e.g. to pick the MostAllocated scoring strategy.")
+    java.nio.file.Path schedulerConfig;
+
     private final StoreOpener storeOpener;
 
     public ServerCommand() {
@@ -77,7 +81,7 @@ public final class ServerCommand implements Callable<Integer> {
     /** The validated options; also what tests check the parsing against. */
     ServerOptions options() {
         return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, runtime,
-                serviceCidr, Optional.ofNullable(advertiseAddress));
+                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig));
     }
 
     @Override

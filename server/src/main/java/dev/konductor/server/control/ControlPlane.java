@@ -48,7 +48,7 @@ public final class ControlPlane implements AutoCloseable {
         Path kubeconfig = options.dataDir().kubeconfig();
         List<Component> all = new ArrayList<>(List.of(store, certificates, apiServer,
                 new ControllerManagerComponent(kubeconfig, clock),
-                new SchedulerComponent(kubeconfig, Optional.empty())));
+                new SchedulerComponent(kubeconfig, options.schedulerConfig())));
         if (options.runtime() == NodeRuntime.SIM) {
             all.add(new SimNodeComponent(kubeconfig, new SimSettings(host.hostname().toLowerCase(java.util.Locale.ROOT), 1, "4", "8Gi", 110)));
         }

@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param runtime          the local node agent's runtime
  * @param serviceCidr      the ClusterIP range
  * @param advertiseAddress the address published for the API server; empty to pick one
+ * @param schedulerConfig  a KubeSchedulerConfiguration file for the scheduler; empty for defaults
  */
 public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
-                            NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress) {
+                            NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
+                            Optional<java.nio.file.Path> schedulerConfig) {
 
     public ServerOptions {
         if (port < 0 || port > 65535) {

@@ -46,7 +46,8 @@ class CommandLineTest {
 
         assertThat(options).isEqualTo(new ServerOptions(new dev.konductor.server.datadir.DataDir(dir),
                 Optional.of(InetAddress.ofLiteral("127.0.0.1")), 7443, "etcd://10.0.0.1:2379,etcd-2:2379",
-                NodeRuntime.CRI, Cidr.parse("10.43.0.0/16"), Optional.of(InetAddress.ofLiteral("192.168.1.10"))));
+                NodeRuntime.CRI, Cidr.parse("10.43.0.0/16"), Optional.of(InetAddress.ofLiteral("192.168.1.10")),
+                Optional.empty()));
     }
 
     @ParameterizedTest

@@ -73,7 +73,7 @@ class ControlPlaneTest {
 
     private static ControlPlane controlPlane(Path dir, int port) {
         ServerOptions options = new ServerOptions(DataDir.create(dir), Optional.of(InetAddress.getLoopbackAddress()),
-                port, "sqlite", NodeRuntime.NONE, Cidr.parse("10.96.0.0/12"), Optional.empty());
+                port, "sqlite", NodeRuntime.NONE, Cidr.parse("10.96.0.0/12"), Optional.empty(), Optional.empty());
         return new ControlPlane(options, HostAddresses.discover(), Stores::open, Clock.systemUTC());
     }
 

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -77,17 +76,14 @@ public final class ApiBench {
             create(server, "/api/v1/namespaces", namespace(WATCH_NAMESPACE));
 
             String pods = "/api/v1/namespaces/" + NAMESPACE + "/pods";
-            Phase creates = phase(server, i -> HttpRequest.newBuilder(server.url().resolve(pods))
-                    .POST(HttpRequest.BodyPublishers.ofString(pod(i))).header("Content-Type", "application/json"));
+            Phase creates = phase(server, (c, i) -> c.send("POST", pods, "application/json", pod(i)));
             row.put("creates/s", creates.rate());
             row.put("create p50/p99", creates.percentiles());
-            Phase gets = phase(server, i -> HttpRequest.newBuilder(server.url().resolve(pods + "/p-" + i)).GET());
+            Phase gets = phase(server, (c, i) -> c.send("GET", pods + "/p-" + i, null, null));
             row.put("gets/s", gets.rate());
             row.put("get p50/p99", gets.percentiles());
-            Phase updates = phase(server, i -> HttpRequest.newBuilder(server.url().resolve(pods + "/p-" + i))
-                    .header("Content-Type", "application/merge-patch+json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString(
-                            "{\"metadata\":{\"labels\":{\"updated\":\"yes\"}}}")));
+            Phase updates = phase(server, (c, i) -> c.send("PATCH", pods + "/p-" + i,
+                    "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"updated\":\"yes\"}}}"));
             row.put("updates/s", updates.rate());
             row.put("update p50/p99", updates.percentiles());
             row.put("list " + this.pods + " pods", listMillis(server, pods));
@@ -109,8 +105,13 @@ public final class ApiBench {
         }
     }
 
+    /** Request {@code i} on a client's connection. */
+    private interface Call {
+        LeanClient.Response send(LeanClient client, int i) throws Exception;
+    }
+
     /** Sends request {@code i} for every i in [0, pods), spread over the clients; every answer must be 2xx. */
-    private Phase phase(ServerUnderTest server, IntFunction<HttpRequest.Builder> request) throws Exception {
+    private Phase phase(ServerUnderTest server, Call call) throws Exception {
         Latencies latencies = new Latencies();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -118,14 +119,16 @@ public final class ApiBench {
         long begin = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             threads.add(Thread.ofVirtual().start(() -> {
-                try (HttpClient client = client(server.tls())) {
+                try (LeanClient client = new LeanClient(server.url(), server.tls())) {
                     for (int i = next.getAndIncrement(); i < pods; i = next.getAndIncrement()) {
                         long start = System.nanoTime();
-                        HttpResponse<Void> response = client.send(request.apply(i).build(),
-                                HttpResponse.BodyHandlers.discarding());
+                        LeanClient.Response response = call.send(client, i);
                         latencies.add(System.nanoTime() - start);
-                        if (response.statusCode() / 100 != 2) {
-                            failures.incrementAndGet();
+                        if (response.status() / 100 != 2) {
+                            if (failures.incrementAndGet() == 1) {
+                                System.err.println("request failed: " + response.status() + " "
+                                        + new String(response.body(), StandardCharsets.UTF_8));
+                            }
                         }
                     }
                 } catch (Exception e) {

@@ -1,0 +1,99 @@
+package dev.konductor.bench;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One keep-alive HTTPS/1.1 connection, blocking, with nothing between the benchmark and the
+ * socket: the load generator shares the 2-core machine with the server, so its own cost per
+ * request must stay far below the server's (the JDK's HttpClient costs several times more CPU
+ * per request). Handles Content-Length and chunked responses. Not thread-safe: one per client.
+ */
+final class LeanClient implements AutoCloseable {
+
+    record Response(int status, byte[] body) {
+    }
+
+    private final SSLSocket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    private final String host;
+
+    LeanClient(URI server, SSLContext tls) throws IOException {
+        socket = (SSLSocket) tls.getSocketFactory().createSocket(server.getHost(), server.getPort());
+        socket.setTcpNoDelay(true);
+        socket.startHandshake();
+        out = socket.getOutputStream();
+        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        host = server.getHost() + ":" + server.getPort();
+    }
+
+    Response send(String method, String path, String contentType, String body) throws IOException {
+        byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append("\r\nAccept: application/json\r\n");
+        if (body != null) {
+            head.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(payload.length)
+                    .append("\r\n");
+        }
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(payload);
+        out.flush();
+        return read();
+    }
+
+    private Response read() throws IOException {
+        String status = line();
+        int code = Integer.parseInt(status.substring(9, 12));
+        long length = -1;
+        boolean chunked = false;
+        for (String header = line(); !header.isEmpty(); header = line()) {
+            int colon = header.indexOf(':');
+            String name = header.substring(0, colon).trim();
+            String value = header.substring(colon + 1).trim();
+            if (name.equalsIgnoreCase("content-length")) {
+                length = Long.parseLong(value);
+            } else if (name.equalsIgnoreCase("transfer-encoding") && value.equalsIgnoreCase("chunked")) {
+                chunked = true;
+            }
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (chunked) {
+            for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                 size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                body.write(in.readNBytes(size));
+                line();
+            }
+            line();
+        } else if (length >= 0) {
+            body.write(in.readNBytes((int) length));
+        }
+        return new Response(code, body.toByteArray());
+    }
+
+    private String line() throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

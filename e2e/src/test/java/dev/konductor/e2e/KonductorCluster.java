@@ -18,13 +18,14 @@ final class KonductorCluster implements AutoCloseable {
 
     final Path dir;
     final int port;
-    private final Process server;
+    private final List<String> args;
+    private Process server;
     private final List<Process> sims = new ArrayList<>();
 
-    private KonductorCluster(Path dir, int port, Process server) {
+    private KonductorCluster(Path dir, int port, List<String> args) {
         this.dir = dir;
         this.port = port;
-        this.server = server;
+        this.args = args;
     }
 
     static KonductorCluster start() throws Exception {
@@ -38,23 +39,42 @@ final class KonductorCluster implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.konductor.server.Main", "server", "--data-dir", dir.resolve("data").toString(),
-                "--port", Integer.toString(port)));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile())
-                .start();
-        KonductorCluster cluster = new KonductorCluster(dir, port, process);
+        KonductorCluster cluster = new KonductorCluster(dir, port, List.of(args));
         try {
-            cluster.awaitReady(Duration.ofSeconds(90));
+            cluster.launch();
         } catch (Exception e) {
             cluster.close();
             throw e;
         }
         return cluster;
+    }
+
+    private void launch() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.konductor.server.Main", "server", "--data-dir", dir.resolve("data").toString(),
+                "--port", Integer.toString(port)));
+        command.addAll(args);
+        server = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
+                .start();
+        awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** SIGKILLs the server (no shutdown hook runs), as a power cut would. */
+    void killHard() throws InterruptedException {
+        server.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** Starts the server again on the same data directory and port. */
+    void restart() throws Exception {
+        launch();
+    }
+
+    /** The server's process id. */
+    long serverPid() {
+        return server.pid();
     }
 
     private void awaitReady(Duration timeout) throws Exception {
@@ -163,6 +183,9 @@ final class KonductorCluster implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+        if (server == null) {
+            return;
         }
         server.destroy();
         try {

@@ -26,10 +26,25 @@ record ListOptions(LabelSelector labels, FieldSelector fields, String resourceVe
         }
         int limit = parseInt(exchange.param("limit"), "limit");
         long timeout = parseInt(exchange.param("timeoutSeconds"), "timeoutSeconds");
-        String watch = exchange.param("watch");
         return new ListOptions(labels, fields, exchange.param("resourceVersion"), exchange.param("resourceVersionMatch"),
-                limit, exchange.param("continue"), "true".equals(watch) || "1".equals(watch),
-                "true".equals(exchange.param("allowWatchBookmarks")), timeout);
+                limit, exchange.param("continue"), parseBool(exchange.param("watch"), "watch"),
+                parseBool(exchange.param("allowWatchBookmarks"), "allowWatchBookmarks"), timeout);
+    }
+
+    /**
+     * A boolean query parameter as upstream's Go conversion reads it ({@code 1, t, T, TRUE, true,
+     * True} and their false forms; the Python client sends {@code watch=True}). Absent is false.
+     */
+    static boolean parseBool(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        return switch (value) {
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            case "0", "f", "F", "FALSE", "false", "False" -> false;
+            default -> throw StatusException.badRequest("invalid " + name + ": strconv.ParseBool: parsing \""
+                    + value + "\": invalid syntax");
+        };
     }
 
     private static String nullToEmpty(String s) {

@@ -63,7 +63,7 @@ final class PatchHandler {
                 yield (live, p) -> rules.strategicMergePatch(rt, live, p);
             }
             case APPLY_PATCH -> (live, p) -> rules.apply(rt, live, (ObjectNode) p, ctx.fieldManager(),
-                    "true".equals(ctx.exchange().param("force")), ObjectLifecycle.now());
+                    ListOptions.parseBool(ctx.exchange().param("force"), "force"), ObjectLifecycle.now());
             default -> throw StatusException.unsupportedMediaType(type);
         };
         if (type.equals(MERGE_PATCH) || type.equals(STRATEGIC_MERGE_PATCH) || type.equals(APPLY_PATCH)) {
@@ -94,7 +94,7 @@ final class PatchHandler {
 
     private void applyCreate(RequestContext ctx, ObjectNode applied) {
         ObjectNode obj = rules.apply(ctx.type(), null, applied, ctx.fieldManager(),
-                "true".equals(ctx.exchange().param("force")), ObjectLifecycle.now());
+                ListOptions.parseBool(ctx.exchange().param("force"), "force"), ObjectLifecycle.now());
         ObjectWriter.checkTypeMeta(ctx.type(), obj);
         ObjectNode meta = obj.withObject("metadata");
         meta.put("name", ctx.name());

@@ -120,8 +120,11 @@ final class NamespaceDeleter {
             }
         }
         List<GenericKubernetesResource> left = content.list(r, namespace);
-        if (left == null || left.isEmpty()) {
+        if (left == null) {
             return new Remaining(estimate, 0, Map.of(), null);
+        }
+        if (left.isEmpty()) {
+            return Remaining.NONE;
         }
         Map<String, Integer> finalizers = new TreeMap<>();
         for (GenericKubernetesResource item : left) {

@@ -2,6 +2,8 @@ package dev.konductor.controllers.garbagecollector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.konductor.controllers.framework.ApiDiscovery;
+import dev.konductor.controllers.framework.ApiDiscovery.ApiResource;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerSettings;
 import dev.konductor.controllers.framework.Informers;
@@ -9,7 +11,9 @@ import dev.konductor.testing.Await;
 import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -25,6 +29,9 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,6 +190,50 @@ class GarbageCollectorAgainstApiServerTest {
 
         Await.until("the dependent of the namespace is collected", () ->
                 client.configMaps().inNamespace("default").withName("owned-by-ns").get() == null);
+    }
+
+    @Test
+    void monitorsFollowDiscoveryAsResourceTypesComeAndGo() {
+        ApiResource configMaps = new ApiResource("", "v1", "configmaps", "ConfigMap", true,
+                Set.of("list", "watch", "delete", "get"));
+        ApiResource secrets = new ApiResource("", "v1", "secrets", "Secret", true, Set.of("list", "watch", "delete"));
+        ApiResource events = new ApiResource("", "v1", "events", "Event", true, Set.of("list", "watch", "delete"));
+        ApiResource bindings = new ApiResource("", "v1", "bindings", "Binding", true, Set.of("create"));
+        List<String> added = new CopyOnWriteArrayList<>();
+        try (Monitors monitors = new Monitors(client, new Monitors.Listener() {
+            @Override
+            public void added(ApiResource resource, GenericKubernetesResource obj) {
+                added.add(resource.plural() + "/" + obj.getMetadata().getName());
+            }
+
+            @Override
+            public void updated(ApiResource resource, GenericKubernetesResource old, GenericKubernetesResource obj) {
+            }
+
+            @Override
+            public void deleted(ApiResource resource, GenericKubernetesResource obj) {
+            }
+        })) {
+            monitors.sync(new ApiDiscovery.Result(List.of(configMaps, events, bindings), Map.of()));
+            assertThat(monitors.monitored()).as("events are ignored, bindings cannot be watched")
+                    .containsExactly("configmaps.");
+
+            client.secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata()
+                    .withName("appears-later").endMetadata().build()).create();
+            monitors.sync(new ApiDiscovery.Result(List.of(configMaps, secrets), Map.of()));
+            assertThat(monitors.monitored()).containsExactlyInAnyOrder("configmaps.", "secrets.");
+            Await.until("the new type's objects are seen", () -> added.contains("secrets/appears-later"));
+            assertThat(monitors.resourceForKind("v1", "Secret")).contains(secrets);
+
+            monitors.sync(new ApiDiscovery.Result(List.of(), Map.of("v1", "the server is unavailable")));
+            assertThat(monitors.monitored()).as("a group that failed discovery keeps its monitors")
+                    .containsExactlyInAnyOrder("configmaps.", "secrets.");
+
+            monitors.sync(new ApiDiscovery.Result(List.of(configMaps), Map.of()));
+            assertThat(monitors.monitored()).as("a type no longer served loses its monitor")
+                    .containsExactly("configmaps.");
+            assertThat(monitors.resourceForKind("v1", "Secret")).isEmpty();
+        }
     }
 
     static OwnerReference ref(HasMetadata owner) {

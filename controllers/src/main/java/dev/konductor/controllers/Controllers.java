@@ -3,6 +3,7 @@ package dev.konductor.controllers;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.garbagecollector.GarbageCollector;
 import dev.konductor.controllers.namespace.NamespaceController;
+import dev.konductor.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class Controllers {
         all.add(new NamespaceController());
         all.add(new GarbageCollector());
         all.add(new ServiceAccountsController());
+        all.add(new RootCaCertPublisher());
         return all;
     }
 }

@@ -1,6 +1,10 @@
 package dev.konductor.controllers;
 
 import dev.konductor.controllers.framework.Controller;
+import dev.konductor.controllers.garbagecollector.GarbageCollector;
+import dev.konductor.controllers.namespace.NamespaceController;
+import dev.konductor.controllers.rootcacertpublisher.RootCaCertPublisher;
+import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +17,10 @@ public final class Controllers {
     public static List<Controller> all() {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
+        all.add(new NamespaceController());
+        all.add(new GarbageCollector());
+        all.add(new ServiceAccountsController());
+        all.add(new RootCaCertPublisher());
         return all;
     }
 }

@@ -1,6 +1,8 @@
 package dev.konductor.controllers;
 
+import dev.konductor.controllers.deployment.DeploymentController;
 import dev.konductor.controllers.framework.Controller;
+import dev.konductor.controllers.replicaset.ReplicaSetController;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +15,8 @@ public final class Controllers {
     public static List<Controller> all() {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
+        all.add(new ReplicaSetController());
+        all.add(new DeploymentController());
         return all;
     }
 }

@@ -33,18 +33,25 @@ final class PodTemplateHash {
     }
 
     static String of(PodTemplateSpec template, Integer collisionCount) {
-        int hash = FNV_OFFSET;
-        for (byte b : canonical(template).getBytes(StandardCharsets.UTF_8)) {
-            hash = (hash ^ (b & 0xff)) * FNV_PRIME;
-        }
+        int hash = fnv32a(FNV_OFFSET, canonical(template).getBytes(StandardCharsets.UTF_8));
         if (collisionCount != null) {
             int count = collisionCount;
-            byte[] bytes = {(byte) count, (byte) (count >>> 8), (byte) (count >>> 16), (byte) (count >>> 24), 0, 0, 0, 0};
-            for (byte b : bytes) {
-                hash = (hash ^ (b & 0xff)) * FNV_PRIME;
-            }
+            hash = fnv32a(hash, new byte[] {(byte) count, (byte) (count >>> 8), (byte) (count >>> 16),
+                    (byte) (count >>> 24), 0, 0, 0, 0});
         }
         return safeEncode(Integer.toUnsignedString(hash));
+    }
+
+    /** FNV-1a, 32 bits: continues {@code hash} over {@code bytes} (start from the offset basis). */
+    static int fnv32a(int hash, byte[] bytes) {
+        for (byte b : bytes) {
+            hash = (hash ^ (b & 0xff)) * FNV_PRIME;
+        }
+        return hash;
+    }
+
+    static int fnv32a(byte[] bytes) {
+        return fnv32a(FNV_OFFSET, bytes);
     }
 
     /** Upstream's rand.SafeEncodeString: each character mapped into an alphabet without vowels. */

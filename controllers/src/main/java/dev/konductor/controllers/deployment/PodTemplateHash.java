@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code pod-template-hash} of a Deployment's template, which names its ReplicaSets
@@ -20,6 +21,11 @@ import java.util.Map;
  * structs, which cannot be reproduced outside Go; here the template is hashed in a canonical
  * JSON form (keys sorted; nulls, empty lists and empty label/annotation maps left out), so the
  * same template always gives the same name here, but not the same string as upstream.
+ *
+ * <p>Equality follows upstream's semantic equality of typed structs: an empty list is no list,
+ * and a Go field that is not a pointer is the same whether it holds its zero value or is absent.
+ * That matters for {@code kubectl rollout undo}: kubectl re-encodes the old template through Go
+ * structs, dropping {@code stdin: false} or {@code generation: 0} that a stored template may hold.
  */
 final class PodTemplateHash {
 
@@ -28,6 +34,12 @@ final class PodTemplateHash {
     private static final int FNV_OFFSET = 0x811c9dc5;
     private static final int FNV_PRIME = 0x01000193;
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /**
+     * Non-pointer scalars of a pod template in Go, whose zero value equals absence there. (Pointer
+     * fields, such as automountServiceAccountToken, are not listed: false differs from unset.)
+     */
+    private static final Set<String> ZERO_IS_ABSENT = Set.of("generation", "stdin", "stdinOnce", "tty",
+            "hostNetwork", "hostPID", "hostIPC", "readOnly", "hostPort", "initialDelaySeconds");
 
     private PodTemplateHash() {
     }
@@ -84,12 +96,20 @@ final class PodTemplateHash {
         return out.toString();
     }
 
+    private static boolean absent(String field, JsonNode value) {
+        if (value.isNull() || (value.isArray() && value.isEmpty()) || (value.isTextual() && value.asText().isEmpty())) {
+            return true;
+        }
+        return ZERO_IS_ABSENT.contains(field)
+                && ((value.isBoolean() && !value.asBoolean()) || (value.isNumber() && value.asLong() == 0));
+    }
+
     private static void write(JsonNode node, StringBuilder out) {
         if (node.isObject()) {
             List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isNull() && !(e.getValue().isArray() && e.getValue().isEmpty())) {
+                if (!absent(e.getKey(), e.getValue())) {
                     fields.add(e);
                 }
             }

@@ -150,7 +150,11 @@ class DeploymentControllerTest {
     void aNewTemplateRollsToANewReplicaSetAndUndoReusesTheOldOne() {
         String ns = cluster.namespace("deploy-undo");
         cluster.runPods(ns, p -> true);
-        client.apps().deployments().inNamespace(ns).resource(deployment("web", 3)).create();
+        // zero values as a template decoded from kubectl's protobuf body holds them
+        Deployment created = new DeploymentBuilder(deployment("web", 3)).editSpec().editTemplate().editMetadata()
+                .withGeneration(0L).endMetadata().editSpec().withHostIPC(false).editFirstContainer().withStdin(false)
+                .withTty(false).endContainer().endSpec().endTemplate().endSpec().build();
+        client.apps().deployments().inNamespace(ns).resource(created).create();
         Await.until("revision 1 rolled out", () -> rolledOut(get(ns, "web")));
         ReplicaSet first = replicaSets(ns).getFirst();
 
@@ -184,6 +188,13 @@ class DeploymentControllerTest {
     private void rollback(String ns, String name, ReplicaSet to) {
         PodTemplateSpec template = new PodTemplateSpecBuilder(to.getSpec().getTemplate()).build();
         template.getMetadata().getLabels().remove("pod-template-hash");
+        // kubectl re-encodes the template through Go structs: zero values of plain fields vanish
+        template.getMetadata().setGeneration(null);
+        template.getSpec().setHostIPC(null);
+        template.getSpec().getContainers().forEach(c -> {
+            c.setStdin(null);
+            c.setTty(null);
+        });
         Map<String, String> annotations = new LinkedHashMap<>();
         Deployment d = get(ns, name);
         annotations.put(RevisionAnnotations.REVISION, d.getMetadata().getAnnotations().get(RevisionAnnotations.REVISION));

@@ -36,6 +36,19 @@ class PodTemplateHashTest {
     }
 
     @Test
+    void zeroValuesOfGoNonPointerFieldsEqualAbsentOnes() {
+        // what a template created from a protobuf body holds, and what kubectl rollout undo sends back
+        PodTemplateSpec stored = new PodTemplateSpecBuilder(template("busybox")).editMetadata().withGeneration(0L)
+                .endMetadata().editSpec().withHostIPC(false).withHostNetwork(false).editFirstContainer()
+                .withStdin(false).withTty(false).withWorkingDir("").endContainer().endSpec().build();
+        assertThat(PodTemplateHash.equalIgnoringHash(stored, template("busybox"))).isTrue();
+        // a pointer field set to false is a real change
+        PodTemplateSpec noToken = new PodTemplateSpecBuilder(template("busybox")).editSpec()
+                .withAutomountServiceAccountToken(false).endSpec().build();
+        assertThat(PodTemplateHash.equalIgnoringHash(noToken, template("busybox"))).isFalse();
+    }
+
+    @Test
     void theHashLabelAndEmptyListsDoNotChangeEquality() {
         PodTemplateSpec labelled = new PodTemplateSpecBuilder(template("busybox")).editMetadata()
                 .addToLabels(PodTemplateHash.LABEL, "abc").endMetadata().build();

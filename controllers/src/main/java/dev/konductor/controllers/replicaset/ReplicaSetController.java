@@ -252,9 +252,18 @@ public final class ReplicaSetController implements Controller, Reconciler {
             events.normal(rs, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
             return created;
         } catch (KubernetesClientException e) {
+            if (namespaceTerminating(e)) {
+                // every later create fails the same way and the ReplicaSet goes with its namespace
+                return null;
+            }
             events.warning(rs, "FailedCreate", "Error creating: " + message(e));
             throw e;
         }
+    }
+
+    private static boolean namespaceTerminating(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getDetails() != null && e.getStatus().getDetails().getCauses() != null
+                && e.getStatus().getDetails().getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 
     private void deletePods(String key, ReplicaSet rs, List<Pod> victims) throws InterruptedException {

@@ -1,10 +1,12 @@
 package dev.konductor.controllers;
 
+import dev.konductor.controllers.deployment.DeploymentController;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.garbagecollector.GarbageCollector;
 import dev.konductor.controllers.namespace.NamespaceController;
 import dev.konductor.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
+import dev.konductor.controllers.replicaset.ReplicaSetController;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +23,8 @@ public final class Controllers {
         all.add(new GarbageCollector());
         all.add(new ServiceAccountsController());
         all.add(new RootCaCertPublisher());
+        all.add(new ReplicaSetController());
+        all.add(new DeploymentController());
         return all;
     }
 }

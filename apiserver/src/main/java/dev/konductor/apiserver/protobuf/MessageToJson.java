@@ -70,6 +70,30 @@ final class MessageToJson {
             "k8s.io.api.admissionregistration.v1.NamedRuleWithOperations.ruleWithOperations",
             "k8s.io.api.admissionregistration.v1.RuleWithOperations.rule");
 
+    /**
+     * Non-pointer Go booleans and numbers with {@code omitempty}: Go's protobuf encoder writes them
+     * even when zero (kubectl's {@code create deployment} body carries {@code stdin: false},
+     * {@code hostPID: false}, {@code generation: 0}), and upstream's JSON leaves them out, so a zero
+     * here reads as absent. Pointer fields ({@code replicas}, {@code runAsUser}, ...) are not listed:
+     * a zero there was set on purpose.
+     */
+    private static final Set<String> OMIT_ZERO = Set.of(
+            "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta.generation",
+            "k8s.io.api.core.v1.Container.stdin", "k8s.io.api.core.v1.Container.stdinOnce",
+            "k8s.io.api.core.v1.Container.tty",
+            "k8s.io.api.core.v1.EphemeralContainerCommon.stdin", "k8s.io.api.core.v1.EphemeralContainerCommon.stdinOnce",
+            "k8s.io.api.core.v1.EphemeralContainerCommon.tty",
+            "k8s.io.api.core.v1.PodSpec.hostNetwork", "k8s.io.api.core.v1.PodSpec.hostPID",
+            "k8s.io.api.core.v1.PodSpec.hostIPC",
+            "k8s.io.api.core.v1.VolumeMount.readOnly", "k8s.io.api.core.v1.ContainerPort.hostPort",
+            "k8s.io.api.core.v1.ServicePort.nodePort", "k8s.io.api.core.v1.ServiceSpec.publishNotReadyAddresses",
+            "k8s.io.api.core.v1.Probe.initialDelaySeconds", "k8s.io.api.core.v1.Probe.timeoutSeconds",
+            "k8s.io.api.core.v1.Probe.periodSeconds", "k8s.io.api.core.v1.Probe.successThreshold",
+            "k8s.io.api.core.v1.Probe.failureThreshold",
+            "k8s.io.api.apps.v1.DeploymentSpec.paused", "k8s.io.api.apps.v1.DeploymentSpec.minReadySeconds",
+            "k8s.io.api.apps.v1.ReplicaSetSpec.minReadySeconds", "k8s.io.api.apps.v1.DaemonSetSpec.minReadySeconds",
+            "k8s.io.api.apps.v1.StatefulSetSpec.minReadySeconds");
+
     private final ObjectMapper mapper;
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
@@ -89,6 +113,7 @@ final class MessageToJson {
                 json = descriptor.isMapField() ? map(descriptor, values) : array(descriptor, values);
             } else {
                 json = message.hasField(descriptor) && !isEmptyString(message.getField(descriptor))
+                        && !isOmittedZero(descriptor, message.getField(descriptor))
                         ? value(descriptor, message.getField(descriptor)) : null;
             }
             if (json instanceof ObjectNode embedded && INLINE.contains(descriptor.getFullName())) {
@@ -111,6 +136,11 @@ final class MessageToJson {
                     + unknown.asMap().keySet().iterator().next() + " of "
                     + message.getDescriptorForType().getFullName() + " is not known to this server");
         }
+    }
+
+    private static boolean isOmittedZero(FieldDescriptor field, Object value) {
+        boolean zero = Boolean.FALSE.equals(value) || (value instanceof Number n && n.longValue() == 0);
+        return zero && OMIT_ZERO.contains(field.getFullName());
     }
 
     private static boolean isEmptyString(Object value) {

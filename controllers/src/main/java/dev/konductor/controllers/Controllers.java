@@ -1,5 +1,6 @@
 package dev.konductor.controllers;
 
+import dev.konductor.controllers.cronjob.CronJobController;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.job.JobController;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ public final class Controllers {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
         all.add(new JobController());
+        all.add(new CronJobController());
         return all;
     }
 }

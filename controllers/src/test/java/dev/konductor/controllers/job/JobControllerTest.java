@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerSettings;
 import dev.konductor.controllers.framework.Informers;
+import dev.konductor.controllers.framework.TestClock;
 import dev.konductor.testing.Await;
 import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;

@@ -1,4 +1,4 @@
-package dev.konductor.controllers.job;
+package dev.konductor.controllers.framework;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,22 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** The real time plus an offset tests move by hand, so deadlines and TTLs pass without waiting. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
     private volatile Duration offset = Duration.ZERO;
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         offset = offset.plus(d);
+    }
+
+    /** Back to the real time. */
+    public void reset() {
+        offset = Duration.ZERO;
+    }
+
+    /** Moves the clock so that it reads {@code target} now. */
+    public void moveTo(Instant target) {
+        advance(Duration.between(instant(), target));
     }
 
     @Override

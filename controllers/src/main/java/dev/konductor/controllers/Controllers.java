@@ -3,6 +3,7 @@ package dev.konductor.controllers;
 import dev.konductor.controllers.cronjob.CronJobController;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.job.JobController;
+import dev.konductor.controllers.resourcequota.ResourceQuotaController;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,7 @@ public final class Controllers {
         // one line per controller, each in its own package
         all.add(new JobController());
         all.add(new CronJobController());
+        all.add(new ResourceQuotaController());
         return all;
     }
 }

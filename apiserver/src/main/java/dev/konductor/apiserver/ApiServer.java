@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.admission.NamespaceLifecycle;
+import dev.konductor.apiserver.admission.ResourceQuotaAdmission;
 import dev.konductor.apiserver.admission.PodAdmission;
 import dev.konductor.apiserver.admission.ServiceAllocator;
 import dev.konductor.apiserver.discovery.Discovery;
@@ -17,6 +18,7 @@ import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
 import dev.konductor.apiserver.watchcache.WatchCache;
+import dev.konductor.apiserver.watchcache.WatchFilter;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,10 +59,23 @@ public final class ApiServer implements AutoCloseable {
                 () -> cache.resource(Keys.prefix(services)).list(
                         dev.konductor.apiserver.watchcache.WatchFilter.ALL).stream()
                         .map(o -> (com.fasterxml.jackson.databind.JsonNode) o.object()).toList());
+        var resourceQuotas = registry.byPlural("", "v1", "resourcequotas").orElseThrow();
         List<Admission> admission = List.of(
                 new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))),
                 new PodAdmission(300),
-                allocator);
+                allocator,
+                new ResourceQuotaAdmission(new ResourceQuotaAdmission.Quotas() {
+                    @Override
+                    public List<CachedObject> list(String namespace) {
+                        cache.waitFresh(3_000);
+                        return cache.resource(Keys.prefix(resourceQuotas)).list(new WatchFilter(namespace, null, o -> true));
+                    }
+
+                    @Override
+                    public CachedObject replace(CachedObject current, ObjectNode updated) {
+                        return storage.update(current.key(), updated, current.modRevision());
+                    }
+                }, java.time.Clock.systemUTC()));
         String advertise = config.advertiseAddress() == null ? "127.0.0.1" : config.advertiseAddress();
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules, admission,
                 Wiring.tables(), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,

@@ -7,6 +7,10 @@ import dev.konductor.controllers.namespace.NamespaceController;
 import dev.konductor.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
 import dev.konductor.controllers.replicaset.ReplicaSetController;
+import dev.konductor.controllers.cronjob.CronJobController;
+import dev.konductor.controllers.framework.Controller;
+import dev.konductor.controllers.job.JobController;
+import dev.konductor.controllers.resourcequota.ResourceQuotaController;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +29,9 @@ public final class Controllers {
         all.add(new RootCaCertPublisher());
         all.add(new ReplicaSetController());
         all.add(new DeploymentController());
+        all.add(new JobController());
+        all.add(new CronJobController());
+        all.add(new ResourceQuotaController());
         return all;
     }
 }

@@ -16,4 +16,13 @@ public interface Admission {
      * @param dryRun  whether nothing will be persisted (allocators must not keep what they hand out)
      */
     void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun);
+
+    /**
+     * Whether this step runs after the object has passed validation (upstream's validating
+     * admission, e.g. ResourceQuota, which must not charge for objects that would be refused
+     * anyway) rather than before it.
+     */
+    default boolean afterValidation() {
+        return false;
+    }
 }

@@ -92,6 +92,7 @@ final class ObjectWriter {
         }
         admit(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
         validate(type, obj, rules.validateCreate(type, rules.fromStorage(type, obj)));
+        admitValidated(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
         rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
         if (ctx.dryRun()) {
             return new CachedObject(key(type, obj), obj, 0);
@@ -113,6 +114,7 @@ final class ObjectWriter {
             obj.withObject("metadata").put("resourceVersion", Long.toString(old.modRevision()));
         }
         validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj), rules.fromStorage(type, old.object())));
+        admitValidated(Admission.Operation.UPDATE, type, obj, old.object(), ctx.dryRun());
         rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
         if (ctx.dryRun() || obj.equals(old.object())) {
             return new CachedObject(old.key(), obj, old.modRevision());
@@ -133,7 +135,19 @@ final class ObjectWriter {
 
     void admit(Admission.Operation op, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
         for (Admission a : admission) {
-            a.admit(op, type, obj, old, dryRun);
+            if (!a.afterValidation()) {
+                a.admit(op, type, obj, old, dryRun);
+            }
+        }
+    }
+
+    /** The admission steps that only look at valid objects (quota), in order. */
+    private void admitValidated(Admission.Operation op, ResourceType type, ObjectNode obj, ObjectNode old,
+                                boolean dryRun) {
+        for (Admission a : admission) {
+            if (a.afterValidation()) {
+                a.admit(op, type, obj, old, dryRun);
+            }
         }
     }
 

@@ -1,16 +1,15 @@
 package dev.konductor.controllers;
 
+import dev.konductor.controllers.cronjob.CronJobController;
 import dev.konductor.controllers.deployment.DeploymentController;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.garbagecollector.GarbageCollector;
+import dev.konductor.controllers.job.JobController;
 import dev.konductor.controllers.namespace.NamespaceController;
+import dev.konductor.controllers.replicaset.ReplicaSetController;
+import dev.konductor.controllers.resourcequota.ResourceQuotaController;
 import dev.konductor.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
-import dev.konductor.controllers.replicaset.ReplicaSetController;
-import dev.konductor.controllers.cronjob.CronJobController;
-import dev.konductor.controllers.framework.Controller;
-import dev.konductor.controllers.job.JobController;
-import dev.konductor.controllers.resourcequota.ResourceQuotaController;
 import java.util.ArrayList;
 import java.util.List;
 

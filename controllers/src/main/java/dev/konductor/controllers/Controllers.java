@@ -1,5 +1,6 @@
 package dev.konductor.controllers;
 
+import dev.konductor.controllers.daemonset.DaemonSetController;
 import dev.konductor.controllers.framework.Controller;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ public final class Controllers {
     public static List<Controller> all() {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
+        all.add(new DaemonSetController());
         return all;
     }
 }

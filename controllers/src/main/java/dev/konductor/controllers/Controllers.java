@@ -2,6 +2,7 @@ package dev.konductor.controllers;
 
 import dev.konductor.controllers.daemonset.DaemonSetController;
 import dev.konductor.controllers.framework.Controller;
+import dev.konductor.controllers.statefulset.StatefulSetController;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,7 @@ public final class Controllers {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
         all.add(new DaemonSetController());
+        all.add(new StatefulSetController());
         return all;
     }
 }

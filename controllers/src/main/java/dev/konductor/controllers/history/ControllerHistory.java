@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -111,12 +110,5 @@ public final class ControllerHistory {
                 throw e;
             }
         }
-    }
-
-    /** Newest first. */
-    public static List<ControllerRevision> newestFirst(List<ControllerRevision> revisions) {
-        List<ControllerRevision> sorted = new ArrayList<>(revisions);
-        sorted.sort(Comparator.comparing((ControllerRevision r) -> r, Revisions.BY_REVISION).reversed());
-        return sorted;
     }
 }

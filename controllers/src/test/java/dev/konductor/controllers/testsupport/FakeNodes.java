@@ -42,7 +42,7 @@ public final class FakeNodes implements AutoCloseable {
                     step(pod);
                 }
             } catch (RuntimeException e) {
-                System.err.println("fake nodes: " + e); // the next round sees fresher state
+                // the next round sees fresher state
             }
             try {
                 Thread.sleep(50);

@@ -10,6 +10,9 @@ import dev.konductor.controllers.replicaset.ReplicaSetController;
 import dev.konductor.controllers.resourcequota.ResourceQuotaController;
 import dev.konductor.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
+import dev.konductor.controllers.daemonset.DaemonSetController;
+import dev.konductor.controllers.framework.Controller;
+import dev.konductor.controllers.statefulset.StatefulSetController;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +34,8 @@ public final class Controllers {
         all.add(new JobController());
         all.add(new CronJobController());
         all.add(new ResourceQuotaController());
+        all.add(new DaemonSetController());
+        all.add(new StatefulSetController());
         return all;
     }
 }

@@ -1,6 +1,7 @@
 package dev.konductor.api.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.meta.FieldPath;
 import dev.konductor.api.meta.IdentifierSyntax;
@@ -9,7 +10,9 @@ import dev.konductor.api.meta.ObjectMetaView;
 import dev.konductor.api.meta.ObjectTree;
 import dev.konductor.api.meta.SelectorParseException;
 import dev.konductor.api.status.FieldError;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Validation of the apps/v1 workloads and of ReplicationControllers, which share their shape. */
 final class AppsValidation {
@@ -93,8 +96,34 @@ final class AppsValidation {
         LabelSelector selector = requiredSelector(errs, spec, "statefulset");
         ObjectNode template = ObjectTree.object(spec, "template");
         matchTemplate(errs, template, selector, SPEC.child("template"));
-        PodValidation.validateTemplate(errs, template, SPEC.child("template"));
+        PodValidation.validateTemplate(errs, withClaimVolumes(template, spec), SPEC.child("template"));
         alwaysRestart(errs, template, "StatefulSet");
+    }
+
+    /**
+     * The template as its pods will have it: each volumeClaimTemplate becomes a volume of the
+     * same name, so containers may mount it (upstream's web/www example) although the template
+     * itself declares no such volume.
+     */
+    private static ObjectNode withClaimVolumes(ObjectNode template, ObjectNode spec) {
+        List<ObjectNode> claims = ObjectTree.objects(spec, "volumeClaimTemplates");
+        ObjectNode podSpec = template == null ? null : ObjectTree.object(template, "spec");
+        if (claims.isEmpty() || podSpec == null) {
+            return template;
+        }
+        ObjectNode copy = template.deepCopy();
+        ArrayNode volumes = copy.withObject("spec").withArray("volumes");
+        Set<String> declared = new HashSet<>();
+        volumes.forEach(v -> declared.add(v.path("name").asText()));
+        for (ObjectNode claim : claims) {
+            String name = claim.path("metadata").path("name").asText("");
+            if (!name.isEmpty() && declared.add(name)) {
+                ObjectNode volume = volumes.addObject();
+                volume.put("name", name);
+                volume.putObject("persistentVolumeClaim").put("claimName", name);
+            }
+        }
+        return copy;
     }
 
     static void daemonSet(List<FieldError> errs, ObjectNode ds) {

@@ -137,6 +137,25 @@ class ValidatorTest {
     }
 
     @Test
+    void statefulSetContainersMayMountTheirClaimTemplates() {
+        String set = """
+                metadata: {name: web, namespace: d}
+                spec:
+                  selector: {matchLabels: {app: web}}
+                  serviceName: nginx
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: web, image: nginx, volumeMounts: [{name: %s, mountPath: /data}]}]}
+                  volumeClaimTemplates:
+                  - metadata: {name: www}
+                    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                """;
+        assertThat(errors("apps/v1", "StatefulSet", set.formatted("www"))).isEmpty();
+        assertThat(errors("apps/v1", "StatefulSet", set.formatted("other"))).containsExactly(
+                "spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"other\"");
+    }
+
+    @Test
     void jobNeedsOnFailureOrNever() {
         assertThat(errors("batch/v1", "Job", "metadata: {name: j, namespace: d, uid: u1}\nspec: {template: {spec: " + POD_SPEC + "}}"))
                 .containsExactly("spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: "

@@ -113,7 +113,12 @@ final class ObjectWriter {
             // an unconditional update is validated as if it named the version it replaces
             obj.withObject("metadata").put("resourceVersion", Long.toString(old.modRevision()));
         }
-        validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj), rules.fromStorage(type, old.object())));
+        if (!"binding".equals(subresource)) {
+            // a binding sets spec.nodeName, which no pod update may change: upstream's binding
+            // storage writes it without running pod update validation, and so do we
+            validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj),
+                    rules.fromStorage(type, old.object())));
+        }
         admitValidated(Admission.Operation.UPDATE, type, obj, old.object(), ctx.dryRun());
         rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
         if (ctx.dryRun() || obj.equals(old.object())) {

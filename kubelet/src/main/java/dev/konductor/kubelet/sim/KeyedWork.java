@@ -25,6 +25,8 @@ final class KeyedWork implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KeyedWork.class);
     private static final long BASE_BACKOFF_MILLIS = 10;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** After this many failures in a row a key is logged at warn level (and still retried). */
+    private static final int LOUD_FAILURES = 5;
 
     private final String name;
     private final Consumer<String> processor;
@@ -97,18 +99,23 @@ final class KeyedWork implements AutoCloseable {
                 dirty.remove(key);
                 processing.add(key);
             }
-            boolean failed = false;
+            RuntimeException failure = null;
             try {
                 processor.accept(key);
             } catch (RuntimeException e) {
-                failed = true;
-                log.debug("{}: {} failed, retrying: {}", name, key, e.toString());
+                failure = e;
             }
+            boolean failed = failure != null;
             Duration retry = null;
             synchronized (this) {
                 processing.remove(key);
                 if (failed) {
                     int n = failures.merge(key, 1, Integer::sum);
+                    if (n >= LOUD_FAILURES) {
+                        log.warn("{}: {} failed {} times, retrying: {}", name, key, n, failure.toString());
+                    } else {
+                        log.debug("{}: {} failed, retrying: {}", name, key, failure.toString());
+                    }
                     retry = Duration.ofMillis(Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(n - 1, 20)));
                 } else {
                     failures.remove(key);

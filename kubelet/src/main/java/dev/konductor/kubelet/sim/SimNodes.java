@@ -193,7 +193,6 @@ public final class SimNodes implements AutoCloseable {
             registered = postStatus(existing, status);
         }
         SimNode node = new SimNode(index, name, address, registered);
-        node.lastStatus = now;
         nodes.put(name, node);
         renewLease(node);
     }
@@ -243,34 +242,36 @@ public final class SimNodes implements AutoCloseable {
         }
     }
 
-    /** Renews the node's Lease, creating it if it is missing (as the kubelet's lease controller). */
+    /**
+     * Renews the node's Lease, creating it if it is missing (as the kubelet's lease controller):
+     * an update of the version last written, or of the server's after a conflict.
+     */
     private void renewLease(SimNode node) {
-        Lease desired = NodeObjects.lease(node.node, clock.instant());
-        Lease known = node.lease;
         var leases = client.leases().inNamespace(NodeObjects.LEASE_NAMESPACE);
-        try {
-            if (known != null) {
-                Lease renewed = new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder(known)
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Lease desired = NodeObjects.lease(node.node, clock.instant());
+            try {
+                if (node.lease == null) {
+                    node.lease = leases.withName(node.name).get();
+                }
+                if (node.lease == null) {
+                    node.lease = leases.resource(desired).create();
+                    return;
+                }
+                Lease renewed = new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder(node.lease)
                         .editSpec().withHolderIdentity(node.name)
                         .withLeaseDurationSeconds(NodeObjects.LEASE_DURATION_SECONDS)
                         .withRenewTime(desired.getSpec().getRenewTime()).endSpec().build();
                 node.lease = leases.resource(renewed).update();
                 return;
-            }
-            node.lease = leases.resource(desired).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409 && e.getCode() != 404) {
-                throw e;
-            }
-            // someone else wrote it, or it went: start again from what the server has
-            Lease current = leases.withName(node.name).get();
-            node.lease = current;
-            if (current == null) {
-                node.lease = leases.resource(desired).create();
-            } else {
-                throw e; // retried with backoff, now from the current version
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 && e.getCode() != 404) {
+                    throw e;
+                }
+                node.lease = null; // someone else wrote it, or it went: start again from the server's
             }
         }
+        throw new IllegalStateException("the Lease of node " + node.name + " keeps changing under us");
     }
 
     /**
@@ -282,8 +283,7 @@ public final class SimNodes implements AutoCloseable {
         try {
             node.node = postStatus(node.node, NodeObjects.status(node.name, node.address, settings, now,
                     node.node.getStatus()));
-            node.lastStatus = now;
-        } catch (KubernetesClientException e) {
+            } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
             }
@@ -467,7 +467,6 @@ public final class SimNodes implements AutoCloseable {
         final PodAddresses podAddresses;
         volatile Node node;
         volatile Lease lease;
-        volatile Instant lastStatus;
 
         SimNode(int index, String name, String address, Node node) {
             this.index = index;

@@ -57,7 +57,7 @@ class SimNodesTest {
     @Test
     void registersNodesAsAKubeletWould() {
         List<Node> nodes = client.nodes().list().getItems();
-        assertThat(nodes).extracting(n -> n.getMetadata().getName())
+        assertThat(nodes).extracting(n -> n.getMetadata().getName()).filteredOn(n -> n.startsWith("simtest"))
                 .containsExactlyInAnyOrder("simtest-0", "simtest-1", "simtest-2");
         Node node = client.nodes().withName("simtest-1").get();
         assertThat(node.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", "simtest-1")
@@ -181,6 +181,34 @@ class SimNodesTest {
         client.pods().inNamespace("default").resource(pod("elsewhere", "real-node", Map.of())).create();
         Thread.sleep(600); // three start delays
         assertThat(phase("elsewhere")).isEqualTo("Pending");
+    }
+
+    @Test
+    void aRestartedSimTakesOverItsNodesLeasesAndPods() {
+        SimSettings settings = new SimSettings("again", 1, "4", "8Gi", 110)
+                .withPodTimings(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMillis(300))
+                .withNodeTimings(Duration.ofMillis(300), Duration.ofMinutes(5))
+                .withMetricsInterval(Duration.ZERO);
+        String ip;
+        try (SimNodes first = new SimNodes(api.client(), settings)) {
+            first.start();
+            client.pods().inNamespace("default").resource(pod("survivor", "again", Map.of())).create();
+            Await.until("survivor running", () -> ready(get("survivor")));
+            ip = get("survivor").getStatus().getPodIP();
+        }
+        ZonedDateTime before = client.leases().inNamespace("kube-node-lease").withName("again").get().getSpec()
+                .getRenewTime();
+        try (SimNodes second = new SimNodes(api.client(), settings)) {
+            second.start();
+            Await.until("lease renewed by the new process", () -> client.leases().inNamespace("kube-node-lease")
+                    .withName("again").get().getSpec().getRenewTime().isAfter(before));
+            client.pods().inNamespace("default").resource(pod("newcomer", "again", Map.of())).create();
+            Await.until("newcomer running", () -> ready(get("newcomer")));
+            assertThat(get("newcomer").getStatus().getPodIP()).isNotEqualTo(ip);
+            assertThat(get("survivor").getStatus().getPodIP()).isEqualTo(ip);
+            client.pods().inNamespace("default").withName("survivor").delete();
+            Await.until(Duration.ofSeconds(10), "survivor finalised", () -> get("survivor") == null);
+        }
     }
 
     private static Pod pod(String name, String node, Map<String, String> annotations) {

@@ -36,6 +36,7 @@ public final class Controllers {
         all.add(new ResourceQuotaController());
         all.add(new DaemonSetController());
         all.add(new StatefulSetController());
+        all.add(new dev.konductor.controllers.podautoscaler.HorizontalPodAutoscalerController());
         return all;
     }
 }

@@ -12,8 +12,7 @@ import picocli.CommandLine.Spec;
  * {@code konductor}: one binary, several roles (as k3s). Each subcommand is a class in this
  * package. Planned next, each as its own class added to {@code subcommands} below:
  * {@code agent} (kubelet and proxy joining a server with the token in {@code DIR/token}),
- * {@code sim} (simulated nodes), {@code bench} (load generators) and {@code image} (load images
- * into the server's registry).
+ * {@code bench} (load generators) and {@code image} (load images into the server's registry).
  */
 @Command(name = "konductor",
         description = "Kubernetes, rebuilt in Java.",
@@ -24,6 +23,7 @@ import picocli.CommandLine.Spec;
                 UpCommand.class,
                 DownCommand.class,
                 StatusCommand.class,
+                SimCommand.class,
                 KubeconfigCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,

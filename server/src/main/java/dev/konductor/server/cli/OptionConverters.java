@@ -50,4 +50,33 @@ final class OptionConverters {
             throw new TypeConversionException("'" + value + "' is not a datastore: use sqlite or etcd://host:port[,host:port...]");
         }
     }
+
+    /** A duration as Go and kubectl write them: {@code 500ms}, {@code 15s}, {@code 1m30s}, {@code 0}. */
+    static final class GoDuration implements ITypeConverter<java.time.Duration> {
+        private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+        @Override
+        public java.time.Duration convert(String value) {
+            if (value.equals("0")) {
+                return java.time.Duration.ZERO;
+            }
+            java.util.regex.Matcher m = PART.matcher(value);
+            java.time.Duration total = java.time.Duration.ZERO;
+            int end = 0;
+            while (m.find() && m.start() == end) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> java.time.Duration.ofMillis(n);
+                    case "s" -> java.time.Duration.ofSeconds(n);
+                    case "m" -> java.time.Duration.ofMinutes(n);
+                    default -> java.time.Duration.ofHours(n);
+                });
+                end = m.end();
+            }
+            if (end == 0 || end != value.length()) {
+                throw new TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 15s, 5m or 1m30s");
+            }
+            return total;
+        }
+    }
 }

@@ -12,16 +12,22 @@ import java.nio.file.Path;
 import java.util.UUID;
 
 /**
- * Kubernetes clients for the components that run inside {@code konductor server}. They reach
- * the API server over HTTPS with the admin kubeconfig, exactly as a remote component would
- * (ARCHITECTURE.md, principle 2).
+ * Kubernetes clients for the components that run inside {@code konductor server}, and for
+ * {@code konductor sim}. They reach the API server over HTTPS with a kubeconfig, exactly as a
+ * remote component would (ARCHITECTURE.md, principle 2).
  */
-final class LocalClients {
+public final class LocalClients {
 
     private LocalClients() {
     }
 
-    static KubernetesClient fromKubeconfig(Path kubeconfig) {
+    /**
+     * A client for the current context of {@code kubeconfig}: plain HTTP watches (the server does
+     * not speak WebSocket watches), 30 s request timeout.
+     *
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static KubernetesClient fromKubeconfig(Path kubeconfig) {
         try {
             Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
             config.setOnlyHttpWatches(true);

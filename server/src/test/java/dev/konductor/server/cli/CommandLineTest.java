@@ -113,6 +113,44 @@ class CommandLineTest {
         assertThat(out.toString()).contains("not running").contains("kubeconfig: " + dir.resolve("kubeconfig.yaml"));
     }
 
+    @Test
+    void simDefaultsAndOptions() {
+        var defaults = parse(SimCommand.class, "sim", "--kubeconfig", "k.yaml").settings();
+        assertThat(defaults.nodes()).isEqualTo(1);
+        assertThat(defaults.namePrefix()).isEqualTo("sim");
+        assertThat(defaults.cpu()).isEqualTo("32");
+        assertThat(defaults.memory()).isEqualTo("256Gi");
+        assertThat(defaults.pods()).isEqualTo(110);
+        assertThat(defaults.metricsInterval()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(defaults.leaseRenewInterval()).isEqualTo(java.time.Duration.ofSeconds(10));
+
+        var settings = parse(SimCommand.class, "sim", "--nodes", "1000", "--kubeconfig", "k.yaml", "--cpu", "8",
+                "--memory", "16Gi", "--pods", "50", "--name-prefix", "kwok", "--pod-start-delay", "500ms",
+                "--metrics-interval", "0").settings();
+        assertThat(settings.nodes()).isEqualTo(1000);
+        assertThat(settings.nodeName(999)).isEqualTo("kwok-999");
+        assertThat(settings.podStartDelay()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(settings.metricsInterval()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--nodes|0|nodes must be at least 1: 0",
+            "--pod-start-delay|soon|'soon' is not a duration",
+    })
+    void simRejectsBadValues(String option, String value, String message) {
+        int exitCode = execute("sim", "--kubeconfig", dir.resolve("missing.yaml").toString(), option, value);
+
+        assertThat(exitCode).isNotZero();
+        assertThat(err.toString()).contains(message);
+    }
+
+    @Test
+    void simNeedsAKubeconfig() {
+        assertThat(execute("sim", "--nodes", "3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--kubeconfig");
+    }
+
     private <T> T parse(Class<T> type, String... args) {
         CommandLine.ParseResult result = commandLine().parseArgs(args);
         return type.cast(result.subcommand().commandSpec().userObject());

@@ -72,7 +72,7 @@ public final class UpCommand implements Callable<Integer> {
         err().flush();
         Process server = new ServerLauncher(Main.class.getName()).launch(dir, serverArguments(dir));
         pidFile.write(server.pid());
-        StartupWait.Outcome outcome = new StartupWait(dir.kubeconfig(), port).await(server.toHandle(), timeout());
+        StartupWait.Outcome outcome = new StartupWait(dir.kubeconfig(), port, runtime != NodeRuntime.NONE).await(server.toHandle(), timeout());
         return switch (outcome) {
             case StartupWait.Outcome.Ready(Duration elapsed) -> {
                 err().printf("konductor: ready in %.1fs (pid %d, https://127.0.0.1:%d)%n",
@@ -96,7 +96,7 @@ public final class UpCommand implements Callable<Integer> {
     private int alreadyRunning(DataDir dir, ProcessHandle process) throws InterruptedException {
         // Wait on the port its kubeconfig names: it may have been started with another --port.
         int runningPort = Files.exists(dir.kubeconfig()) ? Kubeconfig.read(dir.kubeconfig()).server().getPort() : port;
-        StartupWait.Outcome outcome = new StartupWait(dir.kubeconfig(), runningPort).await(process, timeout());
+        StartupWait.Outcome outcome = new StartupWait(dir.kubeconfig(), runningPort, runtime != NodeRuntime.NONE).await(process, timeout());
         if (outcome instanceof StartupWait.Outcome.Ready) {
             err().printf("konductor: already running (pid %d, https://127.0.0.1:%d)%n", process.pid(), runningPort);
             return printExport(dir);

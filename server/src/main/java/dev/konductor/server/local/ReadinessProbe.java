@@ -41,11 +41,23 @@ public final class ReadinessProbe implements AutoCloseable {
     private static final char[] KEYSTORE_PASSWORD = "konductor".toCharArray();
 
     private final URI readyz;
+    private final URI nodes;
+    private final boolean requireReadyNode;
     private final HttpClient client;
     private final Duration timeout;
 
     public ReadinessProbe(Kubeconfig kubeconfig, Duration timeout) {
+        this(kubeconfig, timeout, false);
+    }
+
+    /**
+     * @param requireReadyNode also wait for a node with condition Ready=True (a cluster that runs a
+     *                         node is usable only once pods can land somewhere)
+     */
+    public ReadinessProbe(Kubeconfig kubeconfig, Duration timeout, boolean requireReadyNode) {
         this.readyz = kubeconfig.server().resolve("/readyz");
+        this.nodes = kubeconfig.server().resolve("/api/v1/nodes");
+        this.requireReadyNode = requireReadyNode;
         this.timeout = timeout;
         this.client = HttpClient.newBuilder()
                 .sslContext(sslContext(kubeconfig))
@@ -57,15 +69,32 @@ public final class ReadinessProbe implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(readyz).timeout(timeout).GET().build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200
-                    ? new Result.Ready()
-                    : new Result.NotReady(response.statusCode(), response.body().strip());
+            if (response.statusCode() != 200) {
+                return new Result.NotReady(response.statusCode(), response.body().strip());
+            }
+            return requireReadyNode ? checkNodes() : new Result.Ready();
         } catch (IOException e) {
             return new Result.Unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result.Unreachable("interrupted");
         }
+    }
+
+    private Result checkNodes() throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(nodes).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return new Result.NotReady(response.statusCode(), response.body().strip());
+        }
+        for (var node : new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("items")) {
+            for (var condition : node.path("status").path("conditions")) {
+                if (condition.path("type").asText().equals("Ready") && condition.path("status").asText().equals("True")) {
+                    return new Result.Ready();
+                }
+            }
+        }
+        return new Result.NotReady(200, "the API server is ready; waiting for the node to be Ready");
     }
 
     @Override

@@ -32,10 +32,17 @@ public final class StartupWait {
 
     private final Path kubeconfigFile;
     private final int expectedPort;
+    private final boolean requireReadyNode;
 
     public StartupWait(Path kubeconfigFile, int expectedPort) {
+        this(kubeconfigFile, expectedPort, false);
+    }
+
+    /** @param requireReadyNode wait for a Ready node too (the server runs one) */
+    public StartupWait(Path kubeconfigFile, int expectedPort, boolean requireReadyNode) {
         this.kubeconfigFile = kubeconfigFile;
         this.expectedPort = expectedPort;
+        this.requireReadyNode = requireReadyNode;
     }
 
     /** Polls until the server is ready, {@code process} exits, or {@code timeout} passes. */
@@ -78,7 +85,7 @@ public final class StartupWait {
     }
 
     private ReadinessProbe probeFor(Kubeconfig kubeconfig) {
-        return kubeconfig.server().getPort() == expectedPort ? new ReadinessProbe(kubeconfig, PROBE_TIMEOUT) : null;
+        return kubeconfig.server().getPort() == expectedPort ? new ReadinessProbe(kubeconfig, PROBE_TIMEOUT, requireReadyNode) : null;
     }
 
     /** One line for a user: what the wait ended with. */

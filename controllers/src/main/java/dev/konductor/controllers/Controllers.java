@@ -13,6 +13,7 @@ public final class Controllers {
     public static List<Controller> all() {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
+        all.add(new dev.konductor.controllers.endpoints.EndpointsController());
         return all;
     }
 }

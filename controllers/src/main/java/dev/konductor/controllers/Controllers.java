@@ -14,6 +14,7 @@ public final class Controllers {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
         all.add(new dev.konductor.controllers.endpoints.EndpointsController());
+        all.add(new dev.konductor.controllers.endpointslice.EndpointSliceController());
         return all;
     }
 }

@@ -6,7 +6,6 @@ import dev.konductor.controllers.framework.ControllerLoop;
 import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
-import dev.konductor.controllers.framework.PodReadiness;
 import dev.konductor.controllers.framework.Reconciler.Result;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
@@ -15,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +120,7 @@ public final class EndpointsController implements Controller {
         }
         Map<String, String> annotations = new HashMap<>();
         current.map(e -> e.getMetadata().getAnnotations()).ifPresent(annotations::putAll);
-        triggerTime(service, selected).ifPresent(t -> annotations.put(TRIGGER_TIME, t));
+        ServicePods.lastChangeTriggerTime(service, selected).ifPresent(t -> annotations.put(TRIGGER_TIME, t));
         if (desired.truncated()) {
             annotations.put(OVER_CAPACITY, "truncated");
         } else {
@@ -174,30 +172,6 @@ public final class EndpointsController implements Controller {
             labels.remove(HEADLESS_LABEL);
         }
         return labels;
-    }
-
-    /**
-     * When the change being published happened: the newest of the Service's creation and its
-     * pods' last readiness changes (upstream tracks the same two sources).
-     */
-    static Optional<String> triggerTime(Service service, List<Pod> selected) {
-        Instant newest = parse(service.getMetadata().getCreationTimestamp());
-        for (Pod pod : selected) {
-            Instant changed = PodReadiness.condition(pod, "Ready").map(c -> parse(c.getLastTransitionTime()))
-                    .orElse(null);
-            if (changed != null && (newest == null || changed.isAfter(newest))) {
-                newest = changed;
-            }
-        }
-        return Optional.ofNullable(newest).map(Instant::toString);
-    }
-
-    private static Instant parse(String timestamp) {
-        try {
-            return timestamp == null ? null : Instant.parse(timestamp);
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceEventHandler<T> handler(

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,5 +132,30 @@ public final class ServicePods {
 
     public static String protocol(String protocol) {
         return protocol == null || protocol.isEmpty() ? "TCP" : protocol;
+    }
+
+    /**
+     * When the change being published happened, for the last-change-trigger-time annotation: the
+     * newest of the Service's creation and its pods' last readiness changes (the two sources
+     * upstream tracks).
+     */
+    public static Optional<String> lastChangeTriggerTime(Service service, List<Pod> selected) {
+        Instant newest = parse(service.getMetadata().getCreationTimestamp());
+        for (Pod pod : selected) {
+            Instant changed = PodReadiness.condition(pod, "Ready").map(c -> parse(c.getLastTransitionTime()))
+                    .orElse(null);
+            if (changed != null && (newest == null || changed.isAfter(newest))) {
+                newest = changed;
+            }
+        }
+        return Optional.ofNullable(newest).map(Instant::toString);
+    }
+
+    private static Instant parse(String timestamp) {
+        try {
+            return timestamp == null ? null : Instant.parse(timestamp);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

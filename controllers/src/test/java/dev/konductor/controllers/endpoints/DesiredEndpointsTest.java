@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class DesiredEndpointsTest {
+public class DesiredEndpointsTest {
 
-    static Service service(String name, boolean publishNotReady, IntOrString targetPort) {
+    public static Service service(String name, boolean publishNotReady, IntOrString targetPort) {
         return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
                 .withNewSpec().addToSelector("app", "web").withClusterIP("10.96.0.10")
                 .withPublishNotReadyAddresses(publishNotReady)
@@ -23,7 +23,7 @@ class DesiredEndpointsTest {
                 .endSpec().build();
     }
 
-    static Pod pod(String name, String ip, boolean ready) {
+    public static Pod pod(String name, String ip, boolean ready) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace("default").withUid("uid-" + name)
                 .addToLabels("app", "web").endMetadata()
                 .withNewSpec().withNodeName("node-1")

@@ -15,6 +15,7 @@ public final class Controllers {
         // one line per controller, each in its own package
         all.add(new dev.konductor.controllers.endpoints.EndpointsController());
         all.add(new dev.konductor.controllers.endpointslice.EndpointSliceController());
+        all.add(new dev.konductor.controllers.disruption.DisruptionController());
         return all;
     }
 }

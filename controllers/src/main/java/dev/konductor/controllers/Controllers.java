@@ -16,6 +16,7 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.endpoints.EndpointsController());
         all.add(new dev.konductor.controllers.endpointslice.EndpointSliceController());
         all.add(new dev.konductor.controllers.disruption.DisruptionController());
+        all.add(new dev.konductor.controllers.nodelifecycle.NodeLifecycleController());
         return all;
     }
 }

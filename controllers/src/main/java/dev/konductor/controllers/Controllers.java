@@ -17,6 +17,7 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.endpointslice.EndpointSliceController());
         all.add(new dev.konductor.controllers.disruption.DisruptionController());
         all.add(new dev.konductor.controllers.nodelifecycle.NodeLifecycleController());
+        all.add(new dev.konductor.controllers.tainteviction.TaintEvictionController());
         return all;
     }
 }

@@ -18,6 +18,7 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.disruption.DisruptionController());
         all.add(new dev.konductor.controllers.nodelifecycle.NodeLifecycleController());
         all.add(new dev.konductor.controllers.tainteviction.TaintEvictionController());
+        all.add(new dev.konductor.controllers.podgc.PodGcController());
         return all;
     }
 }

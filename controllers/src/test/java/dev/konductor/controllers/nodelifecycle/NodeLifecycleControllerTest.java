@@ -197,6 +197,42 @@ class NodeLifecycleControllerTest {
         }
     }
 
+    @Test
+    void podsOnAnUnreachableNodeAreEvictedWhenTheirTolerationRunsOut() throws Exception {
+        try (LocalApiServer api = LocalApiServer.start();
+             ControllerManager manager = new ControllerManager(api.client(), "test",
+                     () -> List.of(new NodeLifecycleController(QUICK_TAINTS),
+                             new dev.konductor.controllers.tainteviction.TaintEvictionController()),
+                     FAST, Clock.systemUTC());
+             Kubelets kubelets = new Kubelets(api.client())) {
+            KubernetesClient client = api.client();
+            kubelets.register("n1", "True");
+            kubelets.register("n2", "True");
+            Pod quick = client.pods().resource(new PodBuilder().withNewMetadata().withName("quick").endMetadata()
+                    .withNewSpec().withNodeName("n2").addNewContainer().withName("c").withImage("nginx").endContainer()
+                    .addNewToleration().withKey("node.kubernetes.io/unreachable").withOperator("Exists")
+                    .withEffect("NoExecute").withTolerationSeconds(1L).endToleration().endSpec().build()).create();
+            Pod defaulted = client.pods().resource(new PodBuilder().withNewMetadata().withName("defaulted")
+                    .endMetadata().withNewSpec().withNodeName("n2").addNewContainer().withName("c").withImage("nginx")
+                    .endContainer().endSpec().build()).create();
+            assertThat(defaulted.getSpec().getTolerations()).as("admission's default tolerations")
+                    .anySatisfy(t -> {
+                        assertThat(t.getKey()).isEqualTo("node.kubernetes.io/unreachable");
+                        assertThat(t.getTolerationSeconds()).isEqualTo(300L);
+                    });
+            manager.startWithoutElection();
+
+            kubelets.stop("n2");
+            Await.until("the pod tolerating unreachable for 1 s is evicted", () -> {
+                Pod p = client.pods().withName("quick").get();
+                return p == null || p.getMetadata().getDeletionTimestamp() != null;
+            });
+            assertThat(client.pods().withName("defaulted").get().getMetadata().getDeletionTimestamp())
+                    .as("the 300 s default toleration still holds").isNull();
+            assertThat(quick.getMetadata().getName()).isEqualTo("quick");
+        }
+    }
+
     static NodeCondition ready(KubernetesClient client, String node) {
         return client.nodes().withName(node).get().getStatus().getConditions().stream()
                 .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();

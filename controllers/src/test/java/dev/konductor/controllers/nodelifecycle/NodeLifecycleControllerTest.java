@@ -29,13 +29,17 @@ import org.junit.jupiter.api.Test;
  */
 class NodeLifecycleControllerTest {
 
-    static final ControllerSettings FAST = new ControllerSettings(Duration.ofSeconds(2), Duration.ofMillis(100), 2);
+    static final ControllerSettings FAST = new ControllerSettings(Duration.ofSeconds(4), Duration.ofMillis(100), 2);
     static final NodeLifecycleSettings QUICK_TAINTS = new NodeLifecycleSettings(100, 10, 50, 0.55, null);
 
-    /** Plays the kubelets of some nodes: renews their Leases until told to stop. */
+    /**
+     * Plays the kubelets of some nodes: renews their Leases and, like a kubelet, posts its Ready
+     * status again when the server's copy says otherwise, until told to stop.
+     */
     static final class Kubelets implements AutoCloseable {
         private final KubernetesClient client;
         private final Set<String> alive = ConcurrentHashMap.newKeySet();
+        private final java.util.Map<String, String> posted = new ConcurrentHashMap<>();
         private final Thread renewer;
 
         Kubelets(KubernetesClient client) {
@@ -48,6 +52,10 @@ class NodeLifecycleControllerTest {
                                 l.getSpec().setRenewTime(Instant.now().atZone(ZoneOffset.UTC));
                                 return l;
                             });
+                            Node current = client.nodes().withName(node).get();
+                            if (!ready(client, node).getStatus().equals(posted.get(node))) {
+                                postStatus(current, posted.get(node));
+                            }
                         } catch (RuntimeException e) {
                             // the next round retries
                         }
@@ -77,6 +85,7 @@ class NodeLifecycleControllerTest {
         }
 
         void postStatus(Node node, String ready) {
+            posted.put(node.getMetadata().getName(), ready);
             String now = Instant.now().toString();
             Node fresh = client.nodes().withName(node.getMetadata().getName()).get();
             client.nodes().resource(new NodeBuilder(fresh).withNewStatus().addNewCondition().withType("Ready")

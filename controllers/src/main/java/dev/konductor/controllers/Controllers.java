@@ -37,6 +37,12 @@ public final class Controllers {
         all.add(new DaemonSetController());
         all.add(new StatefulSetController());
         all.add(new dev.konductor.controllers.podautoscaler.HorizontalPodAutoscalerController());
+        all.add(new dev.konductor.controllers.endpoints.EndpointsController());
+        all.add(new dev.konductor.controllers.endpointslice.EndpointSliceController());
+        all.add(new dev.konductor.controllers.disruption.DisruptionController());
+        all.add(new dev.konductor.controllers.nodelifecycle.NodeLifecycleController());
+        all.add(new dev.konductor.controllers.tainteviction.TaintEvictionController());
+        all.add(new dev.konductor.controllers.podgc.PodGcController());
         return all;
     }
 }

@@ -8,6 +8,7 @@ import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.admission.NamespaceLifecycle;
 import dev.konductor.apiserver.admission.PodAdmission;
 import dev.konductor.apiserver.admission.ServiceAllocator;
+import dev.konductor.apiserver.crd.CustomResourceDefinitions;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpsServer;
 import dev.konductor.apiserver.rest.ApiRouter;
@@ -33,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final ResourceRegistry registry = ResourceRegistry.builtIn();
     private WatchCache cache;
+    private CustomResourceDefinitions customResources;
     private HttpsServer https;
     private volatile boolean ready;
     private int port;
@@ -62,9 +64,11 @@ public final class ApiServer implements AutoCloseable {
                 new PodAdmission(300),
                 allocator);
         String advertise = config.advertiseAddress() == null ? "127.0.0.1" : config.advertiseAddress();
+        customResources = new CustomResourceDefinitions(registry, storage, rules, openApi);
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules, admission,
-                Wiring.tables(), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,
+                Wiring.tables(customResources::columns), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,
                 advertise + ":" + config.port(), mapper);
+        customResources.start();
         https = new HttpsServer(config.tls(), router);
         try {
             port = https.start(config.bindAddress(), config.port());
@@ -91,6 +95,9 @@ public final class ApiServer implements AutoCloseable {
         ready = false;
         if (https != null) {
             https.close();
+        }
+        if (customResources != null) {
+            customResources.close();
         }
         if (cache != null) {
             cache.close();

@@ -224,7 +224,7 @@ final class ListWatchHandler {
     }
 
     private byte[] objectBytes(ResourceType type, CachedObject o) {
-        if (type.isStorageVersion()) {
+        if (!output.needsConversion(type, o.object())) {
             return o.json(mapper);
         }
         return output.responses().bytes(output.served(type, o.object()));

@@ -85,6 +85,10 @@ final class ObjectWriter {
 
     CachedObject create(RequestContext ctx, ObjectNode obj) {
         ResourceType type = ctx.type();
+        ApiRules.CustomKind custom = rules.custom(type);
+        if (custom != null && custom.terminating()) {
+            throw StatusException.methodNotAllowed("create not allowed while custom resource definition is terminating");
+        }
         lifecycle.generateName(obj);
         lifecycle.prepareForCreate(type, obj);
         if (type.isStorageVersion()) {

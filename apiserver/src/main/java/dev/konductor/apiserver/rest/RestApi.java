@@ -28,7 +28,7 @@ public final class RestApi {
         ResourceHandler resources = new ResourceHandler(storage, rules, writer, decoder, output, deleter);
         PatchHandler patches = new PatchHandler(storage, rules, writer, decoder, output, resources);
         ListWatchHandler lists = new ListWatchHandler(storage, output, mapper);
-        SubresourceHandler subresources = new SubresourceHandler(storage, writer, decoder, output, resources, patches,
+        SubresourceHandler subresources = new SubresourceHandler(storage, rules, writer, decoder, output, resources, patches,
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow());
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
                 ready, advertiseAddress);

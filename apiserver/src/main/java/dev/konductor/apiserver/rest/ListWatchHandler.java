@@ -175,14 +175,14 @@ final class ListWatchHandler {
         CacheWatcher watcher = storage.cache().watch(Keys.prefix(type), options.filter(ctx.namespace()), after,
                 initialState);
         boolean table = Output.wantsTable(ctx);
-        try (HttpExchange.ResponseStream stream = exchange.startStream(200, Responses.JSON)) {
+        try (WatchSink sink = WatchSink.open(exchange)) {
             if (watcher == null) {
-                stream.write(event("ERROR", output.responses().bytes(StatusException.gone(
+                sink.send(event("ERROR", output.responses().bytes(StatusException.gone(
                         "too old resource version: " + after + " (" + storage.cache().revision() + ")").toStatus())));
                 return;
             }
             exchange.onClose(watcher::close);
-            stream(ctx, watcher, stream, options, table);
+            stream(ctx, watcher, sink, options, table);
         } finally {
             if (watcher != null) {
                 watcher.close();
@@ -190,14 +190,14 @@ final class ListWatchHandler {
         }
     }
 
-    private void stream(RequestContext ctx, CacheWatcher watcher, HttpExchange.ResponseStream stream,
-                        ListOptions options, boolean table) {
+    private void stream(RequestContext ctx, CacheWatcher watcher, WatchSink sink, ListOptions options,
+                        boolean table) {
         long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds() : DEFAULT_WATCH_TIMEOUT_S;
         long deadline = System.currentTimeMillis() + timeout * 1000;
         long nextBookmark = System.currentTimeMillis() + BOOKMARK_INTERVAL_MS;
         boolean first = true;
         try {
-            while (ctx.exchange().isOpen()) {
+            while (sink.isOpen()) {
                 long now = System.currentTimeMillis();
                 if (now >= deadline) {
                     return;
@@ -205,14 +205,14 @@ final class ListWatchHandler {
                 CacheEvent e = watcher.next(Math.min(deadline, nextBookmark) - now);
                 if (e == null) {
                     if (options.bookmarks() && System.currentTimeMillis() >= nextBookmark) {
-                        stream.write(bookmark(ctx.type(), storage.cache().revision()));
+                        sink.send(bookmark(ctx.type(), storage.cache().revision()));
                         nextBookmark = System.currentTimeMillis() + BOOKMARK_INTERVAL_MS;
                     }
                     continue;
                 }
                 byte[] body = table ? tableBytes(ctx, e.object(), first) : objectBytes(ctx.type(), e.object());
                 first = false;
-                if (!stream.write(event(e.type().name(), body))) {
+                if (!sink.send(event(e.type().name(), body))) {
                     return;
                 }
             }

@@ -96,7 +96,10 @@ final class ObjectWriter {
         }
         admit(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
         validate(type, obj, rules.validateCreate(type, rules.fromStorage(type, obj)));
-        rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
+        if (!ctx.isApply()) {
+            // an apply has recorded its own Apply entry; an Update entry would take its fields away
+            rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
+        }
         if (ctx.dryRun()) {
             return new CachedObject(key(type, obj), obj, 0);
         }
@@ -117,7 +120,9 @@ final class ObjectWriter {
             obj.withObject("metadata").put("resourceVersion", Long.toString(old.modRevision()));
         }
         validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj), rules.fromStorage(type, old.object())));
-        rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
+        if (!ctx.isApply()) {
+            rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
+        }
         if (ctx.dryRun() || obj.equals(old.object())) {
             return new CachedObject(old.key(), obj, old.modRevision());
         }

@@ -11,19 +11,13 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +66,7 @@ class WebSocketWatchTest {
     void eachEventIsOneTextMessage() throws Exception {
         List<String> messages = new CopyOnWriteArrayList<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket socket = trustingClient().newWebSocketBuilder()
+        WebSocket socket = TestApiServer.trustingClient().newWebSocketBuilder()
                 .header("Authorization", "Bearer " + TestApiServer.TOKEN)
                 .buildAsync(URI.create(api.url().replace("https://", "wss://")
                         + "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=2"), new WebSocket.Listener() {
@@ -112,24 +106,5 @@ class WebSocketWatchTest {
     private static ConfigMap configMap(String name, String value) {
         return new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().withData(Map.of("k", value))
                 .build();
-    }
-
-    private static HttpClient trustingClient() throws Exception {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
-        return HttpClient.newBuilder().sslContext(tls).build();
     }
 }

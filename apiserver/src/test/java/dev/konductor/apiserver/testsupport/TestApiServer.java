@@ -104,6 +104,61 @@ public final class TestApiServer implements AutoCloseable {
         return client;
     }
 
+    /** A response to {@link #request}. */
+    public record Response(int status, String body) {
+    }
+
+    /** A raw request with the admin token (for what a typed client hides: Accept headers, 415s). */
+    public Response request(String method, String path, String accept, String contentType, String body) {
+        try {
+            var builder = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + path))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            if (accept != null) {
+                builder.header("Accept", accept);
+            }
+            if (contentType != null) {
+                builder.header("Content-Type", contentType);
+            }
+            var response = trustingClient().send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response get(String path) {
+        return request("GET", path, "application/json", null, null);
+    }
+
+    /** A JDK HTTP client that trusts the test certificate (and any other). */
+    public static java.net.http.HttpClient trustingClient() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new java.security.SecureRandom());
+            return java.net.http.HttpClient.newBuilder().sslContext(context).build();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Polls every 20 ms until the condition holds; fails after 10 s. */
     public static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + 10_000_000_000L;

@@ -30,17 +30,25 @@ import java.util.List;
 final class ListWatchHandler {
 
     private static final long FRESH_TIMEOUT_MS = 3_000;
+    /** Upstream sends a bookmark about every minute, and one shortly before the watch times out. */
     private static final long BOOKMARK_INTERVAL_MS = 60_000;
-    private static final long DEFAULT_WATCH_TIMEOUT_S = 1_800;
+    private static final long PRE_TIMEOUT_BOOKMARK_MS = 2_000;
 
     private final ObjectStorage storage;
     private final Output output;
     private final ObjectMapper mapper;
+    private final long minRequestTimeoutSeconds;
 
-    ListWatchHandler(ObjectStorage storage, Output output, ObjectMapper mapper) {
+    /**
+     * @param minRequestTimeoutSeconds upstream's {@code --min-request-timeout}: a watch without
+     *                                 timeoutSeconds ends after between one and two times this,
+     *                                 so that clients' re-watches spread out
+     */
+    ListWatchHandler(ObjectStorage storage, Output output, ObjectMapper mapper, long minRequestTimeoutSeconds) {
         this.storage = storage;
         this.output = output;
         this.mapper = mapper;
+        this.minRequestTimeoutSeconds = minRequestTimeoutSeconds;
     }
 
     void list(RequestContext ctx) {
@@ -177,8 +185,9 @@ final class ListWatchHandler {
         boolean table = Output.wantsTable(ctx);
         try (WatchSink sink = WatchSink.open(exchange)) {
             if (watcher == null) {
+                long oldest = storage.cache().oldestWatchableRevision(Keys.prefix(type));
                 sink.send(event("ERROR", output.responses().bytes(StatusException.gone(
-                        "too old resource version: " + after + " (" + storage.cache().revision() + ")").toStatus())));
+                        "too old resource version: " + after + " (" + oldest + ")").toStatus())));
                 return;
             }
             exchange.onClose(watcher::close);
@@ -192,9 +201,11 @@ final class ListWatchHandler {
 
     private void stream(RequestContext ctx, CacheWatcher watcher, WatchSink sink, ListOptions options,
                         boolean table) {
-        long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds() : DEFAULT_WATCH_TIMEOUT_S;
-        long deadline = System.currentTimeMillis() + timeout * 1000;
-        long nextBookmark = System.currentTimeMillis() + BOOKMARK_INTERVAL_MS;
+        long timeoutMillis = options.timeoutSeconds() > 0 ? options.timeoutSeconds() * 1000
+                : java.util.concurrent.ThreadLocalRandom.current().nextLong(minRequestTimeoutSeconds * 1000,
+                minRequestTimeoutSeconds * 2000);
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long nextBookmark = nextBookmark(System.currentTimeMillis(), deadline);
         boolean first = true;
         try {
             while (sink.isOpen()) {
@@ -202,11 +213,16 @@ final class ListWatchHandler {
                 if (now >= deadline) {
                     return;
                 }
-                CacheEvent e = watcher.next(Math.min(deadline, nextBookmark) - now);
+                // read before waiting: every event up to this revision is queued by then, so an empty
+                // wait means the client has seen them all and may resume from here
+                long seen = storage.cache().revision();
+                CacheEvent e = watcher.next(Math.max(1, Math.min(deadline, nextBookmark) - now));
                 if (e == null) {
-                    if (options.bookmarks() && System.currentTimeMillis() >= nextBookmark) {
-                        sink.send(bookmark(ctx.type(), storage.cache().revision()));
-                        nextBookmark = System.currentTimeMillis() + BOOKMARK_INTERVAL_MS;
+                    if (System.currentTimeMillis() >= nextBookmark) {
+                        if (options.bookmarks() && !sink.send(bookmark(ctx.type(), seen))) {
+                            return;
+                        }
+                        nextBookmark = nextBookmark(System.currentTimeMillis(), deadline);
                     }
                     continue;
                 }
@@ -221,6 +237,19 @@ final class ListWatchHandler {
         } catch (CacheWatcher.WatcherTerminatedException terminated) {
             // the client re-watches from its last resourceVersion
         }
+    }
+
+    /**
+     * When the next bookmark is due: a minute from now, or about two seconds before the deadline
+     * if that comes first (so the client resumes from a fresh resourceVersion); never, after that.
+     */
+    static long nextBookmark(long now, long deadline) {
+        long beforeTimeout = deadline - PRE_TIMEOUT_BOOKMARK_MS;
+        long periodic = now + BOOKMARK_INTERVAL_MS;
+        if (beforeTimeout < periodic) {
+            return beforeTimeout > now ? beforeTimeout : Long.MAX_VALUE;
+        }
+        return periodic;
     }
 
     private byte[] objectBytes(ResourceType type, CachedObject o) {

@@ -137,7 +137,13 @@ public final class CustomResourceDefinitions implements AutoCloseable {
     private void sync(CachedObject definition) {
         ObjectNode crd = definition.object();
         boolean terminating = crd.path("metadata").has("deletionTimestamp");
-        register(definition.name(), new Served(ServedVersion.of(crd), terminating));
+        List<ServedVersion> versions = ServedVersion.of(crd);
+        if (!versions.isEmpty() && builtInHolds(versions.get(0).type())) {
+            // its objects would share the built-in resource's storage; upstream refuses such names too
+            log.warn("custom resource not served: a built-in resource has its name crd={}", definition.name());
+            versions = List.of();
+        }
+        register(definition.name(), new Served(versions, terminating));
         if (terminating) {
             if (hasCleanupFinalizer(crd) && cleaning.add(definition.name())) {
                 Thread.ofVirtual().name("crd-cleanup-" + definition.name())
@@ -149,6 +155,11 @@ public final class CustomResourceDefinitions implements AutoCloseable {
         if (status != null) {
             writeStatus(definition, status);
         }
+    }
+
+    private boolean builtInHolds(ResourceType custom) {
+        return registry.all().stream().anyMatch(t -> t.modelClass() != null && t.group().equals(custom.group())
+                && t.plural().equals(custom.plural()));
     }
 
     private void register(String name, Served now) {

@@ -9,6 +9,7 @@ import dev.konductor.apiserver.admission.NamespaceLifecycle;
 import dev.konductor.apiserver.admission.ResourceQuotaAdmission;
 import dev.konductor.apiserver.admission.PodAdmission;
 import dev.konductor.apiserver.admission.ServiceAllocator;
+import dev.konductor.apiserver.crd.CustomResourceDefinitions;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpsServer;
 import dev.konductor.apiserver.rest.ApiRouter;
@@ -35,6 +36,7 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final ResourceRegistry registry = ResourceRegistry.builtIn();
     private WatchCache cache;
+    private CustomResourceDefinitions customResources;
     private HttpsServer https;
     private volatile boolean ready;
     private int port;
@@ -77,9 +79,11 @@ public final class ApiServer implements AutoCloseable {
                     }
                 }, java.time.Clock.systemUTC()));
         String advertise = config.advertiseAddress() == null ? "127.0.0.1" : config.advertiseAddress();
+        customResources = new CustomResourceDefinitions(registry, storage, rules, openApi);
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules, admission,
-                Wiring.tables(), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,
+                Wiring.tables(customResources::columns), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,
                 advertise + ":" + config.port(), mapper);
+        customResources.start();
         https = new HttpsServer(config.tls(), router);
         try {
             port = https.start(config.bindAddress(), config.port());
@@ -106,6 +110,9 @@ public final class ApiServer implements AutoCloseable {
         ready = false;
         if (https != null) {
             https.close();
+        }
+        if (customResources != null) {
+            customResources.close();
         }
         if (cache != null) {
             cache.close();

@@ -14,6 +14,9 @@ import dev.konductor.apiserver.rest.ApiRouter;
 import dev.konductor.apiserver.rest.ApiRules;
 import dev.konductor.apiserver.rest.Output;
 import dev.konductor.apiserver.openapi.OpenApi;
+import dev.konductor.apiserver.printers.ColumnSpec;
+import dev.konductor.apiserver.printers.IncludeObject;
+import dev.konductor.apiserver.printers.TablePrinter;
 
 /** Connects the REST layer to the api module's rules, the printers and the OpenAPI documents. */
 final class Wiring {
@@ -47,10 +50,13 @@ final class Wiring {
         });
     }
 
-    static Output.TableRenderer tables() {
-        dev.konductor.apiserver.printers.TablePrinter printer = new dev.konductor.apiserver.printers.TablePrinter();
-        return (type, objects, rv, cont, include) -> printer.table(type, objects, rv, cont, null,
-                dev.konductor.apiserver.printers.IncludeObject.parse(include), java.time.Instant.now());
+    /** Built-in kinds print with their upstream printers, custom resources with their CRD's columns. */
+    static Output.TableRenderer tables(java.util.function.Function<ResourceType, List<ColumnSpec>> customColumns) {
+        TablePrinter printer = new TablePrinter();
+        return (type, objects, rv, cont, include) -> type.modelClass() == null
+                ? printer.customTable(customColumns.apply(type), objects, rv, cont, null, IncludeObject.parse(include),
+                java.time.Instant.now())
+                : printer.table(type, objects, rv, cont, null, IncludeObject.parse(include), java.time.Instant.now());
     }
 
     static ApiRouter.OpenApiEndpoint openApi(OpenApi openApi, ObjectMapper mapper) {

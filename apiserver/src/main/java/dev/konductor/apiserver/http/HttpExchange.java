@@ -3,6 +3,7 @@ package dev.konductor.apiserver.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -12,12 +13,16 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Exactly one of {@link #respond} or {@link #startStream} is called per exchange.
  */
 public final class HttpExchange {
+
+    /** The largest WebSocket message accepted from a client (exec's stdin chunks are far smaller). */
+    static final int MAX_WEBSOCKET_FRAME = 1024 * 1024;
 
     private final Channel channel;
     private final FullHttpRequest request;
@@ -139,6 +147,55 @@ public final class HttpExchange {
         } else {
             channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** Whether the client asks to upgrade this request to a WebSocket ({@code Upgrade: websocket}). */
+    public boolean isWebSocketRequest() {
+        String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        return request.method() == HttpMethod.GET && upgrade != null && upgrade.equalsIgnoreCase("websocket")
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /** The subprotocols the client offers ({@code Sec-WebSocket-Protocol}), in its order of preference. */
+    public List<String> webSocketProtocols() {
+        List<String> offered = new ArrayList<>();
+        for (String header : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
+            for (String p : header.split(",")) {
+                if (!p.isBlank()) {
+                    offered.add(p.trim());
+                }
+            }
+        }
+        return offered;
+    }
+
+    /**
+     * Answers {@code 101 Switching Protocols} and turns this connection into a WebSocket.
+     * {@code subprotocol} must be one the client offered, or null when it offered none (or the
+     * server speaks none of them and the client may go on without one). The returned session
+     * replaces {@link #respond} and {@link #startStream} for this exchange.
+     */
+    public WebSocketSession upgradeToWebSocket(String subprotocol) {
+        checkFirstResponse();
+        String scheme = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "ws://" : "wss://";
+        String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(scheme + host + request.uri(),
+                subprotocol, true, MAX_WEBSOCKET_FRAME).newHandshaker(request);
+        if (handshaker == null) {
+            responded = false;
+            throw new IllegalStateException("unsupported WebSocket version "
+                    + request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION));
+        }
+        WebSocketSession session = new WebSocketSession(channel, subprotocol);
+        // pipeline changes and the 101 go out on the connection's event loop, before any frame is read
+        ChannelFuture upgraded = channel.eventLoop().submit(() -> {
+            ChannelFuture done = handshaker.handshake(channel, request);
+            channel.pipeline().addLast("websocket-aggregate", new WebSocketFrameAggregator(MAX_WEBSOCKET_FRAME));
+            channel.pipeline().addLast("websocket", session.frameHandler());
+            return done;
+        }).syncUninterruptibly().getNow();
+        upgraded.syncUninterruptibly();
+        return session;
     }
 
     /** Starts a chunked response whose body is written piece by piece (watch, follow logs). */

@@ -19,6 +19,10 @@ final class PathsJson {
             "application/json-patch+json",
             "application/merge-patch+json",
             "application/strategic-merge-patch+json");
+    private static final List<String> CUSTOM_PATCH_TYPES = List.of(
+            "application/apply-patch+yaml",
+            "application/json-patch+json",
+            "application/merge-patch+json");
     private static final List<String> RESPONSE_TYPES = List.of(
             "application/json", "application/yaml", "application/vnd.kubernetes.protobuf");
     private static final List<String> LIST_RESPONSE_TYPES = List.of(
@@ -79,13 +83,17 @@ final class PathsJson {
     }
 
     private ObjectNode bodySchema(Operation op) {
-        return op.body() == Body.PATCH ? schemas.ref(SchemaJson.PATCH) : schemas.ref(op.bodyType());
+        return op.body().isPatch() ? schemas.ref(SchemaJson.PATCH) : schemas.ref(op.bodyType());
+    }
+
+    private static List<String> patchTypes(Body body) {
+        return body == Body.CUSTOM_PATCH ? CUSTOM_PATCH_TYPES : PATCH_TYPES;
     }
 
     private static void consumes(ObjectNode node, Body body) {
         ArrayNode consumes = node.putArray("consumes");
-        if (body == Body.PATCH) {
-            strings(consumes, PATCH_TYPES);
+        if (body.isPatch()) {
+            strings(consumes, patchTypes(body));
         } else {
             consumes.add("*/*");
         }
@@ -94,7 +102,7 @@ final class PathsJson {
     private ObjectNode requestBody(Operation op) {
         ObjectNode requestBody = NODES.objectNode();
         ObjectNode content = requestBody.putObject("content");
-        List<String> types = op.body() == Body.PATCH ? PATCH_TYPES : List.of("*/*");
+        List<String> types = op.body().isPatch() ? patchTypes(op.body()) : List.of("*/*");
         for (String type : types) {
             content.putObject(type).set("schema", bodySchema(op));
         }

@@ -23,7 +23,15 @@ final class ResourcePaths {
     }
 
     /** What a request carries. */
-    enum Body { NONE, OBJECT, PATCH, DELETE_OPTIONS }
+    enum Body {
+        NONE, OBJECT, PATCH, DELETE_OPTIONS,
+        /** A patch of a custom resource: no strategic merge patch, as upstream's CRD handler. */
+        CUSTOM_PATCH;
+
+        boolean isPatch() {
+            return this == PATCH || this == CUSTOM_PATCH;
+        }
+    }
 
     /**
      * @param method       lower-case HTTP method
@@ -100,7 +108,8 @@ final class ResourcePaths {
                         Body.NONE, null, kind, List.of(200)),
                 naming.op("put", "put", "", "replace the specified " + type.kind(), type.gvk(),
                         List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION), Body.OBJECT, kind, kind, List.of(200, 201)),
-                patch(naming, "", "partially update the specified " + type.kind(), type.gvk(), kind),
+                patch(naming, "", "partially update the specified " + type.kind(), type.gvk(), kind,
+                        patchBody(type)),
                 naming.op("delete", "delete", "", "delete a " + type.kind(), type.gvk(), DELETE,
                         Body.DELETE_OPTIONS, common.deleteOptions(), common.status(), List.of(200, 202)))));
         if (type.namespaced()) {
@@ -111,29 +120,33 @@ final class ResourcePaths {
         }
         if (type.hasSubresource("status")) {
             paths.add(subresource(collection + "/{name}/status", itemParameters, naming, "Status",
-                    "status of the specified " + type.kind(), type.gvk(), kind));
+                    "status of the specified " + type.kind(), type.gvk(), kind, patchBody(type)));
         }
         if (type.hasSubresource("scale") && common.scale() != null) {
             paths.add(subresource(collection + "/{name}/scale", itemParameters, naming, "Scale",
                     "scale of the specified " + type.kind(), new GroupVersionKind("autoscaling", "v1", "Scale"),
-                    common.scale()));
+                    common.scale(), Body.PATCH));
         }
         return paths;
     }
 
     private static PathItem subresource(String path, List<Parameter> parameters, Naming naming, String suffix,
-                                        String what, GroupVersionKind gvk, Schema.ObjectType type) {
+                                        String what, GroupVersionKind gvk, Schema.ObjectType type, Body body) {
         return new PathItem(path, parameters, List.of(
                 naming.op("get", "get", suffix, "read " + what, gvk, List.of(), Body.NONE, null, type, List.of(200)),
                 naming.op("put", "put", suffix, "replace " + what, gvk,
                         List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION), Body.OBJECT, type, type, List.of(200, 201)),
-                patch(naming, suffix, "partially update " + what, gvk, type)));
+                patch(naming, suffix, "partially update " + what, gvk, type, body)));
+    }
+
+    private static Body patchBody(ResourceType type) {
+        return type.modelClass() == null ? Body.CUSTOM_PATCH : Body.PATCH;
     }
 
     private static Operation patch(Naming naming, String suffix, String description, GroupVersionKind gvk,
-                                   Schema.ObjectType type) {
+                                   Schema.ObjectType type, Body body) {
         return naming.op("patch", "patch", suffix, description, gvk,
-                List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, FORCE), Body.PATCH, null, type, List.of(200, 201));
+                List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, FORCE), body, null, type, List.of(200, 201));
     }
 
     /**

@@ -114,6 +114,16 @@ public final class TablePrinter {
         return table;
     }
 
+    /** Whether a printer column's jsonPath is in the subset {@link #customTable} evaluates. */
+    public static boolean supportsColumnPath(String jsonPath) {
+        try {
+            JsonPath.compile(jsonPath);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private KindPrinter printer(ResourceType type) {
         return printers.getOrDefault(new GroupKind(type.group(), type.kind()), DEFAULT);
     }

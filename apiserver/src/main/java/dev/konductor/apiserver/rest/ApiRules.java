@@ -8,13 +8,17 @@ import dev.konductor.api.patch.ManagedFields;
 import dev.konductor.api.patch.MergePatch;
 import dev.konductor.api.patch.ServerSideApply;
 import dev.konductor.api.patch.StrategicMergePatch;
+import dev.konductor.api.resource.GroupVersionKind;
 import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.schema.CrdValidator;
+import dev.konductor.api.schema.Defaults;
 import dev.konductor.api.schema.FieldPruner;
 import dev.konductor.api.schema.ModelSchemas;
 import dev.konductor.api.schema.Schema;
 import dev.konductor.api.status.FieldError;
 import dev.konductor.apiserver.protobuf.ProtobufBodies;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +45,18 @@ public final class ApiRules {
     private final Defaulter defaulter = new Defaulter();
     private final ProtobufBodies protobuf = ProtobufBodies.standard();
     private final KindChecks checks;
-    private final Map<ResourceType, Schema> customSchemas = new ConcurrentHashMap<>();
+    private final Map<GroupVersionKind, CustomKind> customKinds = new ConcurrentHashMap<>();
+
+    /**
+     * The rules of one served version of a custom resource, from its CustomResourceDefinition.
+     *
+     * @param schema       the structural schema (pruning, patching, apply)
+     * @param validation   the version's openAPIV3Schema as written (validation and defaults)
+     * @param scale        where the scale subresource reads and writes, or null without one
+     * @param terminating  whether the definition is being deleted (no new objects)
+     */
+    public record CustomKind(Schema schema, JsonNode validation, ScalePaths scale, boolean terminating) {
+    }
 
     public ApiRules(ModelSchemas models, KindChecks checks) {
         this.models = models;
@@ -54,31 +69,60 @@ public final class ApiRules {
 
     public Schema schema(ResourceType type) {
         if (type.modelClass() == null) {
-            return customSchemas.get(type);
+            CustomKind custom = customKinds.get(type.gvk());
+            return custom == null ? null : custom.schema();
         }
         return models.forModel(type.modelClass());
     }
 
-    public void putCustom(ResourceType type, Schema schema) {
-        customSchemas.put(type, schema);
+    /** Serves a custom resource version by these rules (replacing earlier ones). */
+    public void putCustom(ResourceType type, CustomKind kind) {
+        customKinds.put(type.gvk(), kind);
     }
 
     public void removeCustom(ResourceType type) {
-        customSchemas.remove(type);
+        customKinds.remove(type.gvk());
+    }
+
+    /** The rules of a custom resource version, or null for built-in kinds. */
+    public CustomKind custom(ResourceType type) {
+        return type.modelClass() == null ? customKinds.get(type.gvk()) : null;
+    }
+
+    /** Where {@code /scale} finds replicas and the selector. */
+    public ScalePaths scalePaths(ResourceType type) {
+        CustomKind custom = custom(type);
+        return custom == null ? ScalePaths.BUILT_IN : custom.scale();
     }
 
     public void applyDefaults(ResourceType type, ObjectNode obj) {
         if (type.modelClass() != null) {
             defaulter.apply(type, obj);
+            return;
+        }
+        CustomKind custom = custom(type);
+        if (custom != null) {
+            Defaults.apply(obj, custom.validation());
         }
     }
 
     public List<FieldError> validateCreate(ResourceType type, ObjectNode obj) {
-        return checks.validateCreate(type, obj);
+        return withSchemaErrors(type, obj, checks.validateCreate(type, obj));
     }
 
     public List<FieldError> validateUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
-        return checks.validateUpdate(type, obj, old);
+        return withSchemaErrors(type, obj, checks.validateUpdate(type, obj, old));
+    }
+
+    /** Custom resources are also checked against their version's openAPIV3Schema. */
+    private List<FieldError> withSchemaErrors(ResourceType type, ObjectNode obj, List<FieldError> errors) {
+        CustomKind custom = custom(type);
+        if (custom == null) {
+            return errors;
+        }
+        List<FieldError> all = new ArrayList<>(errors);
+        all.addAll(CrdValidator.validate(obj, custom.validation()));
+        return all;
     }
 
     /** Removes fields the schema does not know and returns their paths. */
@@ -89,6 +133,11 @@ public final class ApiRules {
 
     /** The object in its storage version, with that version's defaults applied too. */
     public ObjectNode toStorage(ResourceType type, ObjectNode obj) {
+        if (type.modelClass() == null) {
+            // custom resources with conversion strategy None differ only in apiVersion
+            obj.put("apiVersion", type.storageVersion().apiVersion());
+            return obj;
+        }
         if (type.isStorageVersion()) {
             return obj;
         }
@@ -100,7 +149,26 @@ public final class ApiRules {
     }
 
     public ObjectNode fromStorage(ResourceType type, ObjectNode obj) {
+        if (type.modelClass() == null) {
+            if (type.apiVersion().equals(obj.path("apiVersion").asText())) {
+                return obj;
+            }
+            ObjectNode copy = obj.deepCopy(); // the argument may be a shared cached object
+            copy.put("apiVersion", type.apiVersion());
+            return copy;
+        }
         return type.isStorageVersion() ? obj : checks.fromStorage(type, obj);
+    }
+
+    /**
+     * Whether a stored object needs converting to be served as {@code type}. A custom resource
+     * stored before its definition's storage version changed keeps its old apiVersion.
+     */
+    public boolean needsConversion(ResourceType type, com.fasterxml.jackson.databind.JsonNode stored) {
+        if (type.modelClass() == null) {
+            return !type.apiVersion().equals(stored.path("apiVersion").asText());
+        }
+        return !type.isStorageVersion();
     }
 
     public JsonNode decodeProtobuf(byte[] body) {

@@ -19,6 +19,9 @@ import java.time.Instant;
  */
 final class Deleter {
 
+    /** Upstream's finalizer that holds a CustomResourceDefinition until its objects are gone. */
+    static final String CRD_CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
+
     private final ObjectStorage storage;
     private final ObjectWriter writer;
 
@@ -101,6 +104,11 @@ final class Deleter {
             boolean pending = obj.path("spec").path("finalizers").size() > 0 || meta.path("finalizers").size() > 0;
             return pending ? obj : null;
         }
+        if (isCustomResourceDefinition(type) && !alreadyDeleting) {
+            // its custom resources go first: the API server's cleanup removes this finalizer after them
+            addFinalizer(meta, CRD_CLEANUP_FINALIZER);
+            markTerminating(obj);
+        }
         long grace = gracePeriod(type, current, options);
         boolean hasFinalizers = meta.path("finalizers").size() > 0;
         if (grace > 0) {
@@ -139,6 +147,26 @@ final class Deleter {
             return Math.max(0, options.get("gracePeriodSeconds").asLong());
         }
         return spec.path("terminationGracePeriodSeconds").asLong(30);
+    }
+
+    private static boolean isCustomResourceDefinition(ResourceType type) {
+        return type.group().equals("apiextensions.k8s.io") && type.kind().equals("CustomResourceDefinition");
+    }
+
+    private static void markTerminating(ObjectNode crd) {
+        ArrayNode conditions = crd.withObject("status").withArray("conditions");
+        for (int i = conditions.size() - 1; i >= 0; i--) {
+            if (conditions.get(i).path("type").asText().equals("Terminating")) {
+                conditions.remove(i);
+            }
+        }
+        ObjectNode terminating = conditions.addObject();
+        terminating.put("type", "Terminating");
+        terminating.put("status", "True");
+        terminating.put("lastTransitionTime", ObjectLifecycle.now().toString());
+        terminating.put("reason", "InstanceDeletionPending");
+        terminating.put("message", "CustomResourceDefinition marked for deletion; CustomResource deletion will "
+                + "begin soon");
     }
 
     private static void addFinalizer(ObjectNode meta, String finalizer) {

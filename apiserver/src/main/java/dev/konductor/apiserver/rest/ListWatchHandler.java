@@ -30,17 +30,25 @@ import java.util.List;
 final class ListWatchHandler {
 
     private static final long FRESH_TIMEOUT_MS = 3_000;
+    /** Upstream sends a bookmark about every minute, and one shortly before the watch times out. */
     private static final long BOOKMARK_INTERVAL_MS = 60_000;
-    private static final long DEFAULT_WATCH_TIMEOUT_S = 1_800;
+    private static final long PRE_TIMEOUT_BOOKMARK_MS = 2_000;
 
     private final ObjectStorage storage;
     private final Output output;
     private final ObjectMapper mapper;
+    private final long minRequestTimeoutSeconds;
 
-    ListWatchHandler(ObjectStorage storage, Output output, ObjectMapper mapper) {
+    /**
+     * @param minRequestTimeoutSeconds upstream's {@code --min-request-timeout}: a watch without
+     *                                 timeoutSeconds ends after between one and two times this,
+     *                                 so that clients' re-watches spread out
+     */
+    ListWatchHandler(ObjectStorage storage, Output output, ObjectMapper mapper, long minRequestTimeoutSeconds) {
         this.storage = storage;
         this.output = output;
         this.mapper = mapper;
+        this.minRequestTimeoutSeconds = minRequestTimeoutSeconds;
     }
 
     void list(RequestContext ctx) {
@@ -175,14 +183,15 @@ final class ListWatchHandler {
         CacheWatcher watcher = storage.cache().watch(Keys.prefix(type), options.filter(ctx.namespace()), after,
                 initialState);
         boolean table = Output.wantsTable(ctx);
-        try (HttpExchange.ResponseStream stream = exchange.startStream(200, Responses.JSON)) {
+        try (WatchSink sink = WatchSink.open(exchange)) {
             if (watcher == null) {
-                stream.write(event("ERROR", output.responses().bytes(StatusException.gone(
-                        "too old resource version: " + after + " (" + storage.cache().revision() + ")").toStatus())));
+                long oldest = storage.cache().oldestWatchableRevision(Keys.prefix(type));
+                sink.send(event("ERROR", output.responses().bytes(StatusException.gone(
+                        "too old resource version: " + after + " (" + oldest + ")").toStatus())));
                 return;
             }
             exchange.onClose(watcher::close);
-            stream(ctx, watcher, stream, options, table);
+            stream(ctx, watcher, sink, options, table);
         } finally {
             if (watcher != null) {
                 watcher.close();
@@ -190,29 +199,36 @@ final class ListWatchHandler {
         }
     }
 
-    private void stream(RequestContext ctx, CacheWatcher watcher, HttpExchange.ResponseStream stream,
-                        ListOptions options, boolean table) {
-        long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds() : DEFAULT_WATCH_TIMEOUT_S;
-        long deadline = System.currentTimeMillis() + timeout * 1000;
-        long nextBookmark = System.currentTimeMillis() + BOOKMARK_INTERVAL_MS;
+    private void stream(RequestContext ctx, CacheWatcher watcher, WatchSink sink, ListOptions options,
+                        boolean table) {
+        long timeoutMillis = options.timeoutSeconds() > 0 ? options.timeoutSeconds() * 1000
+                : java.util.concurrent.ThreadLocalRandom.current().nextLong(minRequestTimeoutSeconds * 1000,
+                minRequestTimeoutSeconds * 2000);
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long nextBookmark = nextBookmark(System.currentTimeMillis(), deadline);
         boolean first = true;
         try {
-            while (ctx.exchange().isOpen()) {
+            while (sink.isOpen()) {
                 long now = System.currentTimeMillis();
                 if (now >= deadline) {
                     return;
                 }
-                CacheEvent e = watcher.next(Math.min(deadline, nextBookmark) - now);
+                // read before waiting: every event up to this revision is queued by then, so an empty
+                // wait means the client has seen them all and may resume from here
+                long seen = storage.cache().revision();
+                CacheEvent e = watcher.next(Math.max(1, Math.min(deadline, nextBookmark) - now));
                 if (e == null) {
-                    if (options.bookmarks() && System.currentTimeMillis() >= nextBookmark) {
-                        stream.write(bookmark(ctx.type(), storage.cache().revision()));
-                        nextBookmark = System.currentTimeMillis() + BOOKMARK_INTERVAL_MS;
+                    if (System.currentTimeMillis() >= nextBookmark) {
+                        if (options.bookmarks() && !sink.send(bookmark(ctx.type(), seen))) {
+                            return;
+                        }
+                        nextBookmark = nextBookmark(System.currentTimeMillis(), deadline);
                     }
                     continue;
                 }
                 byte[] body = table ? tableBytes(ctx, e.object(), first) : objectBytes(ctx.type(), e.object());
                 first = false;
-                if (!stream.write(event(e.type().name(), body))) {
+                if (!sink.send(event(e.type().name(), body))) {
                     return;
                 }
             }
@@ -223,8 +239,21 @@ final class ListWatchHandler {
         }
     }
 
+    /**
+     * When the next bookmark is due: a minute from now, or about two seconds before the deadline
+     * if that comes first (so the client resumes from a fresh resourceVersion); never, after that.
+     */
+    static long nextBookmark(long now, long deadline) {
+        long beforeTimeout = deadline - PRE_TIMEOUT_BOOKMARK_MS;
+        long periodic = now + BOOKMARK_INTERVAL_MS;
+        if (beforeTimeout < periodic) {
+            return beforeTimeout > now ? beforeTimeout : Long.MAX_VALUE;
+        }
+        return periodic;
+    }
+
     private byte[] objectBytes(ResourceType type, CachedObject o) {
-        if (type.isStorageVersion()) {
+        if (!output.needsConversion(type, o.object())) {
             return o.json(mapper);
         }
         return output.responses().bytes(output.served(type, o.object()));

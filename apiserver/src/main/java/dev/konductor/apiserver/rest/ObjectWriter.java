@@ -85,6 +85,10 @@ final class ObjectWriter {
 
     CachedObject create(RequestContext ctx, ObjectNode obj) {
         ResourceType type = ctx.type();
+        ApiRules.CustomKind custom = rules.custom(type);
+        if (custom != null && custom.terminating()) {
+            throw StatusException.methodNotAllowed("create not allowed while custom resource definition is terminating");
+        }
         lifecycle.generateName(obj);
         lifecycle.prepareForCreate(type, obj);
         if (type.isStorageVersion()) {
@@ -93,7 +97,10 @@ final class ObjectWriter {
         admit(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
         validate(type, obj, rules.validateCreate(type, rules.fromStorage(type, obj)));
         admitValidated(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
-        rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
+        if (!ctx.isApply()) {
+            // an apply has recorded its own Apply entry; an Update entry would take its fields away
+            rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
+        }
         if (ctx.dryRun()) {
             return new CachedObject(key(type, obj), obj, 0);
         }
@@ -120,7 +127,9 @@ final class ObjectWriter {
                     rules.fromStorage(type, old.object())));
         }
         admitValidated(Admission.Operation.UPDATE, type, obj, old.object(), ctx.dryRun());
-        rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
+        if (!ctx.isApply()) {
+            rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
+        }
         if (ctx.dryRun() || obj.equals(old.object())) {
             return new CachedObject(old.key(), obj, old.modRevision());
         }

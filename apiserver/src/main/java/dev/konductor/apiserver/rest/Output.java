@@ -41,7 +41,7 @@ public final class Output {
 
     /** The stored object as the requested version (never mutates the argument). */
     ObjectNode served(ResourceType type, ObjectNode stored) {
-        if (type.isStorageVersion()) {
+        if (!rules.needsConversion(type, stored)) {
             return stored;
         }
         return rules.fromStorage(type, stored.deepCopy());
@@ -86,6 +86,10 @@ public final class Output {
             array.add(item);
         }
         return list;
+    }
+
+    boolean needsConversion(ResourceType type, ObjectNode stored) {
+        return rules.needsConversion(type, stored);
     }
 
     Responses responses() {

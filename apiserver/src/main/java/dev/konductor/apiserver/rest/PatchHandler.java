@@ -58,7 +58,10 @@ final class PatchHandler {
             case MERGE_PATCH -> (live, p) -> rules.mergePatch(live, p);
             case STRATEGIC_MERGE_PATCH -> {
                 if (rt.modelClass() == null) {
-                    throw StatusException.unsupportedMediaType(type);
+                    // custom resources have no patch strategies to merge lists by
+                    throw new StatusException(415, "UnsupportedMediaType", "the body of the request was in an "
+                            + "unknown format - accepted media types include: " + JSON_PATCH + ", " + MERGE_PATCH
+                            + ", " + APPLY_PATCH, null, null, null, null, null);
                 }
                 yield (live, p) -> rules.strategicMergePatch(rt, live, p);
             }

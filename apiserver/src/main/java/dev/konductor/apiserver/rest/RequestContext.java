@@ -18,6 +18,12 @@ record RequestContext(HttpExchange exchange, RequestInfo info, ResourceType type
         return exchange.params("dryRun").contains("All");
     }
 
+    /** Whether this is a server-side apply (a PATCH with an apply-patch body). */
+    boolean isApply() {
+        return exchange.method().equals("PATCH")
+                && BodyDecoder.mediaType(exchange).equals(PatchHandler.APPLY_PATCH);
+    }
+
     /** fieldValidation: Strict, Warn (upstream's default) or Ignore. */
     String fieldValidation() {
         String v = exchange.param("fieldValidation");

@@ -13,6 +13,9 @@ import java.util.function.BooleanSupplier;
 /** Assembles the REST layer's handlers into the router. */
 public final class RestApi {
 
+    /** Upstream's default {@code --min-request-timeout}; the system property of that name overrides it. */
+    public static final long DEFAULT_MIN_REQUEST_TIMEOUT_S = 1_800;
+
     private RestApi() {
     }
 
@@ -27,8 +30,9 @@ public final class RestApi {
         Deleter deleter = new Deleter(storage, writer);
         ResourceHandler resources = new ResourceHandler(storage, rules, writer, decoder, output, deleter);
         PatchHandler patches = new PatchHandler(storage, rules, writer, decoder, output, resources);
-        ListWatchHandler lists = new ListWatchHandler(storage, output, mapper);
-        SubresourceHandler subresources = new SubresourceHandler(storage, writer, decoder, output, resources, patches,
+        ListWatchHandler lists = new ListWatchHandler(storage, output, mapper, Long.getLong(
+                "konductor.apiserver.minRequestTimeoutSeconds", DEFAULT_MIN_REQUEST_TIMEOUT_S));
+        SubresourceHandler subresources = new SubresourceHandler(storage, rules, writer, decoder, output, resources, patches,
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow());
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
                 ready, advertiseAddress);

@@ -26,10 +26,12 @@ final class SubresourceHandler {
     private final PatchHandler patches;
     private final Deleter deleter;
     private final ResourceType pdbType;
+    private final ApiRules rules;
 
-    SubresourceHandler(ObjectStorage storage, ObjectWriter writer, BodyDecoder decoder, Output output,
+    SubresourceHandler(ObjectStorage storage, ApiRules rules, ObjectWriter writer, BodyDecoder decoder, Output output,
                        ResourceHandler resources, PatchHandler patches, Deleter deleter, ResourceType pdbType) {
         this.storage = storage;
+        this.rules = rules;
         this.writer = writer;
         this.decoder = decoder;
         this.output = output;
@@ -87,16 +89,17 @@ final class SubresourceHandler {
     }
 
     private void scale(RequestContext ctx, String method) {
+        ScalePaths paths = rules.scalePaths(ctx.type());
         switch (method) {
-            case "GET" -> respondScale(ctx, resources.existing(ctx).object());
+            case "GET" -> respondScale(ctx, resources.existing(ctx).object(), paths);
             case "PUT", "PATCH" -> {
+                String mediaType = BodyDecoder.mediaType(ctx.exchange());
                 JsonNode body = method.equals("PUT") ? decoder.object(ctx.exchange())
-                        : decoder.patch(ctx.exchange(), BodyDecoder.mediaType(ctx.exchange()));
-                Long precondition = ResourceHandler.resourceVersionOf(body);
+                        : decoder.patch(ctx.exchange(), mediaType);
+                Long precondition = body.isObject() ? ResourceHandler.resourceVersionOf(body) : null;
                 CachedObject result = resources.writeLoop(ctx, precondition, current -> {
-                    ObjectNode scale = toScale(current.object());
-                    JsonNode next = method.equals("PUT") ? body
-                            : dev.konductor.api.patch.MergePatch.apply(scale, body);
+                    ObjectNode scale = toScale(current.object(), paths);
+                    JsonNode next = method.equals("PUT") ? body : patchScale(scale, body, mediaType);
                     JsonNode replicas = next.path("spec").path("replicas");
                     if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
                         throw StatusException.invalid("autoscaling", "Scale", ctx.name(), List.of(
@@ -104,23 +107,31 @@ final class SubresourceHandler {
                                         "must be greater than or equal to 0")));
                     }
                     ObjectNode updated = current.object().deepCopy();
-                    updated.withObject("spec").put("replicas", replicas.asInt());
+                    ScalePaths.setInt(updated, paths.specReplicas(), replicas.asInt());
                     writer.lifecycle().prepareForUpdate(ctx.type(), updated, current.object());
                     return updated;
                 }, "scale");
-                respondScale(ctx, result.object());
+                respondScale(ctx, result.object(), paths);
             }
             default -> throw StatusException.methodNotAllowed("the server does not allow this method on the "
                     + "requested resource");
         }
     }
 
-    private void respondScale(RequestContext ctx, ObjectNode obj) {
-        output.responses().json(ctx.exchange(), 200, toScale(obj));
+    private JsonNode patchScale(ObjectNode scale, JsonNode patch, String mediaType) {
+        return switch (mediaType) {
+            case PatchHandler.JSON_PATCH -> rules.jsonPatch(scale, patch);
+            case PatchHandler.MERGE_PATCH, PatchHandler.STRATEGIC_MERGE_PATCH -> rules.mergePatch(scale, patch);
+            default -> throw StatusException.unsupportedMediaType(mediaType);
+        };
     }
 
-    /** The autoscaling/v1 Scale view of a workload. */
-    static ObjectNode toScale(ObjectNode obj) {
+    private void respondScale(RequestContext ctx, ObjectNode obj, ScalePaths paths) {
+        output.responses().json(ctx.exchange(), 200, toScale(obj, paths));
+    }
+
+    /** The autoscaling/v1 Scale view of a workload or custom resource. */
+    static ObjectNode toScale(ObjectNode obj, ScalePaths paths) {
         ObjectNode scale = JsonNodeFactory.instance.objectNode();
         scale.put("kind", "Scale");
         scale.put("apiVersion", "autoscaling/v1");
@@ -131,14 +142,22 @@ final class SubresourceHandler {
                 meta.set(f, m.get(f));
             }
         }
-        scale.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(1));
+        int defaultReplicas = paths.builtIn() ? 1 : 0;
+        scale.putObject("spec").put("replicas", ScalePaths.get(obj, paths.specReplicas()).asInt(defaultReplicas));
         ObjectNode status = scale.putObject("status");
-        status.put("replicas", obj.path("status").path("replicas").asInt(0));
-        JsonNode selector = obj.path("spec").path("selector");
-        String text = selector.isObject() && !selector.has("matchLabels") && !selector.has("matchExpressions")
-                ? LabelSelector.fromSet(toMap(selector)).toString()
-                : LabelSelector.fromStructured(selector).toString();
-        status.put("selector", text);
+        status.put("replicas", ScalePaths.get(obj, paths.statusReplicas()).asInt(0));
+        if (paths.builtIn()) {
+            JsonNode selector = obj.path("spec").path("selector");
+            String text = selector.isObject() && !selector.has("matchLabels") && !selector.has("matchExpressions")
+                    ? LabelSelector.fromSet(toMap(selector)).toString()
+                    : LabelSelector.fromStructured(selector).toString();
+            status.put("selector", text);
+        } else if (paths.labelSelector() != null) {
+            JsonNode selector = ScalePaths.get(obj, paths.labelSelector());
+            if (selector.isTextual() && !selector.asText().isEmpty()) {
+                status.put("selector", selector.asText());
+            }
+        }
         return scale;
     }
 

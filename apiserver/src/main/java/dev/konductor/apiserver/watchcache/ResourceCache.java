@@ -147,6 +147,16 @@ public final class ResourceCache {
         return objects.subMap(from, true, from + Character.MAX_VALUE, false);
     }
 
+    /** Events for this resource after this revision are all still in the history. */
+    long historyStart() {
+        lock.lock();
+        try {
+            return historyStart;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int size() {
         return objects.size();
     }

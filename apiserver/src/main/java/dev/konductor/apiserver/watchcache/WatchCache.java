@@ -120,6 +120,11 @@ public final class WatchCache implements AutoCloseable {
         return resource(prefix).watch(filter, afterRevision, initialState);
     }
 
+    /** The oldest resourceVersion a watch on {@code prefix} can resume from (older ones get 410). */
+    public long oldestWatchableRevision(String prefix) {
+        return resource(prefix).historyStart();
+    }
+
     private ResourceCache cacheFor(String key, long at) {
         return caches.computeIfAbsent(prefixOf(key), p -> new ResourceCache(p, at));
     }
@@ -168,7 +173,8 @@ public final class WatchCache implements AutoCloseable {
         }
 
         private void apply(WatchEvent e) {
-            ResourceCache cache = cacheFor(e.kv().key(), e.revision());
+            // a resource first seen now had no events since the cache started: its history is complete from there
+            ResourceCache cache = cacheFor(e.kv().key(), startRevision);
             // events arrive in revision order, so the cached object is exactly the previous state
             CachedObject previous = cache.get(e.kv().key());
             if (e.type() == WatchEvent.Type.DELETE) {

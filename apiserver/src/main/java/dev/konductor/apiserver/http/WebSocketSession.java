@@ -1,0 +1,196 @@
+package dev.konductor.apiserver.http;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One upgraded WebSocket connection, used with plain blocking calls from the request's virtual
+ * thread: watches send each event as a text message; streaming subprotocols (exec and attach's
+ * {@code v5.channel.k8s.io}) send and receive binary messages through a {@link Listener}.
+ * Pings are answered and a peer's close is acknowledged here, whatever the subprotocol.
+ *
+ * <p>Sends block while the connection's outbound buffer is full, so a slow client slows its own
+ * sender, not the server.
+ */
+public final class WebSocketSession implements AutoCloseable {
+
+    /** Normal closure (RFC 6455 §7.4.1). */
+    public static final int NORMAL_CLOSURE = 1000;
+
+    /** What arrives from the peer; called on a network thread, so implementations must not block. */
+    public interface Listener {
+        default void onText(String text) {
+        }
+
+        default void onBinary(byte[] data) {
+        }
+
+        /** The peer closed the session (or the connection dropped: code 1006). */
+        default void onClose(int code, String reason) {
+        }
+    }
+
+    private final Channel channel;
+    private final String subprotocol;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition writable = lock.newCondition();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Listener listener = new Listener() {
+    };
+
+    WebSocketSession(Channel channel, String subprotocol) {
+        this.channel = channel;
+        this.subprotocol = subprotocol;
+    }
+
+    /** The negotiated subprotocol ({@code v5.channel.k8s.io}), or null when none was. */
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    /** Receives the peer's messages from now on. */
+    public void listen(Listener listener) {
+        this.listener = listener;
+    }
+
+    public boolean isOpen() {
+        return !closed.get() && channel.isActive();
+    }
+
+    /** Sends one text message (UTF-8); false once the session is closed. */
+    public boolean sendText(byte[] utf8) {
+        return send(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)));
+    }
+
+    public boolean sendText(String text) {
+        return sendText(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one binary message; false once the session is closed. */
+    public boolean sendBinary(byte[] data) {
+        return send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
+    }
+
+    private boolean send(WebSocketFrame frame) {
+        if (!isOpen()) {
+            frame.release();
+            return false;
+        }
+        awaitWritable();
+        channel.writeAndFlush(frame);
+        return isOpen();
+    }
+
+    /** Sends a close frame and closes the connection once it is written. */
+    public void close(int code, String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        }
+        signal();
+    }
+
+    @Override
+    public void close() {
+        close(NORMAL_CLOSURE, "");
+    }
+
+    private void awaitWritable() {
+        lock.lock();
+        try {
+            while (channel.isActive() && !channel.isWritable()) {
+                writable.await(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The pipeline's last handler after the upgrade: control frames here, data to the listener. */
+    ChannelInboundHandlerAdapter frameHandler() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                try {
+                    switch (msg) {
+                        case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                        case CloseWebSocketFrame close -> peerClosed(ctx, close);
+                        case TextWebSocketFrame text -> listener.onText(text.text());
+                        case BinaryWebSocketFrame binary -> listener.onBinary(ByteBufUtil.getBytes(binary.content()));
+                        default -> {
+                            // pongs, and anything a broken peer sends between messages
+                        }
+                    }
+                } finally {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                signal();
+                ctx.fireChannelWritabilityChanged();
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                if (closed.compareAndSet(false, true)) {
+                    listener.onClose(1006, "connection lost");
+                }
+                signal();
+                ctx.fireChannelInactive();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        };
+    }
+
+    private void peerClosed(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+        int code = close.statusCode() < 0 ? NORMAL_CLOSURE : close.statusCode();
+        String reason = close.reasonText() == null ? "" : close.reasonText();
+        if (closed.compareAndSet(false, true)) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
+            listener.onClose(code, reason);
+        } else {
+            ctx.close(); // the peer acknowledged our close
+        }
+        signal();
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketSession[" + channel.remoteAddress() + ", " + subprotocol + "]";
+    }
+}

@@ -1,0 +1,63 @@
+package dev.konductor.apiserver.rest;
+
+import dev.konductor.apiserver.http.HttpExchange;
+import dev.konductor.apiserver.http.WebSocketSession;
+
+/**
+ * Where a watch's events go: a chunked HTTP response with one JSON event per line, or, when the
+ * client asked for a WebSocket upgrade (fabric8 and other clients do), one WebSocket text message
+ * per event, as upstream's watch server frames them.
+ */
+interface WatchSink extends AutoCloseable {
+
+    /** Sends one encoded event (JSON ending in a newline); false once the client is gone. */
+    boolean send(byte[] event);
+
+    boolean isOpen();
+
+    @Override
+    void close();
+
+    static WatchSink open(HttpExchange exchange) {
+        if (exchange.isWebSocketRequest()) {
+            // watches speak no subprotocol of their own; echo the client's first, if any, so it accepts the upgrade
+            String offered = exchange.webSocketProtocols().stream().findFirst().orElse(null);
+            return new WebSocketWatch(exchange.upgradeToWebSocket(offered));
+        }
+        return new ChunkedWatch(exchange.startStream(200, Responses.JSON), exchange);
+    }
+
+    record ChunkedWatch(HttpExchange.ResponseStream stream, HttpExchange exchange) implements WatchSink {
+        @Override
+        public boolean send(byte[] event) {
+            return stream.write(event);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return exchange.isOpen();
+        }
+
+        @Override
+        public void close() {
+            stream.close();
+        }
+    }
+
+    record WebSocketWatch(WebSocketSession session) implements WatchSink {
+        @Override
+        public boolean send(byte[] event) {
+            return session.sendText(event);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return session.isOpen();
+        }
+
+        @Override
+        public void close() {
+            session.close(WebSocketSession.NORMAL_CLOSURE, "");
+        }
+    }
+}

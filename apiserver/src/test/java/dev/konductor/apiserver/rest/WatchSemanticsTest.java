@@ -1,0 +1,109 @@
+package dev.konductor.apiserver.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.konductor.apiserver.testsupport.TestApiServer;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Watches resume from a resourceVersion, expire with 410, and carry bookmarks, as upstream's do. */
+@Timeout(60)
+class WatchSemanticsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestApiServer api;
+
+    @BeforeAll
+    static void start() {
+        api = TestApiServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    private static List<JsonNode> events(String query) throws Exception {
+        TestApiServer.Response response = api.get("/api/v1/namespaces/default/configmaps?watch=true&" + query);
+        assertThat(response.status()).isEqualTo(200);
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.isBlank()) {
+                events.add(JSON.readTree(line));
+            }
+        }
+        return events;
+    }
+
+    private static List<String> summary(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("type").asText() + " "
+                + e.path("object").path("metadata").path("name").asText()).toList();
+    }
+
+    @Test
+    void aWatchFromAnOldResourceVersionReplaysWhatHappenedSince() throws Exception {
+        KubernetesClient client = api.client();
+        var configMaps = client.configMaps().inNamespace("default");
+        String before = client.configMaps().inNamespace("default").list().getMetadata().getResourceVersion();
+        configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName("replay").endMetadata()
+                .withData(Map.of("a", "1")).build()).create();
+        configMaps.withName("replay").edit(cm -> new ConfigMapBuilder(cm).addToData("a", "2").build());
+        configMaps.withName("replay").delete();
+
+        List<JsonNode> events = events("resourceVersion=" + before + "&timeoutSeconds=1");
+        assertThat(summary(events)).containsExactly("ADDED replay", "MODIFIED replay", "DELETED replay");
+        List<Long> versions = events.stream()
+                .map(e -> Long.parseLong(e.path("object").path("metadata").path("resourceVersion").asText())).toList();
+        assertThat(versions).isSorted().doesNotHaveDuplicates().allMatch(v -> v > Long.parseLong(before));
+    }
+
+    @Test
+    void bookmarksArriveWhenAllowedAndBeforeTheTimeout() throws Exception {
+        String rv = api.client().configMaps().inNamespace("default").list().getMetadata().getResourceVersion();
+        long started = System.nanoTime();
+        List<JsonNode> events = events("resourceVersion=" + rv + "&allowWatchBookmarks=true&timeoutSeconds=3");
+        assertThat(System.nanoTime() - started).as("the watch ends at timeoutSeconds").isGreaterThan(2_900_000_000L);
+        assertThat(events).hasSize(1);
+        JsonNode bookmark = events.get(0);
+        assertThat(bookmark.path("type").asText()).isEqualTo("BOOKMARK");
+        assertThat(bookmark.path("object").path("kind").asText()).isEqualTo("ConfigMap");
+        assertThat(Long.parseLong(bookmark.path("object").path("metadata").path("resourceVersion").asText()))
+                .isGreaterThanOrEqualTo(Long.parseLong(rv));
+
+        assertThat(events("resourceVersion=" + rv + "&timeoutSeconds=3")).as("no bookmarks unless allowed").isEmpty();
+    }
+
+    @Test
+    void aWatchFromBeforeTheCachedHistoryGets410Expired() throws Exception {
+        try (TestApiServer own = TestApiServer.start()) {
+            own.restart(); // the new cache's history starts after the bootstrap objects
+            TestApiServer.Response response = own.get("/api/v1/namespaces/default/configmaps?watch=true"
+                    + "&resourceVersion=1&timeoutSeconds=5");
+            assertThat(response.status()).isEqualTo(200);
+            JsonNode event = JSON.readTree(response.body().lines().findFirst().orElseThrow());
+            assertThat(event.path("type").asText()).isEqualTo("ERROR");
+            JsonNode status = event.path("object");
+            assertThat(status.path("kind").asText()).isEqualTo("Status");
+            assertThat(status.path("code").asInt()).isEqualTo(410);
+            assertThat(status.path("reason").asText()).isEqualTo("Expired");
+            assertThat(status.path("message").asText()).startsWith("too old resource version: 1 (");
+        }
+    }
+
+    @Test
+    void bookmarkScheduleIsPeriodicThenJustBeforeTheDeadline() {
+        long now = 1_000_000;
+        assertThat(ListWatchHandler.nextBookmark(now, now + 600_000)).isEqualTo(now + 60_000);
+        assertThat(ListWatchHandler.nextBookmark(now, now + 30_000)).isEqualTo(now + 28_000);
+        assertThat(ListWatchHandler.nextBookmark(now, now + 1_000)).isEqualTo(Long.MAX_VALUE);
+    }
+}

@@ -112,7 +112,12 @@ final class ObjectWriter {
             // an unconditional update is validated as if it named the version it replaces
             obj.withObject("metadata").put("resourceVersion", Long.toString(old.modRevision()));
         }
-        validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj), rules.fromStorage(type, old.object())));
+        if (!"binding".equals(subresource)) {
+            // a binding sets spec.nodeName, which pod update validation (rightly) forbids to users;
+            // upstream's binding storage writes it without running update validation too
+            validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj),
+                    rules.fromStorage(type, old.object())));
+        }
         rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
         if (ctx.dryRun() || obj.equals(old.object())) {
             return new CachedObject(old.key(), obj, old.modRevision());

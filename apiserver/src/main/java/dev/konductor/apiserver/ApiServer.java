@@ -7,6 +7,7 @@ import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.admission.NamespaceLifecycle;
 import dev.konductor.apiserver.admission.PodAdmission;
+import dev.konductor.apiserver.admission.PriorityAdmission;
 import dev.konductor.apiserver.admission.ServiceAllocator;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpsServer;
@@ -57,9 +58,16 @@ public final class ApiServer implements AutoCloseable {
                 () -> cache.resource(Keys.prefix(services)).list(
                         dev.konductor.apiserver.watchcache.WatchFilter.ALL).stream()
                         .map(o -> (com.fasterxml.jackson.databind.JsonNode) o.object()).toList());
+        var priorityClasses = registry.byPlural("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
         List<Admission> admission = List.of(
                 new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))),
                 new PodAdmission(300),
+                new PriorityAdmission(name -> {
+                    CachedObject pc = storage.get(priorityClasses, Keys.key(priorityClasses, null, name));
+                    return pc == null ? null : pc.object();
+                }, () -> cache.resource(Keys.prefix(priorityClasses)).list(
+                        dev.konductor.apiserver.watchcache.WatchFilter.ALL).stream()
+                        .map(o -> (com.fasterxml.jackson.databind.JsonNode) o.object()).toList()),
                 allocator);
         String advertise = config.advertiseAddress() == null ? "127.0.0.1" : config.advertiseAddress();
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules, admission,

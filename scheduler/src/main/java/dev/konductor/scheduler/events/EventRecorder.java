@@ -141,8 +141,8 @@ public final class EventRecorder implements AutoCloseable {
             created = r.created;
         }
         String namespace = event.getMetadata().getNamespace();
-        var events = client.resources(Event.class).inNamespace(namespace);
         try {
+            var events = client.resources(Event.class).inNamespace(namespace);
             if (!created) {
                 Event toCreate = count == 1 ? event : new EventBuilder(event).withSeries(new EventSeriesBuilder()
                         .withCount(count).withLastObservedTime(new MicroTime(MICRO_TIME.format(lastObserved)))

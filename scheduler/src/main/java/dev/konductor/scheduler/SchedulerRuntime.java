@@ -44,6 +44,7 @@ final class SchedulerRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SchedulerRuntime.class);
     /** Plugins whose verdict may change when a pod is added to or updated on a node. */
+    static final int BINDING_PARALLELISM = 32;
     private static final Set<String> AFFECTED_BY_ASSIGNED_PODS = Set.of(InterPodAffinity.NAME, PodTopologySpread.NAME);
 
     private final KubernetesClient client;
@@ -57,7 +58,9 @@ final class SchedulerRuntime implements AutoCloseable {
     private final SchedulingQueue queue;
     private final SchedulerCache cache;
     private final EventRecorder events;
-    private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
+    /** Binding and failure reporting; bounded, as upstream's client rate limit bounds its API calls. */
+    private final ExecutorService async = Executors.newFixedThreadPool(BINDING_PARALLELISM,
+            Thread.ofVirtual().name("scheduler-binder-", 0).factory());
     private final ScheduleOne scheduleOne;
     private Thread loop;
     private Thread ticker;

@@ -4,6 +4,7 @@ import dev.konductor.scheduler.cache.SchedulerCache;
 import dev.konductor.scheduler.config.SchedulerConfiguration;
 import dev.konductor.scheduler.events.EventRecorder;
 import dev.konductor.scheduler.framework.Framework;
+import dev.konductor.scheduler.framework.NodeInfo;
 import dev.konductor.scheduler.framework.PodInfo;
 import dev.konductor.scheduler.framework.PodWriter;
 import dev.konductor.scheduler.plugins.InterPodAffinity;
@@ -238,8 +239,8 @@ final class SchedulerRuntime implements AutoCloseable {
 
     /** Upstream moves pods only for node changes that may affect them, not for heartbeats. */
     static boolean schedulingRelevantChange(Node old, Node node) {
-        return !Objects.equals(old.getSpec().getUnschedulable(), node.getSpec().getUnschedulable())
-                || !Objects.equals(old.getSpec().getTaints(), node.getSpec().getTaints())
+        return NodeInfo.unschedulable(old) != NodeInfo.unschedulable(node)
+                || !Objects.equals(NodeInfo.taints(old), NodeInfo.taints(node))
                 || !Objects.equals(old.getMetadata().getLabels(), node.getMetadata().getLabels())
                 || !Objects.equals(old.getStatus() == null ? null : old.getStatus().getAllocatable(),
                         node.getStatus() == null ? null : node.getStatus().getAllocatable());

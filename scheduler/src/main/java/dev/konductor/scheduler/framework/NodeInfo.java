@@ -72,6 +72,19 @@ public final class NodeInfo {
         return node == null ? "" : node.getMetadata().getName();
     }
 
+    /** The node's taints (none when it has no spec). */
+    public static java.util.List<io.fabric8.kubernetes.api.model.Taint> taints(Node node) {
+        if (node == null || node.getSpec() == null || node.getSpec().getTaints() == null) {
+            return java.util.List.of();
+        }
+        return node.getSpec().getTaints();
+    }
+
+    /** Whether the node is cordoned (spec.unschedulable). */
+    public static boolean unschedulable(Node node) {
+        return node != null && node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+    }
+
     public void setNode(Node node) {
         this.node = node;
         this.allocatable = allocatableOf(node);

@@ -23,7 +23,7 @@ public final class NodeUnschedulable implements Plugin.Filter {
 
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        if (!Boolean.TRUE.equals(node.node().getSpec().getUnschedulable())) {
+        if (!NodeInfo.unschedulable(node.node())) {
             return Status.SUCCESS;
         }
         if (Tolerations.tolerated(pod.pod().getSpec().getTolerations(), UNSCHEDULABLE)) {

@@ -40,7 +40,7 @@ record SpreadConstraint(int maxSkew, String topologyKey, String whenUnsatisfiabl
         if (honorNodeAffinity && !NodeAffinityPlugin.requiredMatches(pod.pod(), node)) {
             return false;
         }
-        return !honorNodeTaints || Tolerations.firstUntolerated(node.getSpec().getTaints(),
+        return !honorNodeTaints || Tolerations.firstUntolerated(dev.konductor.scheduler.framework.NodeInfo.taints(node),
                 pod.pod().getSpec().getTolerations(), Tolerations::noScheduleOrNoExecute) == null;
     }
 

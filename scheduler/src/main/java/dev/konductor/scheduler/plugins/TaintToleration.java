@@ -24,7 +24,7 @@ public final class TaintToleration implements Plugin.Filter, Plugin.Score {
 
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        Taint taint = Tolerations.firstUntolerated(node.node().getSpec().getTaints(),
+        Taint taint = Tolerations.firstUntolerated(NodeInfo.taints(node.node()),
                 pod.pod().getSpec().getTolerations(), Tolerations::noScheduleOrNoExecute);
         if (taint == null) {
             return Status.SUCCESS;
@@ -35,10 +35,7 @@ public final class TaintToleration implements Plugin.Filter, Plugin.Score {
 
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
-        List<Taint> taints = node.node().getSpec().getTaints();
-        if (taints == null) {
-            return 0;
-        }
+        List<Taint> taints = NodeInfo.taints(node.node());
         List<Toleration> preferNoSchedule = pod.pod().getSpec().getTolerations() == null ? List.of()
                 : pod.pod().getSpec().getTolerations().stream()
                         .filter(t -> t.getEffect() == null || t.getEffect().isEmpty()

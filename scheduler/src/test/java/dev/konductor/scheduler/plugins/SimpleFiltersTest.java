@@ -36,6 +36,14 @@ class SimpleFiltersTest {
     }
 
     @Test
+    void aNodeWithoutSpecIsNeitherCordonedNorTainted() {
+        NodeInfo bare = nodeInfo(node("bare").toBuilder().withSpec(null).build());
+        assertThat(new NodeUnschedulable().filter(state(bare), info(pod("p")), bare).isSuccess()).isTrue();
+        assertThat(new TaintToleration().filter(state(bare), info(pod("p")), bare).isSuccess()).isTrue();
+        assertThat(new TaintToleration().score(state(bare), info(pod("p")), bare)).isZero();
+    }
+
+    @Test
     void nodeNameMatchesOnlyTheNamedNode() {
         NodeInfo n1 = nodeInfo(node("n1"));
         NodeName plugin = new NodeName();

@@ -84,6 +84,33 @@ class SchedulerIT {
     }
 
     @Test
+    void podsCreatedTogetherSeeEachOthersPlacementThroughTheAssumedCache() {
+        for (int i = 0; i < 3; i++) {
+            Pod pod = TestObjects.pod("spread-" + i, "10m");
+            pod.getMetadata().setLabels(java.util.Map.of("app", "spread"));
+            pod.getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewPodAntiAffinity()
+                    .addNewRequiredDuringSchedulingIgnoredDuringExecution().withNewLabelSelector()
+                    .addToMatchLabels("app", "spread").endLabelSelector().withTopologyKey("kubernetes.io/hostname")
+                    .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().build());
+            client.pods().resource(pod).create();
+        }
+        Await.until("two spread pods are bound and one is refused", () -> {
+            long bound = java.util.stream.IntStream.range(0, 3).filter(i -> nodeOf("spread-" + i) != null).count();
+            long refused = java.util.stream.IntStream.range(0, 3).filter(i -> scheduledCondition("spread-" + i) != null
+                    && "False".equals(scheduledCondition("spread-" + i).getStatus())).count();
+            return bound == 2 && refused == 1;
+        });
+        assertThat(java.util.stream.IntStream.range(0, 3).mapToObj(i -> nodeOf("spread-" + i))
+                .filter(java.util.Objects::nonNull)).containsExactlyInAnyOrder("node-1", "node-2");
+        String pending = java.util.stream.IntStream.range(0, 3).mapToObj(i -> "spread-" + i)
+                .filter(n -> nodeOf(n) == null).findFirst().orElseThrow();
+        assertThat(scheduledCondition(pending).getMessage()).isEqualTo("0/3 nodes are available: "
+                + "1 node(s) were unschedulable, 2 node(s) didn't match pod anti-affinity rules. preemption: "
+                + "0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+                + "2 No preemption victims found for incoming pod.");
+    }
+
+    @Test
     void podsOfAnotherSchedulerAreLeftAlone() {
         Pod pod = TestObjects.pod("other", "10m");
         pod.getSpec().setSchedulerName("my-scheduler");

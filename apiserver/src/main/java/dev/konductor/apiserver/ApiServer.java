@@ -8,6 +8,7 @@ import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.admission.NamespaceLifecycle;
 import dev.konductor.apiserver.admission.ResourceQuotaAdmission;
 import dev.konductor.apiserver.admission.PodAdmission;
+import dev.konductor.apiserver.admission.PriorityAdmission;
 import dev.konductor.apiserver.admission.ServiceAllocator;
 import dev.konductor.apiserver.crd.CustomResourceDefinitions;
 import dev.konductor.apiserver.discovery.Discovery;
@@ -62,9 +63,16 @@ public final class ApiServer implements AutoCloseable {
                         dev.konductor.apiserver.watchcache.WatchFilter.ALL).stream()
                         .map(o -> (com.fasterxml.jackson.databind.JsonNode) o.object()).toList());
         var resourceQuotas = registry.byPlural("", "v1", "resourcequotas").orElseThrow();
+        var priorityClasses = registry.byPlural("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
         List<Admission> admission = List.of(
                 new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))),
                 new PodAdmission(300),
+                new PriorityAdmission(name -> {
+                    CachedObject pc = storage.get(priorityClasses, Keys.key(priorityClasses, null, name));
+                    return pc == null ? null : pc.object();
+                }, () -> cache.resource(Keys.prefix(priorityClasses)).list(
+                        dev.konductor.apiserver.watchcache.WatchFilter.ALL).stream()
+                        .map(o -> (com.fasterxml.jackson.databind.JsonNode) o.object()).toList()),
                 allocator,
                 new ResourceQuotaAdmission(new ResourceQuotaAdmission.Quotas() {
                     @Override

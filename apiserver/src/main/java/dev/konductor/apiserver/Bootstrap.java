@@ -13,8 +13,8 @@ import java.util.UUID;
 
 /**
  * What every cluster has from its first start: the default, kube-system, kube-public and
- * kube-node-lease namespaces, and the {@code kubernetes} Service in default pointing at this
- * API server.
+ * kube-node-lease namespaces, the {@code kubernetes} Service in default pointing at this
+ * API server, and the system-cluster-critical and system-node-critical PriorityClasses.
  */
 final class Bootstrap {
 
@@ -65,6 +65,19 @@ final class Bootstrap {
         endpointPort.put("port", port);
         endpointPort.put("protocol", "TCP");
         createOrReplace("endpoints", endpoints);
+
+        priorityClass("system-cluster-critical", 2_000_000_000,
+                "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.");
+        priorityClass("system-node-critical", 2_000_001_000,
+                "Used for system critical pods that must not be moved from their current node.");
+    }
+
+    private void priorityClass(String name, int value, String description) {
+        ObjectNode pc = object("scheduling.k8s.io/v1", "PriorityClass", name, null);
+        pc.put("value", value);
+        pc.put("description", description);
+        pc.put("preemptionPolicy", "PreemptLowerPriority");
+        createIfAbsent(registry.byPlural("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow(), pc);
     }
 
     private ObjectNode object(String apiVersion, String kind, String name, String namespace) {
@@ -82,7 +95,10 @@ final class Bootstrap {
     }
 
     private void createIfAbsent(String plural, ObjectNode obj) {
-        ResourceType type = registry.byPlural("", "v1", plural).orElseThrow();
+        createIfAbsent(registry.byPlural("", "v1", plural).orElseThrow(), obj);
+    }
+
+    private void createIfAbsent(ResourceType type, ObjectNode obj) {
         String key = Keys.key(type, obj.path("metadata").path("namespace").asText(), obj.path("metadata").path("name").asText());
         if (storage.get(type, key) == null) {
             try {

@@ -186,7 +186,14 @@ final class SubresourceHandler {
                         + " is already assigned to node \"" + assigned + "\"");
             }
             pod.withObject("spec").put("nodeName", node);
-            ObjectNode condition = pod.withObject("status").withArray("conditions").addObject();
+            // replace a PodScheduled=False the scheduler wrote earlier rather than adding a second one
+            var conditions = pod.withObject("status").withArray("conditions");
+            for (int i = conditions.size() - 1; i >= 0; i--) {
+                if ("PodScheduled".equals(conditions.get(i).path("type").asText())) {
+                    conditions.remove(i);
+                }
+            }
+            ObjectNode condition = conditions.addObject();
             condition.put("type", "PodScheduled");
             condition.put("status", "True");
             condition.putNull("lastProbeTime");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.meta.LabelSelector;
 import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.status.FieldError;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
@@ -233,8 +234,12 @@ final class SubresourceHandler {
                 int allowed = status.path("disruptionsAllowed").asInt(0);
                 if (allowed <= 0 || status.path("observedGeneration").asLong(0)
                         < updated.path("metadata").path("generation").asLong(0)) {
-                    throw StatusException.tooManyRequests("Cannot evict pod as it would violate the pod's "
-                            + "disruption budget.", 10);
+                    // no Retry-After, as upstream: kubectl drain reports the refusal and retries itself
+                    throw new StatusException(429, "TooManyRequests", "Cannot evict pod as it would violate the "
+                            + "pod's disruption budget.", null, null, null, java.util.List.of(new FieldError(
+                            "DisruptionBudget", null, "The disruption budget " + pdbName + " needs "
+                            + status.path("desiredHealthy").asInt(0) + " healthy pods and has "
+                            + status.path("currentHealthy").asInt(0) + " currently")), null);
                 }
                 status.put("disruptionsAllowed", allowed - 1);
                 status.withObject("disruptedPods").put(ctx.name(), ObjectLifecycle.now().toString());

@@ -54,7 +54,50 @@ final class DnsHandler {
         }
         OPTRecord opt = query.getOPT();
         int limit = opt == null ? MIN_UDP_PAYLOAD : Math.clamp(opt.getPayloadSize(), MIN_UDP_PAYLOAD, MAX_UDP_PAYLOAD);
-        return response.toWire(limit);
+        return fit(response, limit);
+    }
+
+    /**
+     * The response in at most {@code limit} bytes. When it does not fit, TC is set and the
+     * answer keeps as many records as fit, as CoreDNS does (dnsjava's own truncation would drop
+     * the whole RRset): clients that ignore TC, like musl before 1.2.4, still get addresses.
+     */
+    static byte[] fit(Message response, int limit) {
+        byte[] whole = response.toWire();
+        if (whole.length <= limit) {
+            return whole;
+        }
+        List<Record> answers = response.getSection(Section.ANSWER);
+        OPTRecord opt = response.getOPT();
+        int low = 0;
+        int high = answers.size();
+        byte[] best = truncated(response, answers, 0, opt).toWire();
+        while (low < high) {
+            int middle = (low + high + 1) / 2;
+            byte[] wire = truncated(response, answers, middle, opt).toWire();
+            if (wire.length <= limit) {
+                low = middle;
+                best = wire;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return best;
+    }
+
+    private static Message truncated(Message response, List<Record> answers, int keep, OPTRecord opt) {
+        Message copy = response.clone();
+        copy.removeAllRecords(Section.ANSWER);
+        copy.removeAllRecords(Section.AUTHORITY);
+        copy.removeAllRecords(Section.ADDITIONAL);
+        copy.getHeader().setFlag(Flags.TC);
+        for (int i = 0; i < keep; i++) {
+            copy.addRecord(answers.get(i), Section.ANSWER);
+        }
+        if (opt != null) {
+            copy.addRecord(opt, Section.ADDITIONAL);
+        }
+        return copy;
     }
 
     byte[] answerTcp(byte[] wire) {
@@ -63,7 +106,7 @@ final class DnsHandler {
             return formatError(wire);
         }
         Message response = respond(query);
-        return response == null ? null : response.toWire(MAX_TCP_MESSAGE);
+        return response == null ? null : fit(response, MAX_TCP_MESSAGE);
     }
 
     /** The response to a parsed query; null when it deserves none. */

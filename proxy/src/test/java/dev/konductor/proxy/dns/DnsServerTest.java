@@ -124,6 +124,19 @@ class DnsServerTest {
         assertThat(answers("10-244-9-9.shop.pod.cluster.local.", Type.A, tcp)).containsExactly("10.244.9.9");
     }
 
+    @Test
+    void theApiServerBootstrapsTheKubeDnsService() {
+        Service kubeDns = client.services().inNamespace("kube-system").withName("kube-dns").get();
+        assertThat(kubeDns.getSpec().getClusterIP()).isEqualTo("10.96.0.10");
+        assertThat(kubeDns.getSpec().getPorts()).extracting(p -> p.getName() + " " + p.getPort() + "/" + p.getProtocol())
+                .containsExactly("dns 53/UDP", "dns-tcp 53/TCP");
+        assertThat(kubeDns.getMetadata().getLabels()).containsEntry("k8s-app", "kube-dns");
+        assertThat(answers("kube-dns.kube-system.svc.cluster.local.", Type.A, false)).containsExactly("10.96.0.10");
+        assertThat(answers("ns.dns.cluster.local.", Type.A, false)).containsExactly("10.96.0.10");
+        assertThat(answers("_dns-tcp._tcp.kube-dns.kube-system.svc.cluster.local.", Type.SRV, false))
+                .containsExactly("0 100 53 kube-dns.kube-system.svc.cluster.local.");
+    }
+
     @ParameterizedTest(name = "tcp={0}")
     @ValueSource(booleans = {false, true})
     void pointerRecords(boolean tcp) throws Exception {

@@ -99,7 +99,7 @@ public final class ApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding", e);
         }
-        new Bootstrap(storage, registry, mapper).run(allocator.firstIp(), advertise, port);
+        new Bootstrap(storage, registry, mapper).run(allocator.firstIp(), allocator.dnsIp(), allocator::ipTaken, advertise, port);
         ready = true;
         log.info("api server ready port={} startMillis={}", port, (System.nanoTime() - started) / 1_000_000);
     }

@@ -14,7 +14,8 @@ import java.util.UUID;
 /**
  * What every cluster has from its first start: the default, kube-system, kube-public and
  * kube-node-lease namespaces, the {@code kubernetes} Service in default pointing at this
- * API server, and the system-cluster-critical and system-node-critical PriorityClasses.
+ * API server, the system-cluster-critical and system-node-critical PriorityClasses, and the
+ * {@code kube-dns} Service in kube-system for the cluster DNS.
  */
 final class Bootstrap {
 
@@ -28,7 +29,7 @@ final class Bootstrap {
         this.mapper = mapper;
     }
 
-    void run(String serviceIp, String advertiseAddress, int port) {
+    void run(String serviceIp, String dnsIp, java.util.function.Predicate<String> ipTaken, String advertiseAddress, int port) {
         for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
             ObjectNode namespace = object("v1", "Namespace", ns, null);
             namespace.withObject("metadata").withObject("labels").put("kubernetes.io/metadata.name", ns);
@@ -65,7 +66,9 @@ final class Bootstrap {
         endpointPort.put("port", port);
         endpointPort.put("protocol", "TCP");
         createOrReplace("endpoints", endpoints);
-
+        if (dnsIp != null && !ipTaken.test(dnsIp)) {
+            createIfAbsent("services", kubeDns(dnsIp));
+        }
         priorityClass("system-cluster-critical", 2_000_000_000,
                 "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.");
         priorityClass("system-node-critical", 2_000_001_000,
@@ -78,6 +81,36 @@ final class Bootstrap {
         pc.put("description", description);
         pc.put("preemptionPolicy", "PreemptLowerPriority");
         createIfAbsent(registry.byPlural("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow(), pc);
+    }
+
+    /**
+     * The cluster DNS Service at kubeadm's address (the tenth of the service range), with its
+     * well-known name and ports. It has no selector: the DNS server runs in the node agents, not in
+     * pods, and whoever runs it publishes the endpoints.
+     */
+    private ObjectNode kubeDns(String ip) {
+        ObjectNode service = object("v1", "Service", "kube-dns", "kube-system");
+        ObjectNode labels = service.withObject("metadata").withObject("labels");
+        labels.put("k8s-app", "kube-dns");
+        labels.put("kubernetes.io/cluster-service", "true");
+        labels.put("kubernetes.io/name", "KubeDNS");
+        ObjectNode spec = service.withObject("spec");
+        spec.put("type", "ClusterIP");
+        spec.put("clusterIP", ip);
+        spec.putArray("clusterIPs").add(ip);
+        spec.put("sessionAffinity", "None");
+        spec.put("internalTrafficPolicy", "Cluster");
+        spec.put("ipFamilyPolicy", "SingleStack");
+        spec.putArray("ipFamilies").add("IPv4");
+        for (String[] port : new String[][] {{"dns", "UDP"}, {"dns-tcp", "TCP"}}) {
+            ObjectNode servicePort = spec.withArray("ports").addObject();
+            servicePort.put("name", port[0]);
+            servicePort.put("port", 53);
+            servicePort.put("protocol", port[1]);
+            servicePort.put("targetPort", 53);
+        }
+        service.putObject("status").putObject("loadBalancer");
+        return service;
     }
 
     private ObjectNode object(String apiVersion, String kind, String name, String namespace) {

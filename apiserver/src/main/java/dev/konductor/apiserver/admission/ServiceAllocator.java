@@ -51,6 +51,21 @@ public final class ServiceAllocator implements Admission {
         return toIp(base + 1);
     }
 
+    /**
+     * The kube-dns Service's ClusterIP: the tenth address of the range, as kubeadm picks it
+     * (10.96.0.10 in the default range); null in a range too small to have one.
+     */
+    public String dnsIp() {
+        return size > 12 ? toIp(base + 10) : null;
+    }
+
+    /** Whether a Service already holds the address as its ClusterIP. */
+    public boolean ipTaken(String ip) {
+        Set<Long> used = new HashSet<>();
+        collectUsed(null, used, new HashSet<>());
+        return used.contains(toLong(ip));
+    }
+
     @Override
     public synchronized void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old,
                                    boolean dryRun) {
@@ -115,7 +130,8 @@ public final class ServiceAllocator implements Admission {
     }
 
     private void collectUsed(ObjectNode self, Set<Long> ips, Set<Integer> ports) {
-        String selfKey = self.path("metadata").path("namespace").asText() + "/" + self.path("metadata").path("name").asText();
+        String selfKey = self == null ? null
+                : self.path("metadata").path("namespace").asText() + "/" + self.path("metadata").path("name").asText();
         for (JsonNode svc : services.get()) {
             String key = svc.path("metadata").path("namespace").asText() + "/" + svc.path("metadata").path("name").asText();
             if (key.equals(selfKey)) {

@@ -184,9 +184,33 @@ final class KonductorCluster implements AutoCloseable {
                 }
             }
         }
-        if (server == null) {
-            return;
+        if (server != null) {
+            stopServer();
         }
+        keepLogs();
+        if (System.getenv("KONDUCTOR_E2E_KEEP") == null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a leftover temporary directory is harmless
+            }
+        }
+    }
+
+    /** Server and sim logs outlive the temporary directory, in target/e2e-logs, for failed runs. */
+    private void keepLogs() {
+        try (var logs = Files.list(dir)) {
+            Path target = Path.of("target", "e2e-logs", dir.getFileName().toString());
+            Files.createDirectories(target);
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.copy(log, target.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException ignored) {
+            // logs are a courtesy
+        }
+    }
+
+    private void stopServer() {
         server.destroy();
         try {
             if (!server.waitFor(20, TimeUnit.SECONDS)) {

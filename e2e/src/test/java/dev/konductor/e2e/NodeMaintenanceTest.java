@@ -34,8 +34,8 @@ class NodeMaintenanceTest {
     void cordonUncordonAndDrainRespectingADisruptionBudget() throws Exception {
         ok("cordon", "worker-0");
         cluster.eventually(WAIT, r -> r.out().contains("Ready,SchedulingDisabled"), "get", "node", "worker-0");
-        assertThat(ok("get", "node", "worker-0", "-o", "jsonpath={.spec.taints[*].key}"))
-                .contains("node.kubernetes.io/unschedulable");
+        cluster.eventually(WAIT, r -> r.out().contains("node.kubernetes.io/unschedulable"),
+                "get", "node", "worker-0", "-o", "jsonpath={.spec.taints[*].key}");
         ok("uncordon", "worker-0");
         cluster.eventually(WAIT, r -> !r.out().contains("SchedulingDisabled"), "get", "node", "worker-0");
 
@@ -101,8 +101,8 @@ class NodeMaintenanceTest {
         cluster.eventually(Duration.ofSeconds(60), r -> r.out().contains("NotReady"), "get", "node", "doomed",
                 "--no-headers");
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(50));
-        assertThat(ok("get", "node", "doomed", "-o", "jsonpath={.spec.taints[*].key}"))
-                .contains("node.kubernetes.io/unreachable");
+        cluster.eventually(WAIT, r -> r.out().contains("node.kubernetes.io/unreachable"),
+                "get", "node", "doomed", "-o", "jsonpath={.spec.taints[*].key}");
         cluster.eventually(WAIT, r -> r.out().lines().filter(l -> l.contains("Running") && !l.contains("doomed"))
                 .count() == 2, "-n", "failover", "get", "pods", "-o", "wide", "--no-headers");
     }

@@ -95,7 +95,7 @@ final class SchedulerRuntime implements AutoCloseable {
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Class<T> type) {
-        SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0).exceptionHandler((started, error) -> true);
         informers.add(informer);
         return informer;
     }

@@ -28,7 +28,10 @@ public final class Informers implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> SharedIndexInformer<T> of(Class<T> type) {
         return (SharedIndexInformer<T>) informers.computeIfAbsent(type, t -> {
-            SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+            // Retry forever: by default fabric8 gives an informer up for good when a list fails,
+            // which a busy API server (or a slow first deserialisation) can cause.
+            SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0)
+                    .exceptionHandler((started, error) -> true);
             if (started) {
                 informer.start();
             }

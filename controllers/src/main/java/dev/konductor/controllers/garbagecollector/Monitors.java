@@ -112,7 +112,7 @@ final class Monitors implements ObjectGraph, AutoCloseable {
 
     private Monitor start(ApiResource r) {
         SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(r.context())
-                .inAnyNamespace().runnableInformer(0);
+                .inAnyNamespace().runnableInformer(0).exceptionHandler((started, error) -> true);
         informer.addIndexers(Map.of(OWNER_INDEX, Monitors::ownerUids));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override

@@ -323,9 +323,9 @@ public final class SimNodes implements AutoCloseable {
     private SharedIndexInformer<Pod> podInformer() {
         var all = client.pods().inAnyNamespace();
         if (settings.nodes() == 1) {
-            return all.withField("spec.nodeName", settings.nodeName(0)).runnableInformer(0);
+            return all.withField("spec.nodeName", settings.nodeName(0)).runnableInformer(0).exceptionHandler((started, error) -> true);
         }
-        return all.withoutField("spec.nodeName", "").runnableInformer(0);
+        return all.withoutField("spec.nodeName", "").runnableInformer(0).exceptionHandler((started, error) -> true);
     }
 
     private void enqueueIfOurs(Pod pod) {

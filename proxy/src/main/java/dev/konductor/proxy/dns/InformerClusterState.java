@@ -29,11 +29,11 @@ final class InformerClusterState implements ClusterState, AutoCloseable {
     private final SharedIndexInformer<EndpointSlice> slices;
 
     InformerClusterState(KubernetesClient client) {
-        services = client.services().inAnyNamespace().runnableInformer(0);
+        services = client.services().inAnyNamespace().runnableInformer(0).exceptionHandler((started, error) -> true);
         services.addIndexers(Map.of(
                 BY_NAMESPACE, service -> List.of(service.getMetadata().getNamespace()),
                 BY_CLUSTER_IP, InformerClusterState::clusterIpKeys));
-        slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+        slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0).exceptionHandler((started, error) -> true);
         slices.addIndexers(Map.of(
                 BY_SERVICE, InformerClusterState::serviceKey,
                 BY_ADDRESS, InformerClusterState::addressKeys));

@@ -135,7 +135,8 @@ class SimNodesTest {
 
         // graceful deletion: the API server marks it, the node deletes it once the (capped) grace is over
         client.pods().inNamespace("default").withName("web").delete();
-        assertThat(get("web").getMetadata().getDeletionTimestamp()).isNotNull();
+        Pod marked = get("web"); // the node may already have finished it
+        assertThat(marked == null || marked.getMetadata().getDeletionTimestamp() != null).isTrue();
         Await.until(Duration.ofSeconds(10), "web deleted", () -> get("web") == null);
         Await.until("web metrics deleted", () -> podMetrics("web") == null);
         assertThat(pod.getMetadata().getUid()).isNotNull();

@@ -62,6 +62,15 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** {@link #get(int, String, String)} for lambdas: an I/O failure is unchecked. */
+    static Response fetch(int port, String host, String path) {
+        try {
+            return get(port, host, path);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     void send(String raw) throws IOException {
         out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();

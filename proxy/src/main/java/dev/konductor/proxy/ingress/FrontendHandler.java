@@ -50,6 +50,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Exchange current;
     private boolean closing;
     private boolean pumping;
+    /** Inside channelRead: backend writes are flushed once, when the read completes. */
+    private boolean reading;
+    /** Something was written to the current backend and not flushed yet. */
+    private boolean backendDirty;
 
     FrontendHandler(Router router, BackendPools pools, String scheme) {
         this.router = router;
@@ -69,7 +73,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         inbox.add(object);
-        pump();
+        reading = true;
+        try {
+            pump();
+        } finally {
+            reading = false;
+        }
+    }
+
+    /** Writes to the backend since the last flush go out now, unless a read is under way (it flushes at its end). */
+    private void flushBackend() {
+        if (!reading && backendDirty && current != null && current.backend != null) {
+            backendDirty = false;
+            current.backend.flush();
+        }
     }
 
     /** Moves the inbox forward as far as the current exchange allows. */
@@ -97,6 +114,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } finally {
             pumping = false;
         }
+        flushBackend();
         updateReading();
     }
 
@@ -119,6 +137,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         current.route(1);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushBackend();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -244,12 +268,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backend = channel;
             reusedConnection = reused;
             channel.config().setAutoRead(ctx.channel().isWritable());
-            channel.writeAndFlush(forwardedHead);
+            channel.write(forwardedHead);
             if (requestDone) {
                 // a retry after the whole (empty) request went to a connection that died: end it again
-                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                channel.write(LastHttpContent.EMPTY_LAST_CONTENT);
             }
-            pump();
+            backendDirty = true;
+            pump(); // queued request content joins the head in one flush
+            flushBackend();
         }
 
         private void connectFailed(InetSocketAddress address, int attempt, Throwable cause) {
@@ -272,7 +298,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 content.release();
             } else {
                 bodySent |= content.content().isReadable();
-                backend.writeAndFlush(content);
+                backend.write(content); // flushed once the read (or the connect) is complete
+                backendDirty = true;
             }
             if (last) {
                 requestDone = true;
@@ -433,6 +460,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backend = null;
             if (channel == null) {
                 return;
+            }
+            if (backendDirty) {
+                backendDirty = false;
+                channel.flush();
             }
             if (backendKeepAlive && requestDone) {
                 pools.of(ctx.channel().eventLoop()).release(channel);

@@ -209,6 +209,12 @@ class IngressControllerTest {
             assertThat(two.field("uri")).isEqualTo("/two");
             assertThat(two.field("x-secret")).as("headers named in Connection stay on the hop").isEqualTo("null");
 
+            // pipelined again, the second with a body: it must reach the backend whole
+            http.send("GET /three HTTP/1.1\r\nHost: conn.example.test\r\n\r\n"
+                    + "POST /four HTTP/1.1\r\nHost: conn.example.test\r\nContent-Length: 3\r\n\r\nabc");
+            assertThat(http.read(false).field("uri")).isEqualTo("/three");
+            assertThat(http.read(false).field("body-length")).isEqualTo("3");
+
             RawHttp.Response chunked = http.get("conn.example.test", "/chunked");
             assertThat(chunked.header("transfer-encoding")).isEqualTo("chunked");
             assertThat(chunked.field("backend")).isEqualTo("a");

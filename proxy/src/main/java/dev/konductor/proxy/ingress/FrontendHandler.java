@@ -131,6 +131,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void begin(HttpRequest request) {
         current = new Exchange(request);
         if (request.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(request); // the decoder's stand-in for a bad request is a full message
             current.keepAlive = false;
             current.requestDone = true;
             current.answer(HttpResponseStatus.BAD_REQUEST, "400 bad request\n");

@@ -230,6 +230,11 @@ class IngressControllerTest {
             assertThat(last.header("connection")).isEqualTo("close");
             assertThat(http.closedByServer()).isTrue();
         }
+        try (RawHttp bad = new RawHttp(port)) {
+            bad.send("GET / HTTP/1.1\r\nHost: conn.example.test\r\nContent-Length: nope\r\n\r\n");
+            assertThat(bad.read(false).status()).isEqualTo(400);
+            assertThat(bad.closedByServer()).isTrue();
+        }
         try (RawHttp old = new RawHttp(port)) {
             old.send("GET /old HTTP/1.0\r\nHost: conn.example.test\r\n\r\n");
             assertThat(old.read(false).field("uri")).isEqualTo("/old");

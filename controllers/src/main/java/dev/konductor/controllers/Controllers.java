@@ -43,6 +43,7 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.nodelifecycle.NodeLifecycleController());
         all.add(new dev.konductor.controllers.tainteviction.TaintEvictionController());
         all.add(new dev.konductor.controllers.podgc.PodGcController());
+        all.add(new dev.konductor.controllers.nodeipam.NodeIpamController());
         return all;
     }
 }

@@ -65,7 +65,9 @@ class ReadinessProbeTest {
             Path file = dir.resolve("kubeconfig.yaml");
             kubeconfig(server, credentials).write(file);
 
-            StartupWait.Outcome outcome = new StartupWait(file, server.port()).await(ProcessHandle.current(), TIMEOUT);
+            // generous: on a loaded 2-core machine even a loopback connect can take seconds
+            StartupWait.Outcome outcome = new StartupWait(file, server.port()).await(ProcessHandle.current(),
+                    Duration.ofSeconds(60));
 
             assertThat(outcome).isInstanceOf(StartupWait.Outcome.Ready.class);
         }

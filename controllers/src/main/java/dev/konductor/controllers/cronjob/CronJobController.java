@@ -5,6 +5,7 @@ import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
 import dev.konductor.controllers.framework.EventRecorder;
+import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.OwnerRefs;
@@ -19,7 +20,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -74,37 +74,9 @@ public final class CronJobController implements Controller {
         jobs = context.informers().lister(Job.class);
         events = context.events(NAME);
         loop = new ControllerLoop(NAME, this::reconcile, context.settings().workers());
-        context.informers().of(CronJob.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(CronJob cj) {
-                loop.enqueue(Keys.of(cj));
-            }
-
-            @Override
-            public void onUpdate(CronJob oldCj, CronJob newCj) {
-                loop.enqueue(Keys.of(newCj));
-            }
-
-            @Override
-            public void onDelete(CronJob cj, boolean deletedFinalStateUnknown) {
-            }
-        });
-        context.informers().of(Job.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Job job) {
-                enqueueOwner(job);
-            }
-
-            @Override
-            public void onUpdate(Job oldJob, Job newJob) {
-                enqueueOwner(newJob);
-            }
-
-            @Override
-            public void onDelete(Job job, boolean deletedFinalStateUnknown) {
-                enqueueOwner(job);
-            }
-        });
+        context.informers().of(CronJob.class).addEventHandler(
+                Handlers.onAddOrUpdate((CronJob x) -> loop.enqueue(Keys.of(x))));
+        context.informers().of(Job.class).addEventHandler(Handlers.onChange((Job x) -> enqueueOwner(x)));
         loop.start();
     }
 

@@ -5,6 +5,7 @@ import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
 import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Expectations;
+import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.OwnerRefs;
@@ -99,22 +100,7 @@ public final class JobController implements Controller {
         expectations = new Expectations(clock);
         events = context.events(NAME);
         loop = new ControllerLoop(NAME, this::reconcile, context.settings().workers());
-        context.informers().of(Job.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Job job) {
-                loop.enqueue(Keys.of(job));
-            }
-
-            @Override
-            public void onUpdate(Job oldJob, Job newJob) {
-                loop.enqueue(Keys.of(newJob));
-            }
-
-            @Override
-            public void onDelete(Job job, boolean deletedFinalStateUnknown) {
-                loop.enqueue(Keys.of(job));
-            }
-        });
+        context.informers().of(Job.class).addEventHandler(Handlers.onChange((Job x) -> loop.enqueue(Keys.of(x))));
         context.informers().of(Pod.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {

@@ -3,6 +3,7 @@ package dev.konductor.controllers.namespace;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
+import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.RawRequests;
 import dev.konductor.controllers.framework.Reconciler.Result;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,21 +55,8 @@ public final class NamespaceController implements Controller {
         deleter = new NamespaceDeleter(new ApiNamespaceContent(client));
         clock = context.clock();
         loop = new ControllerLoop(name(), this::reconcile, context.settings().workers());
-        context.informers().of(Namespace.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace ns) {
-                enqueueIfDeleting(ns);
-            }
-
-            @Override
-            public void onUpdate(Namespace oldNs, Namespace ns) {
-                enqueueIfDeleting(ns);
-            }
-
-            @Override
-            public void onDelete(Namespace ns, boolean finalStateUnknown) {
-            }
-        });
+        context.informers().of(Namespace.class).addEventHandler(
+                Handlers.onAddOrUpdate((Namespace x) -> enqueueIfDeleting(x)));
         loop.start();
     }
 

@@ -4,6 +4,7 @@ import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
 import dev.konductor.controllers.framework.EventRecorder;
+import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.Reconciler.Result;
 import io.fabric8.kubernetes.api.model.Node;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,22 +105,7 @@ public final class NodeIpamController implements Controller {
         loop = new ControllerLoop(NAME, this::reconcile, context.settings().workers());
         wire(context.informers().lister(Node.class), informer::hasSynced, (node, cidrs) -> patch(client, node, cidrs),
                 recorder::record, loop::enqueue);
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Node node) {
-                loop.enqueue(node.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Node oldNode, Node newNode) {
-                loop.enqueue(newNode.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Node node, boolean deletedFinalStateUnknown) {
-                loop.enqueue(node.getMetadata().getName());
-            }
-        });
+        informer.addEventHandler(Handlers.onChange((Node x) -> loop.enqueue(x.getMetadata().getName())));
         loop.start();
         log.info("node IPAM: allocating pod CIDRs clusterCidrs={} nodeMaskIPv4=/{} nodeMaskIPv6=/{}",
                 settings.clusterCidrs(), settings.nodeCidrMaskSizeIpv4(), settings.nodeCidrMaskSizeIpv6());

@@ -3,6 +3,7 @@ package dev.konductor.controllers.serviceaccount;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
+import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.Reconciler.Result;
@@ -41,21 +42,8 @@ public final class ServiceAccountsController implements Controller {
         namespaces = context.informers().lister(Namespace.class);
         accounts = context.informers().lister(ServiceAccount.class);
         loop = new ControllerLoop(name(), this::reconcile, context.settings().workers());
-        context.informers().of(Namespace.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace ns) {
-                loop.enqueue(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Namespace oldNs, Namespace ns) {
-                loop.enqueue(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Namespace ns, boolean finalStateUnknown) {
-            }
-        });
+        context.informers().of(Namespace.class).addEventHandler(
+                Handlers.onAddOrUpdate((Namespace x) -> loop.enqueue(x.getMetadata().getName())));
         context.informers().of(ServiceAccount.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(ServiceAccount sa) {

@@ -48,7 +48,7 @@ class IngressComponentTest {
 
                 client.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata().build())
                         .create();
-                long deadline = System.nanoTime() + 20_000_000_000L;
+                long deadline = System.nanoTime() + 90_000_000_000L; // the controller manager may start slowly on a loaded machine
                 String podCidr = null;
                 while (podCidr == null && System.nanoTime() < deadline) {
                     var spec = client.nodes().withName("worker-1").get().getSpec();

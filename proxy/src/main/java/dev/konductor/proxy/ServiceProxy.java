@@ -82,8 +82,13 @@ public final class ServiceProxy implements AutoCloseable {
             log.warn("service proxy caches not synced yet; rules follow once they are timeoutSeconds={}",
                     CACHE_SYNC_TIMEOUT.toSeconds());
         }
-        log.info("service proxy started node={} mode={} serviceCidr={} table={} link={}", settings.nodeName(),
-                settings.mode(), settings.serviceCidr(), settings.table(), settings.serviceLink());
+        if (settings.mode() == ProxyMode.NFTABLES) {
+            log.info("service proxy started node={} mode=nftables serviceCidr={} table=ip/{} link={}",
+                    settings.nodeName(), settings.serviceCidr(), settings.table(), settings.serviceLink());
+        } else {
+            log.info("service proxy started node={} mode=userspace serviceCidr={}", settings.nodeName(),
+                    settings.serviceCidr());
+        }
     }
 
     /** Ready once the rules for the cluster as first listed have been applied. */

@@ -21,7 +21,9 @@ public final class ProcessCommandRunner implements CommandRunner {
 
     @Override
     public Result run(List<String> command, String stdin) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).start();
+        List<String> resolved = new java.util.ArrayList<>(command);
+        resolved.set(0, executable(command.getFirst()));
+        Process process = new ProcessBuilder(resolved).start();
         CompletableFuture<String> out = readAsync(process.getInputStream());
         CompletableFuture<String> err = readAsync(process.getErrorStream());
         try (OutputStream in = process.getOutputStream()) {
@@ -38,6 +40,20 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (ExecutionException e) {
             throw new IOException("cannot read the output of " + command.getFirst(), e.getCause());
         }
+    }
+
+    /** A bare name looked up on PATH and then in the sbin directories, which a non-login PATH may lack. */
+    static String executable(String name) {
+        if (name.contains("/")) {
+            return name;
+        }
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin";
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, name))) {
+                return dir + "/" + name;
+            }
+        }
+        return name;
     }
 
     private static CompletableFuture<String> readAsync(InputStream stream) {

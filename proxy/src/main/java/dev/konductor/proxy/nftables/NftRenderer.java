@@ -52,69 +52,26 @@ public final class NftRenderer {
         this.loopback = config.ipv4() ? "127.0.0.0/8" : "::1";
     }
 
+    /** What the per-port rendering collects: chains, and the elements of the dispatch maps. */
+    private static final class Parts {
+        final List<String> serviceIps = new ArrayList<>();
+        final List<String> serviceNodePorts = new ArrayList<>();
+        final List<String> noEndpointServices = new ArrayList<>();
+        final List<String> noEndpointNodePorts = new ArrayList<>();
+        final List<NftRuleset.NamedSet> affinitySets = new ArrayList<>();
+        final Set<String> endpointChainNames = new LinkedHashSet<>();
+        final List<NftRuleset.Chain> serviceChains = new ArrayList<>();
+        final List<NftRuleset.Chain> endpointChains = new ArrayList<>();
+    }
+
     public NftRuleset render(ProxyModel model) {
-        List<NftRuleset.Chain> chains = new ArrayList<>(baseChains());
-        List<String> serviceIps = new ArrayList<>();
-        List<String> serviceNodePorts = new ArrayList<>();
-        List<String> noEndpointServices = new ArrayList<>();
-        List<String> noEndpointNodePorts = new ArrayList<>();
-        List<NftRuleset.NamedSet> affinitySets = new ArrayList<>();
-        Set<String> endpointChains = new LinkedHashSet<>();
-        List<NftRuleset.Chain> perService = new ArrayList<>();
-        List<NftRuleset.Chain> perEndpoint = new ArrayList<>();
-
+        Parts parts = new Parts();
         for (ServicePortRules port : model.ports()) {
-            String proto = port.protocol().lower();
-            String path = chainPath(port);
-            String serviceChain = "service-" + hash(path) + "-" + path;
-            String externalChain = "external-" + hash(path) + "-" + path;
-            String clusterKey = addr(port.clusterIp()) + " . " + proto + " . " + port.port();
-
-            for (ProxyEndpoint endpoint : union(port.clusterEndpoints(), port.externalEndpoints())) {
-                String chain = endpointChain(port, endpoint);
-                if (endpointChains.add(chain)) {
-                    perEndpoint.add(endpointChainRules(port, endpoint, chain));
-                    port.affinityTimeout().ifPresent(timeout -> affinitySets.add(affinitySet(port, endpoint, timeout)));
-                }
-            }
-
-            if (port.clusterEndpoints().isEmpty()) {
-                noEndpointServices.add(clusterKey + " : goto reject-chain");
-            } else {
-                List<String> rules = new ArrayList<>();
-                config.clusterCidr().ifPresent(cidr -> rules.add(ip + " daddr " + addr(port.clusterIp()) + " " + proto
-                        + " dport " + port.port() + " " + ip + " saddr != " + cidr + " jump mark-for-masquerade"));
-                rules.addAll(balance(port, port.clusterEndpoints()));
-                perService.add(new NftRuleset.Chain(serviceChain, Optional.empty(), rules));
-                serviceIps.add(clusterKey + " : goto " + serviceChain);
-            }
-
-            if (port.hasExternalTraffic()) {
-                String verdict;
-                List<String> noEndpoints = port.nodePort() > 0 ? noEndpointNodePorts : null;
-                if (port.externalEndpoints().isEmpty()) {
-                    // no endpoints at all: refuse; Local without a local endpoint: drop, as upstream
-                    verdict = port.clusterEndpoints().isEmpty() || !port.externalPolicyLocal() ? "goto reject-chain" : "drop";
-                    for (InetAddress external : port.externalIps()) {
-                        noEndpointServices.add(addr(external) + " . " + proto + " . " + port.port() + " : " + verdict);
-                    }
-                    if (noEndpoints != null) {
-                        noEndpoints.add(proto + " . " + port.nodePort() + " : " + verdict);
-                    }
-                } else {
-                    perService.add(externalChainRules(port, externalChain, serviceChain));
-                    verdict = "goto " + externalChain;
-                    for (InetAddress external : port.externalIps()) {
-                        serviceIps.add(addr(external) + " . " + proto + " . " + port.port() + " : " + verdict);
-                    }
-                    if (port.nodePort() > 0) {
-                        serviceNodePorts.add(proto + " . " + port.nodePort() + " : " + verdict);
-                    }
-                }
-            }
+            renderPort(port, parts);
         }
-        chains.addAll(perService);
-        chains.addAll(perEndpoint);
+        List<NftRuleset.Chain> chains = new ArrayList<>(baseChains());
+        chains.addAll(parts.serviceChains);
+        chains.addAll(parts.endpointChains);
 
         List<NftRuleset.NamedSet> sets = new ArrayList<>();
         sets.add(new NftRuleset.NamedSet("cluster-ips", false, addrType, List.of(), Optional.empty(), false,
@@ -125,12 +82,63 @@ public final class NftRenderer {
         }
         String addressPortVerdict = addrType + " . inet_proto . inet_service : verdict";
         String portVerdict = "inet_proto . inet_service : verdict";
-        sets.add(map("service-ips", addressPortVerdict, serviceIps));
-        sets.add(map("service-nodeports", portVerdict, serviceNodePorts));
-        sets.add(map("no-endpoint-services", addressPortVerdict, noEndpointServices));
-        sets.add(map("no-endpoint-nodeports", portVerdict, noEndpointNodePorts));
-        sets.addAll(affinitySets);
+        sets.add(map("service-ips", addressPortVerdict, parts.serviceIps));
+        sets.add(map("service-nodeports", portVerdict, parts.serviceNodePorts));
+        sets.add(map("no-endpoint-services", addressPortVerdict, parts.noEndpointServices));
+        sets.add(map("no-endpoint-nodeports", portVerdict, parts.noEndpointNodePorts));
+        sets.addAll(parts.affinitySets);
         return new NftRuleset(ip, config.table(), chains, sets);
+    }
+
+    private void renderPort(ServicePortRules port, Parts parts) {
+        String proto = port.protocol().lower();
+        String path = chainPath(port);
+        String serviceChain = "service-" + hash(path) + "-" + path;
+        String externalChain = "external-" + hash(path) + "-" + path;
+        String clusterKey = addr(port.clusterIp()) + " . " + proto + " . " + port.port();
+
+        for (ProxyEndpoint endpoint : union(port.clusterEndpoints(), port.externalEndpoints())) {
+            String chain = endpointChain(port, endpoint);
+            if (parts.endpointChainNames.add(chain)) {
+                parts.endpointChains.add(endpointChainRules(port, endpoint, chain));
+                port.affinityTimeout().ifPresent(timeout -> parts.affinitySets.add(affinitySet(port, endpoint, timeout)));
+            }
+        }
+
+        if (port.clusterEndpoints().isEmpty()) {
+            parts.noEndpointServices.add(clusterKey + " : goto reject-chain");
+        } else {
+            List<String> rules = new ArrayList<>();
+            config.clusterCidr().ifPresent(cidr -> rules.add(ip + " daddr " + addr(port.clusterIp()) + " " + proto
+                    + " dport " + port.port() + " " + ip + " saddr != " + cidr + " jump mark-for-masquerade"));
+            rules.addAll(balance(port, port.clusterEndpoints()));
+            parts.serviceChains.add(new NftRuleset.Chain(serviceChain, Optional.empty(), rules));
+            parts.serviceIps.add(clusterKey + " : goto " + serviceChain);
+        }
+
+        if (!port.hasExternalTraffic()) {
+            return;
+        }
+        List<String> addressMap;
+        List<String> nodePortMap;
+        String verdict;
+        if (port.externalEndpoints().isEmpty()) {
+            // no endpoints at all: refuse; Local without a local endpoint: drop, as upstream
+            verdict = port.clusterEndpoints().isEmpty() || !port.externalPolicyLocal() ? "goto reject-chain" : "drop";
+            addressMap = parts.noEndpointServices;
+            nodePortMap = parts.noEndpointNodePorts;
+        } else {
+            parts.serviceChains.add(externalChainRules(port, externalChain, serviceChain));
+            verdict = "goto " + externalChain;
+            addressMap = parts.serviceIps;
+            nodePortMap = parts.serviceNodePorts;
+        }
+        for (InetAddress external : port.externalIps()) {
+            addressMap.add(addr(external) + " . " + proto + " . " + port.port() + " : " + verdict);
+        }
+        if (port.nodePort() > 0) {
+            nodePortMap.add(proto + " . " + port.nodePort() + " : " + verdict);
+        }
     }
 
     private List<NftRuleset.Chain> baseChains() {

@@ -79,7 +79,7 @@ public final class ApiServer implements AutoCloseable {
         String advertise = config.advertiseAddress() == null ? "127.0.0.1" : config.advertiseAddress();
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules, admission,
                 Wiring.tables(), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,
-                advertise + ":" + config.port(), mapper);
+                advertise + ":" + config.port(), mapper, config.tls());
         https = new HttpsServer(config.tls(), router);
         try {
             port = https.start(config.bindAddress(), config.port());

@@ -2,6 +2,7 @@ package dev.konductor.kubelet.containerd;
 
 import dev.konductor.kubelet.cri.v1.PodSandbox;
 import dev.konductor.kubelet.cri.v1.PodSandboxFilter;
+import dev.konductor.kubelet.pods.PodCgroups;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ public final class RuntimeCleanup {
             try {
                 runtime.stopPodSandbox(sandbox.getId());
                 runtime.removePodSandbox(sandbox.getId());
+                PodCgroups.remove(sandbox.getMetadata().getUid());
             } catch (ContainerRuntime.RuntimeException e) {
                 log.warn("cannot remove sandbox id={} pod={}/{}: {}", sandbox.getId(),
                         sandbox.getMetadata().getNamespace(), sandbox.getMetadata().getName(), e.getMessage());

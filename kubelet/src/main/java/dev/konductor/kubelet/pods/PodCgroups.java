@@ -12,14 +12,14 @@ import java.util.List;
  * containers; the kubelet removes them with the pod, in every hierarchy (cgroup v1 has one per
  * controller, v2 one in all).
  */
-final class PodCgroups {
+public final class PodCgroups {
 
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     private PodCgroups() {
     }
 
-    static void remove(String podUid) {
+    public static void remove(String podUid) {
         for (String parent : List.of("kubepods/pod", "kubepods/burstable/pod", "kubepods/besteffort/pod")) {
             for (Path hierarchy : hierarchies()) {
                 Path dir = hierarchy.resolve(parent + podUid);

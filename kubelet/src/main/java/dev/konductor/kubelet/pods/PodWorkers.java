@@ -155,6 +155,12 @@ public final class PodWorkers implements AutoCloseable {
         }
 
         private Duration sync(Pod current) {
+            if (current.getStatus() != null && PodStatuses.isTerminal(current.getStatus().getPhase())) {
+                // Finished before (perhaps before this kubelet started): never run it again.
+                syncer.stopSandboxes(syncer.observe(uid));
+                finished = true;
+                return Duration.ofMinutes(5);
+            }
             SyncOutcome outcome = syncer.sync(current);
             PodStatus status = PodStatuses.build(current, outcome.state(), outcome.waiting(), hostIps.get(), clock.instant(), false);
             statuses.set(current, status);

@@ -49,8 +49,23 @@ public final class ControlPlane implements AutoCloseable {
         List<Component> all = new ArrayList<>(List.of(store, certificates, apiServer,
                 new ControllerManagerComponent(kubeconfig, clock),
                 new SchedulerComponent(kubeconfig, options.schedulerConfig())));
+        String nodeName = host.hostname().toLowerCase(java.util.Locale.ROOT);
+        if (options.runtime() == NodeRuntime.CRI) {
+            Path root = options.dataDir().root();
+            ImageRegistryComponent registry = new ImageRegistryComponent(root.resolve("images"));
+            String podCidr = options.podCidr().toString();
+            List<String> podRoutes = new ArrayList<>(List.of(options.serviceCidr().toString()));
+            if (advertiseAddress.getAddress().length == 4 && !advertiseAddress.isLoopbackAddress()) {
+                podRoutes.add(advertiseAddress.getHostAddress() + "/32");
+            }
+            ContainerdComponent containerd = new ContainerdComponent(root, podCidr, podRoutes, registry);
+            all.add(registry);
+            all.add(containerd);
+            all.add(new CriNodeComponent(kubeconfig, nodeName, podCidr, advertiseAddress, options.kubeletPort(),
+                    root.resolve("kubelet"), certificates, containerd, clock));
+        }
         if (options.runtime() == NodeRuntime.SIM) {
-            all.add(new SimNodeComponent(kubeconfig, new SimSettings(host.hostname().toLowerCase(java.util.Locale.ROOT), 1, "4", "8Gi", 110)));
+            all.add(new SimNodeComponent(kubeconfig, new SimSettings(nodeName, 1, "4", "8Gi", 110)));
         }
         this.components = List.copyOf(all);
         this.supervisor = new Supervisor(components, READY_TIMEOUT, STOP_TIMEOUT);

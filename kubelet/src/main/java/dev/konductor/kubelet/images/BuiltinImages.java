@@ -49,8 +49,8 @@ public final class BuiltinImages {
         return Optional.empty();
     }
 
-    /** The two images over one busybox layer; pure, for tests. */
-    static List<BuiltImage> build(byte[] busybox, List<String> applets, Optional<String> version) {
+    /** The two images over one busybox layer, from a busybox binary and its applet paths; pure. */
+    public static List<BuiltImage> build(byte[] busybox, List<String> applets, Optional<String> version) {
         Layer layer = busyboxLayer(busybox, applets);
         List<String> busyboxRefs = new ArrayList<>(List.of(BUSYBOX));
         version.ifPresent(v -> {

@@ -27,7 +27,7 @@ import java.util.Set;
  * Computes a pod's status from what the runtime reports, as upstream's kubelet does
  * (generateAPIPodStatus): container statuses with state, lastState, ready, started,
  * restartCount, image, imageID and containerID; the phase; the conditions the kubelet owns
- * (PodReadyToStartContainers, Initialized, ContainersReady, Ready), each keeping its
+ * (PodReadyToStartContainers, Initialized, ContainersReady, Ready; PodScheduled when missing), each keeping its
  * lastTransitionTime while its status holds; pod and host IPs. Pure.
  */
 public final class PodStatuses {
@@ -73,6 +73,10 @@ public final class PodStatuses {
         conditions.add(condition(old, "ContainersReady", allReady, allReady ? null : reason, allReady ? null : message, now));
         if (old.getConditions() != null) {
             old.getConditions().stream().filter(c -> !KUBELET_CONDITIONS.contains(c.getType())).forEach(conditions::add);
+        }
+        if (conditions.stream().noneMatch(c -> "PodScheduled".equals(c.getType()))) {
+            // A pod created with spec.nodeName never met a scheduler: the kubelet reports it scheduled, as upstream's.
+            conditions.add(condition(old, "PodScheduled", true, null, null, now));
         }
 
         return new io.fabric8.kubernetes.api.model.PodStatusBuilder()

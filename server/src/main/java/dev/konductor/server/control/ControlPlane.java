@@ -52,7 +52,7 @@ public final class ControlPlane implements AutoCloseable {
         String nodeName = host.hostname().toLowerCase(java.util.Locale.ROOT);
         if (options.runtime() == NodeRuntime.CRI) {
             Path root = options.dataDir().root();
-            ImageRegistryComponent registry = new ImageRegistryComponent(root.resolve("images"));
+            ImageRegistryComponent registry = new ImageRegistryComponent(options.dataDir().images());
             String podCidr = options.podCidr().toString();
             List<String> podRoutes = new ArrayList<>(List.of(options.serviceCidr().toString()));
             if (advertiseAddress.getAddress().length == 4 && !advertiseAddress.isLoopbackAddress()) {

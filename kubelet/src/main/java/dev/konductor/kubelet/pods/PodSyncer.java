@@ -106,7 +106,8 @@ public final class PodSyncer {
         Duration retry = null;
         for (Container container : pod.getSpec().getContainers()) {
             Optional<ContainerState> latest = state.latest(container.getName());
-            int restartCount = latest.map(c -> c.restartCount() + 1).orElse(0);
+            int restartCount = latest.map(c -> c.restartCount() + 1)
+                    .orElseGet(() -> restartCountFromLogs(SandboxConfigs.podLogDirectory(pod, logRoot).resolve(container.getName())));
             if (latest.isPresent() && latest.get().running()) {
                 if (latest.get().hash().equals(SandboxConfigs.hash(container))) {
                     continue;
@@ -253,6 +254,23 @@ public final class PodSyncer {
             if (!e.notFound()) {
                 log.warn("cannot remove container id={}: {}", containerId, e.getMessage());
             }
+        }
+    }
+
+    /**
+     * With no container of that name in the runtime (containerd's state was wiped, e.g. by a
+     * reboot), the count goes on from the newest {@code N.log} in the container's log directory,
+     * as upstream's kubelet does: logs are never overwritten and RESTARTS does not go back to 0.
+     */
+    static int restartCountFromLogs(Path containerLogDirectory) {
+        if (!Files.isDirectory(containerLogDirectory)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(containerLogDirectory)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d{1,9}\\.log"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(0, n.length() - 4)) + 1).max().orElse(0);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -64,6 +64,16 @@ class SandboxConfigsTest {
     }
 
     @Test
+    void restartCountGoesOnFromTheLogFilesWhenTheRuntimeForgotTheContainers(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        assertThat(PodSyncer.restartCountFromLogs(dir.resolve("missing"))).isZero();
+        java.nio.file.Files.writeString(dir.resolve("0.log"), "");
+        java.nio.file.Files.writeString(dir.resolve("2.log"), "");
+        java.nio.file.Files.writeString(dir.resolve("notes.txt"), "");
+        assertThat(PodSyncer.restartCountFromLogs(dir)).isEqualTo(3);
+    }
+
+    @Test
     void restartPolicies() {
         assertThat(PodSyncer.shouldRestart("Always", 0)).isTrue();
         assertThat(PodSyncer.shouldRestart("OnFailure", 0)).isFalse();

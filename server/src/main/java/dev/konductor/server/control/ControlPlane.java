@@ -54,14 +54,15 @@ public final class ControlPlane implements AutoCloseable {
             Path root = options.dataDir().root();
             ImageRegistryComponent registry = new ImageRegistryComponent(options.dataDir().images());
             String podCidr = options.podCidr().toString();
+            InetAddress nodeIp = options.advertiseAddress().orElseGet(host::nodeAddress);
             List<String> podRoutes = new ArrayList<>(List.of(options.serviceCidr().toString()));
-            if (advertiseAddress.getAddress().length == 4 && !advertiseAddress.isLoopbackAddress()) {
-                podRoutes.add(advertiseAddress.getHostAddress() + "/32");
+            if (nodeIp.getAddress().length == 4 && !nodeIp.isLoopbackAddress()) {
+                podRoutes.add(nodeIp.getHostAddress() + "/32");
             }
             ContainerdComponent containerd = new ContainerdComponent(root, podCidr, podRoutes, registry);
             all.add(registry);
             all.add(containerd);
-            all.add(new CriNodeComponent(kubeconfig, nodeName, podCidr, advertiseAddress, options.kubeletPort(),
+            all.add(new CriNodeComponent(kubeconfig, nodeName, podCidr, nodeIp, options.kubeletPort(),
                     root.resolve("kubelet"), certificates, containerd, clock));
         }
         if (options.runtime() == NodeRuntime.SIM) {

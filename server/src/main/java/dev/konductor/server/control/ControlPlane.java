@@ -20,6 +20,8 @@ import java.util.Optional;
  * directory's lock: the store and the certificates (in parallel), then the API server, then the
  * controller manager, the scheduler and the local node. Those last three depend on
  * {@code apiserver} only: they reach it through a Kubernetes client, like any remote component.
+ * With {@code --runtime cri} the local node is the image registry, a supervised containerd
+ * (both independent of the API server, so they start alongside it) and a kubelet on top.
  */
 public final class ControlPlane implements AutoCloseable {
 

@@ -90,7 +90,7 @@ public final class ApiServer implements AutoCloseable {
         customResources = new CustomResourceDefinitions(registry, storage, rules, openApi);
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules, admission,
                 Wiring.tables(customResources::columns), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,
-                advertise + ":" + config.port(), mapper);
+                advertise + ":" + config.port(), mapper, config.tls());
         customResources.start();
         https = new HttpsServer(config.tls(), router);
         try {

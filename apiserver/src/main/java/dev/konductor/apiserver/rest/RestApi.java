@@ -3,6 +3,7 @@ package dev.konductor.apiserver.rest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.konductor.api.resource.GroupVersionKind;
 import dev.konductor.api.resource.ResourceRegistry;
+import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.storage.ObjectStorage;
@@ -22,7 +23,8 @@ public final class RestApi {
     public static ApiRouter create(ResourceRegistry registry, Discovery discovery, ObjectStorage storage,
                                    ApiRules rules, List<Admission> admission, Output.TableRenderer tables,
                                    ApiRouter.OpenApiEndpoint openApi, Map<String, String> tokens,
-                                   BooleanSupplier ready, String advertiseAddress, ObjectMapper mapper) {
+                                   BooleanSupplier ready, String advertiseAddress, ObjectMapper mapper,
+                                   TlsMaterial tls) {
         Responses responses = new Responses(mapper);
         BodyDecoder decoder = new BodyDecoder(mapper, rules);
         Output output = new Output(rules, responses, tables);
@@ -33,7 +35,8 @@ public final class RestApi {
         ListWatchHandler lists = new ListWatchHandler(storage, output, mapper, Long.getLong(
                 "konductor.apiserver.minRequestTimeoutSeconds", DEFAULT_MIN_REQUEST_TIMEOUT_S));
         SubresourceHandler subresources = new SubresourceHandler(storage, rules, writer, decoder, output, resources, patches,
-                deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow());
+                deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow(),
+                new PodLogs(storage, registry.byPlural("", "v1", "nodes").orElseThrow(), new KubeletClient(tls)));
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
                 ready, advertiseAddress);
     }

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The subresources: status, scale (as autoscaling/v1 Scale), pods/binding, pods/eviction
- * (honouring PodDisruptionBudgets), namespaces/finalize; streaming ones answer 503 until a node
- * agent serves them.
+ * (honouring PodDisruptionBudgets), namespaces/finalize, pods/log (proxied to the pod's kubelet);
+ * the other streaming ones answer 503 until the kubelet serves them.
  */
 final class SubresourceHandler {
 
@@ -28,9 +28,11 @@ final class SubresourceHandler {
     private final Deleter deleter;
     private final ResourceType pdbType;
     private final ApiRules rules;
+    private final PodLogs podLogs;
 
     SubresourceHandler(ObjectStorage storage, ApiRules rules, ObjectWriter writer, BodyDecoder decoder, Output output,
-                       ResourceHandler resources, PatchHandler patches, Deleter deleter, ResourceType pdbType) {
+                       ResourceHandler resources, PatchHandler patches, Deleter deleter, ResourceType pdbType,
+                       PodLogs podLogs) {
         this.storage = storage;
         this.rules = rules;
         this.writer = writer;
@@ -40,6 +42,7 @@ final class SubresourceHandler {
         this.patches = patches;
         this.deleter = deleter;
         this.pdbType = pdbType;
+        this.podLogs = podLogs;
     }
 
     void handle(RequestContext ctx, String method, String subresource) {
@@ -52,7 +55,8 @@ final class SubresourceHandler {
             case "binding" -> requirePost(method, () -> bind(ctx));
             case "eviction" -> requirePost(method, () -> evict(ctx));
             case "finalize" -> finalizeNamespace(ctx, method);
-            case "log", "exec", "attach", "portforward", "proxy" -> {
+            case "log" -> podLogs.handle(ctx, resources.existing(ctx));
+            case "exec", "attach", "portforward", "proxy" -> {
                 resources.existing(ctx);
                 throw StatusException.serviceUnavailable("no node agent serves " + subresource + " for "
                         + ctx.type().plural() + " yet");

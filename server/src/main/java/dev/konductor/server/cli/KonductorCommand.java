@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
  * {@code konductor}: one binary, several roles (as k3s). Each subcommand is a class in this
  * package. Planned next, each as its own class added to {@code subcommands} below:
  * {@code agent} (kubelet and proxy joining a server with the token in {@code DIR/token}),
- * {@code bench} (load generators) and {@code image} (load images into the server's registry).
+ * {@code agent} (kubelet and proxy joining a server with the token in {@code DIR/token}) and
+ * {@code bench} (load generators).
  */
 @Command(name = "konductor",
         description = "Kubernetes, rebuilt in Java.",
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
                 StatusCommand.class,
                 SimCommand.class,
                 KubeconfigCommand.class,
+                ImageCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,
         })

@@ -52,8 +52,17 @@ public final class ServerCommand implements Callable<Integer> {
     String datastore;
 
     @Option(names = "--runtime", defaultValue = "none",
-            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; sim and none exist so far).")
+            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; process does not exist yet).")
     NodeRuntime runtime;
+
+    @Option(names = "--kubelet-port", defaultValue = "" + ServerOptions.DEFAULT_KUBELET_PORT,
+            description = "HTTPS port of the local node's kubelet with --runtime cri; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int kubeletPort;
+
+    @Option(names = "--pod-cidr", paramLabel = "CIDR", defaultValue = ServerOptions.DEFAULT_POD_CIDR,
+            converter = OptionConverters.ServiceCidr.class,
+            description = "Pod IP range of the local node (default: ${DEFAULT-VALUE}).")
+    Cidr podCidr;
 
     @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = ApiServerConfig.DEFAULT_SERVICE_CIDR,
             converter = OptionConverters.ServiceCidr.class,
@@ -81,7 +90,7 @@ public final class ServerCommand implements Callable<Integer> {
     /** The validated options; also what tests check the parsing against. */
     ServerOptions options() {
         return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, runtime,
-                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig));
+                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort, podCidr);
     }
 
     @Override

@@ -44,8 +44,12 @@ public final class UpCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--runtime", defaultValue = "none",
-            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; sim and none exist so far).")
+            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; process does not exist yet).")
     NodeRuntime runtime;
+
+    @Option(names = "--kubelet-port", defaultValue = "10250",
+            description = "HTTPS port of the local node's kubelet with --runtime cri (default: ${DEFAULT-VALUE}).")
+    int kubeletPort;
 
     @Option(names = "--datastore", defaultValue = "sqlite", converter = OptionConverters.Datastore.class,
             description = "sqlite or etcd://host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
@@ -109,7 +113,7 @@ public final class UpCommand implements Callable<Integer> {
 
     private List<String> serverArguments(DataDir dir) {
         return List.of("--data-dir", dir.root().toString(), "--port", Integer.toString(port),
-                "--runtime", runtime.toString(), "--datastore", datastore);
+                "--runtime", runtime.toString(), "--datastore", datastore, "--kubelet-port", Integer.toString(kubeletPort));
     }
 
     private int printExport(DataDir dir) {

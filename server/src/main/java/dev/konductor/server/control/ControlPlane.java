@@ -20,6 +20,8 @@ import java.util.Optional;
  * directory's lock: the store and the certificates (in parallel), then the API server, then the
  * controller manager, the scheduler and the local node. Those last three depend on
  * {@code apiserver} only: they reach it through a Kubernetes client, like any remote component.
+ * With {@code --runtime cri} the local node is the image registry, a supervised containerd
+ * (both independent of the API server, so they start alongside it) and a kubelet on top.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -49,8 +51,24 @@ public final class ControlPlane implements AutoCloseable {
         List<Component> all = new ArrayList<>(List.of(store, certificates, apiServer,
                 new ControllerManagerComponent(kubeconfig, clock),
                 new SchedulerComponent(kubeconfig, options.schedulerConfig())));
+        String nodeName = host.hostname().toLowerCase(java.util.Locale.ROOT);
+        if (options.runtime() == NodeRuntime.CRI) {
+            Path root = options.dataDir().root();
+            ImageRegistryComponent registry = new ImageRegistryComponent(options.dataDir().images());
+            String podCidr = options.podCidr().toString();
+            InetAddress nodeIp = options.advertiseAddress().orElseGet(host::nodeAddress);
+            List<String> podRoutes = new ArrayList<>(List.of(options.serviceCidr().toString()));
+            if (nodeIp.getAddress().length == 4 && !nodeIp.isLoopbackAddress()) {
+                podRoutes.add(nodeIp.getHostAddress() + "/32");
+            }
+            ContainerdComponent containerd = new ContainerdComponent(root, podCidr, podRoutes, registry);
+            all.add(registry);
+            all.add(containerd);
+            all.add(new CriNodeComponent(kubeconfig, nodeName, podCidr, nodeIp, options.kubeletPort(),
+                    root.resolve("kubelet"), certificates, containerd, clock));
+        }
         if (options.runtime() == NodeRuntime.SIM) {
-            all.add(new SimNodeComponent(kubeconfig, new SimSettings(host.hostname().toLowerCase(java.util.Locale.ROOT), 1, "4", "8Gi", 110)));
+            all.add(new SimNodeComponent(kubeconfig, new SimSettings(nodeName, 1, "4", "8Gi", 110)));
         }
         this.components = List.copyOf(all);
         this.supervisor = new Supervisor(components, READY_TIMEOUT, STOP_TIMEOUT);

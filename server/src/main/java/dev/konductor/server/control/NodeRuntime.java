@@ -15,7 +15,7 @@ public enum NodeRuntime {
 
     /** Whether this runtime exists yet; the others are accepted so scripts need not change later. */
     public boolean implemented() {
-        return this == NONE || this == SIM;
+        return this == NONE || this == SIM || this == CRI;
     }
 
     @Override

@@ -34,6 +34,11 @@ public record DataDir(Path root) {
         return dir;
     }
 
+    /** The cluster's images (an OCI image layout), served by its registry. */
+    public Path images() {
+        return root.resolve("images");
+    }
+
     public Path tlsDir() {
         return root.resolve("tls");
     }

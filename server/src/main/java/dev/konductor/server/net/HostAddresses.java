@@ -45,6 +45,33 @@ public record HostAddresses(String hostname, Set<InetAddress> addresses) {
                 .orElse(InetAddress.getLoopbackAddress());
     }
 
+    /**
+     * The node's own address, as upstream's kubelet picks it without --node-ip: the first IPv4
+     * address of the interface holding the default route ({@code /proc/net/route}); when there
+     * is none, {@link #defaultAdvertiseAddress()}. Interfaces that come and go (bridges, test
+     * networks) then never become the node's address.
+     */
+    public InetAddress nodeAddress() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/route")).stream().skip(1).toList()) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 7 && fields[1].equals("00000000") && fields[7].equals("00000000")) {
+                    NetworkInterface nic = NetworkInterface.getByName(fields[0]);
+                    if (nic != null && nic.isUp()) {
+                        java.util.Optional<InetAddress> ipv4 = nic.inetAddresses()
+                                .filter(a -> a.getAddress().length == 4 && !a.isLoopbackAddress()).findFirst();
+                        if (ipv4.isPresent()) {
+                            return Cidr.byAddress(ipv4.get().getAddress());
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no routing table to read (not Linux): fall back
+        }
+        return defaultAdvertiseAddress();
+    }
+
     private static String kernelHostname() {
         try {
             if (Files.isReadable(KERNEL_HOSTNAME)) {

@@ -1,0 +1,217 @@
+package dev.konductor.kubelet;
+
+import dev.konductor.kubelet.events.KubeletEvents;
+import dev.konductor.kubelet.node.NodeAgent;
+import dev.konductor.kubelet.node.NodeStatuses;
+import dev.konductor.kubelet.pods.PodSyncer;
+import dev.konductor.kubelet.pods.PodWorkers;
+import dev.konductor.kubelet.pods.Pleg;
+import dev.konductor.kubelet.runtime.ContainerRuntime;
+import dev.konductor.kubelet.runtime.ContainerState;
+import dev.konductor.kubelet.runtime.PodRuntimeState;
+import dev.konductor.kubelet.runtime.RuntimeStates;
+import dev.konductor.kubelet.server.KubeletServer;
+import dev.konductor.kubelet.server.LogSource;
+import dev.konductor.kubelet.server.ServingCertificate;
+import dev.konductor.kubelet.status.StatusManager;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent: registers its Node and keeps it alive ({@link NodeAgent}), watches the pods
+ * bound to it (and only those: a field selector on {@code spec.nodeName}), runs one
+ * {@link PodWorkers worker} per pod against the container runtime, writes their status
+ * ({@link StatusManager}), notices container changes within a second ({@link Pleg}), serves
+ * logs over HTTPS ({@link KubeletServer}) and removes from the runtime what belongs to no pod.
+ * Everything goes through the API server, like any remote kubelet.
+ */
+public final class Kubelet implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
+    static final Duration HOUSEKEEPING = Duration.ofSeconds(10);
+    static final Duration PLEG_UNHEALTHY = Duration.ofMinutes(3);
+
+    private final KubernetesClient client;
+    private final ContainerRuntime runtime;
+    private final KubeletSettings settings;
+    private final Clock clock;
+    private final StatusManager statuses;
+    private final PodWorkers workers;
+    private final Pleg pleg;
+    private SharedIndexInformer<Pod> informer;
+    private NodeAgent node;
+    private KubeletServer server;
+    private Thread housekeeping;
+    private volatile boolean closed;
+
+    public Kubelet(KubernetesClient client, ContainerRuntime runtime, KubeletSettings settings, Clock clock) {
+        this.client = client;
+        this.runtime = runtime;
+        this.settings = settings;
+        this.clock = clock;
+        this.statuses = new StatusManager(client, this::currentUid);
+        KubeletEvents events = new KubeletEvents(client, settings.nodeName(), clock);
+        PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), clock);
+        List<String> hostIps = settings.nodeIps().stream().map(InetAddress::getHostAddress).toList();
+        this.workers = new PodWorkers(syncer, statuses, client, () -> hostIps, settings.podLogs(), clock);
+        this.pleg = new Pleg(runtime, workers::signal);
+    }
+
+    /** Starts everything; returns once the node is registered and the pod watch has synced. */
+    public void start() throws IOException, InterruptedException {
+        Files.createDirectories(settings.podLogs());
+        runtime.version(); // fails fast when the runtime is not there
+        ServingCertificate certificate = ServingCertificate.loadOrCreate(settings.pki(), settings.nodeName(),
+                settings.nodeIps(), clock);
+        server = KubeletServer.start(new InetSocketAddress(settings.bindAddress(), settings.port()), certificate,
+                settings.clientCa(), this::findLog);
+        node = new NodeAgent(client, new NodeAgent.Settings(settings.nodeName(), settings.podCidr(), addresses(),
+                server.port(), settings.kubeletVersion(), settings.rootDir()), runtime, this::ownHealth, clock);
+        node.register();
+        node.start();
+        statuses.start();
+        pleg.start();
+        informer = client.pods().inAnyNamespace().withField("spec.nodeName", settings.nodeName())
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        workers.update(pod);
+                    }
+
+                    @Override
+                    public void onUpdate(Pod oldPod, Pod newPod) {
+                        workers.update(newPod);
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+                        workers.deleted(pod);
+                    }
+                }, 0);
+        housekeeping = Thread.ofVirtual().name("kubelet-housekeeping").start(this::housekeep);
+        log.info("kubelet started node={} port={} podCidr={}", settings.nodeName(), server.port(), settings.podCidr());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String nodeName() {
+        return settings.nodeName();
+    }
+
+    private List<NodeAddress> addresses() {
+        List<NodeAddress> out = new ArrayList<>();
+        for (InetAddress ip : settings.nodeIps()) {
+            out.add(new NodeAddress(ip.getHostAddress(), "InternalIP"));
+        }
+        out.add(new NodeAddress(settings.nodeName(), "Hostname"));
+        return out;
+    }
+
+    private NodeStatuses.RuntimeHealth ownHealth() {
+        Duration since = pleg.lastRelist();
+        if (since.compareTo(PLEG_UNHEALTHY) > 0) {
+            return new NodeStatuses.RuntimeHealth(false, "PLEG is not healthy: pleg was last seen active "
+                    + since.toSeconds() + "s ago; threshold is 3m0s");
+        }
+        return new NodeStatuses.RuntimeHealth(true, "");
+    }
+
+    private Optional<String> currentUid(String namespace, String name) {
+        if (informer == null) {
+            return Optional.empty();
+        }
+        Pod pod = informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
+        return Optional.ofNullable(pod).map(p -> p.getMetadata().getUid());
+    }
+
+    /** Removes what the runtime holds for pods the API no longer has (deleted while the kubelet was away). */
+    private void housekeep() {
+        while (!closed) {
+            try {
+                Thread.sleep(HOUSEKEEPING);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (informer == null || !informer.hasSynced()) {
+                continue;
+            }
+            try {
+                Set<String> known = new HashSet<>();
+                informer.getStore().list().forEach(p -> known.add(p.getMetadata().getUid()));
+                known.addAll(workers.active());
+                for (String uid : pleg.podUids()) {
+                    if (!known.contains(uid)) {
+                        workers.removeOrphan(uid);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("housekeeping failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** The log file of a container of a pod on this node (the current or the previous instance). */
+    private LogSource.Target findLog(String namespace, String podName, String container, boolean previous)
+            throws LogSource.NotFound {
+        Pod pod = informer == null ? null : informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, podName));
+        if (pod == null) {
+            throw new LogSource.NotFound("pod " + namespace + "/" + podName + " not found on node " + settings.nodeName());
+        }
+        PodRuntimeState state = RuntimeStates.observe(runtime, pod.getMetadata().getUid());
+        Optional<ContainerState> found = previous ? state.previous(container) : state.latest(container);
+        if (found.isEmpty()) {
+            throw new LogSource.NotFound(previous
+                    ? "previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found"
+                    : "container \"" + container + "\" in pod \"" + podName + "\" is not available");
+        }
+        ContainerState c = found.get();
+        Path file = Path.of(c.logPath());
+        return new LogSource.Target(file, () -> {
+            try {
+                return runtime.containerStatus(c.id()).getState() == dev.konductor.kubelet.cri.v1.ContainerState.CONTAINER_RUNNING;
+            } catch (ContainerRuntime.RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (informer != null) {
+            informer.close();
+        }
+        if (housekeeping != null) {
+            housekeeping.interrupt();
+        }
+        workers.close();
+        pleg.close();
+        statuses.close();
+        if (node != null) {
+            node.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.konductor.kubelet.containerd;
+
+import dev.konductor.kubelet.cri.CriClient;
+import dev.konductor.kubelet.runtime.ContainerRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A containerd Konductor runs for its node, with a CRI client to it: started with a generated
+ * configuration, ready once CRI answers, and on close leaving nothing behind (every pod
+ * removed, containerd stopped by PID, stray shims, mounts and the pod bridge cleaned up).
+ */
+public final class ManagedContainerd implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ManagedContainerd.class);
+
+    private final ContainerdSettings settings;
+    private final ContainerdProcess process;
+    private final CriClient client;
+
+    private ManagedContainerd(ContainerdSettings settings, ContainerdProcess process, CriClient client) {
+        this.settings = settings;
+        this.process = process;
+        this.client = client;
+    }
+
+    /** Starts containerd and waits (up to {@code timeout}) until its CRI service answers. */
+    public static ManagedContainerd start(ContainerdSettings settings, Path binary, Duration timeout)
+            throws IOException, InterruptedException {
+        ContainerdProcess process = new ContainerdProcess(settings, binary);
+        process.start();
+        CriClient client = CriClient.connect(settings.layout().socket());
+        ManagedContainerd managed = new ManagedContainerd(settings, process, client);
+        try {
+            managed.awaitReady(timeout);
+            return managed;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            managed.close();
+            throw e;
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ContainerRuntime.RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("containerd exited at start; see " + settings.layout().log() + ":\n" + tail());
+            }
+            if (Files.exists(settings.layout().socket())) {
+                try {
+                    client.version();
+                    return;
+                } catch (ContainerRuntime.RuntimeException e) {
+                    last = e;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("containerd did not answer on " + settings.layout().socket() + " within " + timeout
+                + (last == null ? "" : ": " + last.getMessage()));
+    }
+
+    private String tail() {
+        try {
+            var lines = Files.readAllLines(settings.layout().log());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public ContainerRuntime runtime() {
+        return client;
+    }
+
+    public ContainerdLayout layout() {
+        return settings.layout();
+    }
+
+    /** Completes when containerd exits. */
+    public CompletableFuture<Integer> onExit() {
+        return process.onExit();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                int removed = RuntimeCleanup.removeAllPods(client);
+                if (removed > 0) {
+                    log.info("removed {} pod sandboxes before stopping containerd", removed);
+                }
+            } catch (RuntimeException e) {
+                log.warn("cannot remove the pods before stopping containerd: {}", e.getMessage());
+            }
+        }
+        client.close();
+        process.close();
+        RuntimeCleanup.afterStop(settings.layout(), settings.network().bridge());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.konductor.kubelet.containerd;
+
+import dev.konductor.kubelet.cri.v1.PodSandbox;
+import dev.konductor.kubelet.cri.v1.PodSandboxFilter;
+import dev.konductor.kubelet.pods.PodCgroups;
+import dev.konductor.kubelet.runtime.ContainerRuntime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leaves nothing of a supervised containerd behind: its pods (while it runs), then (once it has
+ * stopped) any shim still serving its socket, any mount under its directory and the pod bridge.
+ * Only what belongs to this containerd is touched: shims are matched by its socket path, mounts
+ * by its directory.
+ */
+public final class RuntimeCleanup {
+
+    private static final Logger log = LoggerFactory.getLogger(RuntimeCleanup.class);
+
+    private RuntimeCleanup() {
+    }
+
+    /** Stops and removes every pod sandbox (and so every container); returns how many. */
+    public static int removeAllPods(ContainerRuntime runtime) {
+        List<PodSandbox> sandboxes = runtime.listPodSandboxes(PodSandboxFilter.getDefaultInstance());
+        for (PodSandbox sandbox : sandboxes) {
+            try {
+                runtime.stopPodSandbox(sandbox.getId());
+                runtime.removePodSandbox(sandbox.getId());
+                PodCgroups.remove(sandbox.getMetadata().getUid());
+            } catch (ContainerRuntime.RuntimeException e) {
+                log.warn("cannot remove sandbox id={} pod={}/{}: {}", sandbox.getId(),
+                        sandbox.getMetadata().getNamespace(), sandbox.getMetadata().getName(), e.getMessage());
+            }
+        }
+        return sandboxes.size();
+    }
+
+    /** After containerd has exited: kills its shims, unmounts what is left, deletes the bridge. */
+    public static void afterStop(ContainerdLayout layout, String bridge) {
+        killShims(layout.socket());
+        unmountUnder(layout.dir());
+        run("ip", "link", "delete", bridge);
+    }
+
+    static void killShims(Path socket) {
+        String marker = "-address " + socket;
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            all.filter(p -> ContainerdProcess.commandLine(p.pid()).contains(marker)).forEach(shim -> {
+                log.warn("killing shim pid={} left by containerd socket={}", shim.pid(), socket);
+                shim.destroyForcibly();
+            });
+        }
+    }
+
+    static void unmountUnder(Path dir) {
+        List<String> mountPoints = mountPointsUnder(dir, readMountInfo());
+        for (String mountPoint : mountPoints) {
+            log.info("unmounting {}", mountPoint);
+            run("umount", "-l", mountPoint);
+        }
+    }
+
+    /** Mount points at or below {@code dir}, deepest first (mountinfo's fifth field, octal escapes decoded). */
+    static List<String> mountPointsUnder(Path dir, List<String> mountInfo) {
+        String prefix = dir.toAbsolutePath().normalize().toString();
+        List<String> out = new ArrayList<>();
+        for (String line : mountInfo) {
+            String[] fields = line.split(" ");
+            if (fields.length < 5) {
+                continue;
+            }
+            String mountPoint = decode(fields[4]);
+            if (mountPoint.equals(prefix) || mountPoint.startsWith(prefix + "/")) {
+                out.add(mountPoint);
+            }
+        }
+        out.sort(Comparator.comparingInt(String::length).reversed());
+        return out;
+    }
+
+    private static String decode(String field) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static List<String> readMountInfo() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            log.warn("cannot run {}: {}", String.join(" ", command), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.konductor.kubelet.cri;
+
+import dev.konductor.kubelet.cri.v1.Container;
+import dev.konductor.kubelet.cri.v1.ContainerConfig;
+import dev.konductor.kubelet.cri.v1.ContainerFilter;
+import dev.konductor.kubelet.cri.v1.ContainerStatus;
+import dev.konductor.kubelet.cri.v1.ContainerStatusRequest;
+import dev.konductor.kubelet.cri.v1.CreateContainerRequest;
+import dev.konductor.kubelet.cri.v1.Image;
+import dev.konductor.kubelet.cri.v1.ImageServiceGrpc;
+import dev.konductor.kubelet.cri.v1.ImageSpec;
+import dev.konductor.kubelet.cri.v1.ImageStatusRequest;
+import dev.konductor.kubelet.cri.v1.ImageStatusResponse;
+import dev.konductor.kubelet.cri.v1.ListContainersRequest;
+import dev.konductor.kubelet.cri.v1.ListImagesRequest;
+import dev.konductor.kubelet.cri.v1.ListPodSandboxRequest;
+import dev.konductor.kubelet.cri.v1.PodSandbox;
+import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
+import dev.konductor.kubelet.cri.v1.PodSandboxFilter;
+import dev.konductor.kubelet.cri.v1.PodSandboxStatus;
+import dev.konductor.kubelet.cri.v1.PodSandboxStatusRequest;
+import dev.konductor.kubelet.cri.v1.PullImageRequest;
+import dev.konductor.kubelet.cri.v1.RemoveContainerRequest;
+import dev.konductor.kubelet.cri.v1.RemovePodSandboxRequest;
+import dev.konductor.kubelet.cri.v1.RunPodSandboxRequest;
+import dev.konductor.kubelet.cri.v1.RuntimeServiceGrpc;
+import dev.konductor.kubelet.cri.v1.StartContainerRequest;
+import dev.konductor.kubelet.cri.v1.StatusRequest;
+import dev.konductor.kubelet.cri.v1.StatusResponse;
+import dev.konductor.kubelet.cri.v1.StopContainerRequest;
+import dev.konductor.kubelet.cri.v1.StopPodSandboxRequest;
+import dev.konductor.kubelet.cri.v1.VersionRequest;
+import dev.konductor.kubelet.cri.v1.VersionResponse;
+import dev.konductor.kubelet.runtime.ContainerRuntime;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@link ContainerRuntime} over CRI's gRPC services (runtime.v1) on a container runtime's unix
+ * socket, e.g. containerd's. Each call has a deadline, so a hung runtime surfaces as an error
+ * rather than a stuck pod worker.
+ */
+public final class CriClient implements ContainerRuntime {
+
+    static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
+    private static final int MAX_MESSAGE = 16 * 1024 * 1024;
+
+    private final EventLoopGroup group;
+    private final ManagedChannel channel;
+    private final RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime;
+    private final ImageServiceGrpc.ImageServiceBlockingStub images;
+
+    private CriClient(EventLoopGroup group, ManagedChannel channel) {
+        this.group = group;
+        this.channel = channel;
+        this.runtime = RuntimeServiceGrpc.newBlockingStub(channel);
+        this.images = ImageServiceGrpc.newBlockingStub(channel);
+    }
+
+    /** A client of the runtime listening on {@code socket}; connects lazily. */
+    public static CriClient connect(Path socket) {
+        EventLoopGroup group = new EpollEventLoopGroup(1, Thread.ofPlatform().name("cri-", 0).daemon().factory());
+        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .eventLoopGroup(group)
+                .channelType(EpollDomainSocketChannel.class)
+                .overrideAuthority("localhost")
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE)
+                .build();
+        return new CriClient(group, channel);
+    }
+
+    private RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+        return runtime.withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ImageServiceGrpc.ImageServiceBlockingStub images(Duration timeout) {
+        return images.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public VersionResponse version() {
+        return call("Version", () -> runtime().version(VersionRequest.newBuilder().setVersion("v1").build()));
+    }
+
+    @Override
+    public StatusResponse status() {
+        return call("Status", () -> runtime().status(StatusRequest.getDefaultInstance()));
+    }
+
+    @Override
+    public String runPodSandbox(PodSandboxConfig config) {
+        return call("RunPodSandbox", () -> runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()))
+                .getPodSandboxId();
+    }
+
+    @Override
+    public void stopPodSandbox(String sandboxId) {
+        call("StopPodSandbox", () -> runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build()));
+    }
+
+    @Override
+    public void removePodSandbox(String sandboxId) {
+        call("RemovePodSandbox", () -> runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build()));
+    }
+
+    @Override
+    public PodSandboxStatus podSandboxStatus(String sandboxId) {
+        return call("PodSandboxStatus", () -> runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(sandboxId).build())).getStatus();
+    }
+
+    @Override
+    public List<PodSandbox> listPodSandboxes(PodSandboxFilter filter) {
+        return call("ListPodSandbox", () -> runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(filter).build()))
+                .getItemsList();
+    }
+
+    @Override
+    public String createContainer(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
+        return call("CreateContainer", () -> runtime().createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId(sandboxId).setConfig(config).setSandboxConfig(sandboxConfig).build())).getContainerId();
+    }
+
+    @Override
+    public void startContainer(String containerId) {
+        call("StartContainer", () -> runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build()));
+    }
+
+    @Override
+    public void stopContainer(String containerId, long timeoutSeconds) {
+        // The runtime waits out the grace period itself: the deadline must outlast it.
+        long deadline = CALL_TIMEOUT.toMillis() + TimeUnit.SECONDS.toMillis(Math.max(0, timeoutSeconds));
+        call("StopContainer", () -> runtime.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS)
+                .stopContainer(StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(timeoutSeconds).build()));
+    }
+
+    @Override
+    public void removeContainer(String containerId) {
+        call("RemoveContainer", () -> runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build()));
+    }
+
+    @Override
+    public List<Container> listContainers(ContainerFilter filter) {
+        return call("ListContainers", () -> runtime().listContainers(ListContainersRequest.newBuilder().setFilter(filter).build()))
+                .getContainersList();
+    }
+
+    @Override
+    public ContainerStatus containerStatus(String containerId) {
+        return call("ContainerStatus", () -> runtime().containerStatus(ContainerStatusRequest.newBuilder()
+                .setContainerId(containerId).build())).getStatus();
+    }
+
+    @Override
+    public String pullImage(ImageSpec image, PodSandboxConfig sandboxConfig) {
+        return call("PullImage", () -> images(PULL_TIMEOUT).pullImage(PullImageRequest.newBuilder()
+                .setImage(image).setSandboxConfig(sandboxConfig).build())).getImageRef();
+    }
+
+    @Override
+    public Optional<Image> imageStatus(ImageSpec image) {
+        ImageStatusResponse response = call("ImageStatus", () -> images(CALL_TIMEOUT).imageStatus(
+                ImageStatusRequest.newBuilder().setImage(image).build()));
+        return response.hasImage() && !response.getImage().getId().isEmpty() ? Optional.of(response.getImage()) : Optional.empty();
+    }
+
+    @Override
+    public List<Image> listImages() {
+        return call("ListImages", () -> images(CALL_TIMEOUT).listImages(ListImagesRequest.getDefaultInstance())).getImagesList();
+    }
+
+    private static <T> T call(String method, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            String description = e.getStatus().getDescription();
+            throw new ContainerRuntime.RuntimeException(method + " failed: " + code
+                    + (description == null ? "" : ": " + description), code == Status.Code.NOT_FOUND, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.konductor.kubelet.pods;
+
+import dev.konductor.kubelet.cri.v1.Image;
+import dev.konductor.kubelet.cri.v1.ImageSpec;
+import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
+import dev.konductor.kubelet.events.KubeletEvents;
+import dev.konductor.kubelet.runtime.ContainerRuntime;
+import dev.konductor.kubelet.status.Waiting;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Makes sure a container's image is there, honouring imagePullPolicy as upstream: Always pulls
+ * every time (the registry answers with the digest, so an unchanged image costs one manifest
+ * request), IfNotPresent pulls only what is missing, Never never pulls. A failed pull is
+ * ErrImagePull; retries back off (ImagePullBackOff) like container restarts.
+ */
+final class ImagePuller {
+
+    /** Either the image is ready, or the container waits for this reason. */
+    sealed interface Result {
+    }
+
+    record Ready() implements Result {
+    }
+
+    record Failed(Waiting waiting, Optional<Duration> retryAfter) implements Result {
+    }
+
+    private final ContainerRuntime runtime;
+    private final KubeletEvents events;
+    private final RestartBackoff backoff;
+    private final Clock clock;
+
+    ImagePuller(ContainerRuntime runtime, KubeletEvents events, RestartBackoff backoff, Clock clock) {
+        this.runtime = runtime;
+        this.events = events;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    Result ensure(Pod pod, Container container, PodSandboxConfig sandboxConfig) {
+        String image = container.getImage();
+        ImageSpec spec = ImageSpec.newBuilder().setImage(image).build();
+        String policy = pullPolicy(container);
+        if (!policy.equals("Always")) {
+            Optional<Image> present = runtime.imageStatus(spec);
+            if (present.isPresent()) {
+                events.record(pod, container.getName(), KubeletEvents.NORMAL, "Pulled",
+                        "Container image \"" + image + "\" already present on machine");
+                return new Ready();
+            }
+            if (policy.equals("Never")) {
+                String message = "Container image \"" + image + "\" is not present with pull policy of Never";
+                events.record(pod, container.getName(), KubeletEvents.WARNING, "ErrImageNeverPull", message);
+                return new Failed(new Waiting(Waiting.ERR_IMAGE_NEVER_PULL, message), Optional.empty());
+            }
+        }
+        String key = pod.getMetadata().getUid() + "/" + image;
+        Instant now = clock.instant();
+        Optional<Duration> wait = backoff.remaining(key, now);
+        if (wait.isPresent()) {
+            String message = "Back-off pulling image \"" + image + "\"";
+            events.record(pod, container.getName(), KubeletEvents.NORMAL, "BackOff", message);
+            return new Failed(new Waiting(Waiting.IMAGE_PULL_BACK_OFF, message), wait);
+        }
+        events.record(pod, container.getName(), KubeletEvents.NORMAL, "Pulling", "Pulling image \"" + image + "\"");
+        long started = System.nanoTime();
+        try {
+            runtime.pullImage(spec, sandboxConfig);
+        } catch (ContainerRuntime.RuntimeException e) {
+            backoff.next(key, clock.instant());
+            String message = "Failed to pull image \"" + image + "\": " + e.getMessage();
+            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", message);
+            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + Waiting.ERR_IMAGE_PULL);
+            return new Failed(new Waiting(Waiting.ERR_IMAGE_PULL, message), Optional.of(backoff.delay(key)));
+        }
+        backoff.reset(key);
+        Duration took = Duration.ofNanos(System.nanoTime() - started).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        long size = runtime.imageStatus(spec).map(Image::getSize).orElse(0L);
+        String tookText = GoDurations.format(took);
+        events.record(pod, container.getName(), KubeletEvents.NORMAL, "Pulled", "Successfully pulled image \"" + image
+                + "\" in " + tookText + " (" + tookText + " including waiting). Image size: " + size + " bytes.");
+        return new Ready();
+    }
+
+    /** The policy, defaulted as the API server defaults it when absent. */
+    static String pullPolicy(Container container) {
+        if (container.getImagePullPolicy() != null && !container.getImagePullPolicy().isEmpty()) {
+            return container.getImagePullPolicy();
+        }
+        String image = container.getImage();
+        int slash = image.lastIndexOf('/');
+        String last = image.substring(slash + 1);
+        if (last.contains("@")) {
+            return "IfNotPresent";
+        }
+        int colon = last.indexOf(':');
+        return colon < 0 || last.substring(colon + 1).equals("latest") ? "Always" : "IfNotPresent";
+    }
+}

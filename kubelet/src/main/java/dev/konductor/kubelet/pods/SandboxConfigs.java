@@ -1,0 +1,143 @@
+package dev.konductor.kubelet.pods;
+
+import dev.konductor.kubelet.cri.v1.ContainerConfig;
+import dev.konductor.kubelet.cri.v1.ContainerMetadata;
+import dev.konductor.kubelet.cri.v1.ImageSpec;
+import dev.konductor.kubelet.cri.v1.KeyValue;
+import dev.konductor.kubelet.cri.v1.LinuxPodSandboxConfig;
+import dev.konductor.kubelet.cri.v1.LinuxSandboxSecurityContext;
+import dev.konductor.kubelet.cri.v1.NamespaceMode;
+import dev.konductor.kubelet.cri.v1.NamespaceOption;
+import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
+import dev.konductor.kubelet.cri.v1.PodSandboxMetadata;
+import dev.konductor.kubelet.runtime.RuntimeLabels;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.CRC32;
+
+/**
+ * The CRI configurations of a pod's sandbox and containers, as upstream's kubelet builds them
+ * (generatePodSandboxConfig, generateContainerConfig): the same labels and annotations, logs in
+ * {@code LOGROOT/NAMESPACE_NAME_UID/CONTAINER/RESTARTCOUNT.log}, the pod's cgroup under
+ * {@code /kubepods/<qos>/pod<uid>} (cgroupfs). Pure.
+ */
+public final class SandboxConfigs {
+
+    public static final long DEFAULT_GRACE_PERIOD_SECONDS = 30;
+
+    private SandboxConfigs() {
+    }
+
+    public static PodSandboxConfig sandbox(Pod pod, int attempt, Path logRoot) {
+        var meta = pod.getMetadata();
+        PodSandboxConfig.Builder config = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(meta.getName()).setNamespace(meta.getNamespace())
+                        .setUid(meta.getUid()).setAttempt(attempt))
+                .setHostname(hostname(pod))
+                .setLogDirectory(podLogDirectory(pod, logRoot).toString())
+                .putLabels(RuntimeLabels.POD_NAME, meta.getName())
+                .putLabels(RuntimeLabels.POD_NAMESPACE, meta.getNamespace())
+                .putLabels(RuntimeLabels.POD_UID, meta.getUid())
+                .setLinux(LinuxPodSandboxConfig.newBuilder()
+                        .setCgroupParent(cgroupParent(pod))
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                                .setNamespaceOptions(NamespaceOption.newBuilder()
+                                        .setNetwork(NamespaceMode.POD)
+                                        .setPid(Boolean.TRUE.equals(pod.getSpec().getShareProcessNamespace())
+                                                ? NamespaceMode.POD : NamespaceMode.CONTAINER)
+                                        .setIpc(NamespaceMode.POD))));
+        if (meta.getLabels() != null) {
+            meta.getLabels().forEach((k, v) -> {
+                if (!k.startsWith("io.kubernetes.")) {
+                    config.putLabels(k, v);
+                }
+            });
+        }
+        if (meta.getAnnotations() != null) {
+            config.putAllAnnotations(meta.getAnnotations());
+        }
+        return config.build();
+    }
+
+    public static ContainerConfig container(Pod pod, Container container, int restartCount) {
+        var meta = pod.getMetadata();
+        ContainerConfig.Builder config = ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(container.getName()).setAttempt(restartCount))
+                .setImage(ImageSpec.newBuilder().setImage(container.getImage()))
+                .setLogPath(container.getName() + "/" + restartCount + ".log")
+                .setStdin(Boolean.TRUE.equals(container.getStdin()))
+                .setStdinOnce(Boolean.TRUE.equals(container.getStdinOnce()))
+                .setTty(Boolean.TRUE.equals(container.getTty()))
+                .putLabels(RuntimeLabels.POD_NAME, meta.getName())
+                .putLabels(RuntimeLabels.POD_NAMESPACE, meta.getNamespace())
+                .putLabels(RuntimeLabels.POD_UID, meta.getUid())
+                .putLabels(RuntimeLabels.CONTAINER_NAME, container.getName())
+                .putAnnotations(RuntimeLabels.CONTAINER_HASH, hash(container))
+                .putAnnotations(RuntimeLabels.RESTART_COUNT, Integer.toString(restartCount))
+                .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_PATH,
+                        Optional.ofNullable(container.getTerminationMessagePath()).orElse("/dev/termination-log"))
+                .putAnnotations(RuntimeLabels.GRACE_PERIOD, Long.toString(gracePeriodSeconds(pod)));
+        if (container.getCommand() != null) {
+            config.addAllCommand(container.getCommand());
+        }
+        if (container.getArgs() != null) {
+            config.addAllArgs(container.getArgs());
+        }
+        if (container.getWorkingDir() != null) {
+            config.setWorkingDir(container.getWorkingDir());
+        }
+        if (container.getEnv() != null) {
+            for (EnvVar env : container.getEnv()) {
+                if (env.getValueFrom() == null) {
+                    String value = env.getValue() == null ? "" : env.getValue();
+                    config.addEnvs(KeyValue.newBuilder().setKey(env.getName()).setValue(com.google.protobuf.ByteString.copyFromUtf8(value)));
+                }
+            }
+        }
+        return config.build();
+    }
+
+    /** A digest of the container's spec: a running container whose hash differs is restarted. */
+    public static String hash(Container container) {
+        CRC32 crc = new CRC32();
+        crc.update(Serialization.asJson(container).getBytes(StandardCharsets.UTF_8));
+        return Long.toHexString(crc.getValue());
+    }
+
+    public static long gracePeriodSeconds(Pod pod) {
+        Long fromDeletion = pod.getMetadata().getDeletionGracePeriodSeconds();
+        if (fromDeletion != null) {
+            return fromDeletion;
+        }
+        Long fromSpec = pod.getSpec().getTerminationGracePeriodSeconds();
+        return fromSpec != null ? fromSpec : DEFAULT_GRACE_PERIOD_SECONDS;
+    }
+
+    public static Path podLogDirectory(Pod pod, Path logRoot) {
+        var meta = pod.getMetadata();
+        return logRoot.resolve(meta.getNamespace() + "_" + meta.getName() + "_" + meta.getUid());
+    }
+
+    static String hostname(Pod pod) {
+        String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : pod.getMetadata().getName();
+        return hostname.length() > 63 ? hostname.substring(0, 63) : hostname;
+    }
+
+    /** cgroupfs path of the pod, by QoS class as upstream's kubelet lays them out. */
+    public static String cgroupParent(Pod pod) {
+        String qos = pod.getStatus() != null && pod.getStatus().getQosClass() != null
+                ? pod.getStatus().getQosClass().toLowerCase(Locale.ROOT) : "besteffort";
+        String podDir = "pod" + pod.getMetadata().getUid();
+        return switch (qos) {
+            case "guaranteed" -> "/kubepods/" + podDir;
+            case "burstable" -> "/kubepods/burstable/" + podDir;
+            default -> "/kubepods/besteffort/" + podDir;
+        };
+    }
+}

@@ -1,0 +1,209 @@
+package dev.konductor.kubelet.status;
+
+import dev.konductor.kubelet.runtime.ContainerState;
+import dev.konductor.kubelet.runtime.PodRuntimeState;
+import dev.konductor.kubelet.runtime.SandboxState;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HostIP;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Computes a pod's status from what the runtime reports, as upstream's kubelet does
+ * (generateAPIPodStatus): container statuses with state, lastState, ready, started,
+ * restartCount, image, imageID and containerID; the phase; the conditions the kubelet owns
+ * (PodReadyToStartContainers, Initialized, ContainersReady, Ready; PodScheduled when missing), each keeping its
+ * lastTransitionTime while its status holds; pod and host IPs. Pure.
+ */
+public final class PodStatuses {
+
+    static final Set<String> KUBELET_CONDITIONS = Set.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady");
+    public static final String RUNTIME_PREFIX = "containerd://";
+
+    private PodStatuses() {
+    }
+
+    /**
+     * @param waiting     per container, why the last sync left it waiting
+     * @param terminating whether the pod is being stopped for good (deleted or finished): its
+     *                    phase is then terminal once nothing runs, whatever the restart policy
+     */
+    public static PodStatus build(Pod pod, PodRuntimeState state, Map<String, Waiting> waiting, List<String> hostIps,
+                                  Instant now, boolean terminating) {
+        PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        List<ContainerStatus> containers = new ArrayList<>();
+        for (Container container : pod.getSpec().getContainers()) {
+            containers.add(containerStatus(container, state, waiting.get(container.getName())));
+        }
+        String restartPolicy = Optional.ofNullable(pod.getSpec().getRestartPolicy()).orElse("Always");
+        String phase = phase(containers, terminating ? "Never" : restartPolicy);
+        if (isTerminal(old.getPhase())) {
+            phase = old.getPhase(); // a terminal phase never changes back
+        }
+        Optional<SandboxState> sandbox = state.latestSandbox();
+        boolean sandboxReady = sandbox.map(SandboxState::ready).orElse(false) && !isTerminal(phase);
+        List<String> podIps = sandbox.filter(SandboxState::ready).map(SandboxState::ips).orElse(List.of());
+        if (podIps.isEmpty() && old.getPodIPs() != null && !old.getPodIPs().isEmpty() && !isTerminal(phase)) {
+            podIps = old.getPodIPs().stream().map(PodIP::getIp).toList();
+        }
+
+        List<String> notReady = containers.stream().filter(c -> !Boolean.TRUE.equals(c.getReady())).map(ContainerStatus::getName).toList();
+        boolean allReady = notReady.isEmpty() && !isTerminal(phase);
+        List<PodCondition> conditions = new ArrayList<>();
+        conditions.add(condition(old, "PodReadyToStartContainers", sandboxReady, null, null, now));
+        conditions.add(condition(old, "Initialized", true, null, null, now));
+        String reason = isTerminal(phase) ? "PodCompleted" : "ContainersNotReady";
+        String message = isTerminal(phase) ? null : "containers with unready status: " + bracketed(notReady);
+        conditions.add(condition(old, "Ready", allReady, allReady ? null : reason, allReady ? null : message, now));
+        conditions.add(condition(old, "ContainersReady", allReady, allReady ? null : reason, allReady ? null : message, now));
+        if (old.getConditions() != null) {
+            old.getConditions().stream().filter(c -> !KUBELET_CONDITIONS.contains(c.getType())).forEach(conditions::add);
+        }
+        if (conditions.stream().noneMatch(c -> "PodScheduled".equals(c.getType()))) {
+            // A pod created with spec.nodeName never met a scheduler: the kubelet reports it scheduled, as upstream's.
+            conditions.add(condition(old, "PodScheduled", true, null, null, now));
+        }
+
+        return new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                .withPhase(phase)
+                .withConditions(conditions)
+                .withHostIP(hostIps.isEmpty() ? null : hostIps.getFirst())
+                .withHostIPs(hostIps.stream().map(HostIP::new).toList())
+                .withPodIP(podIps.isEmpty() ? null : podIps.getFirst())
+                .withPodIPs(podIps.stream().map(PodIP::new).toList())
+                .withStartTime(old.getStartTime() != null ? old.getStartTime() : timestamp(now))
+                .withQosClass(old.getQosClass())
+                .withNominatedNodeName(old.getNominatedNodeName())
+                .withContainerStatuses(containers)
+                .build();
+    }
+
+    static ContainerStatus containerStatus(Container spec, PodRuntimeState state, Waiting waiting) {
+        Optional<ContainerState> latest = state.latest(spec.getName());
+        ContainerStatusBuilder status = new ContainerStatusBuilder()
+                .withName(spec.getName())
+                .withImage(latest.map(ContainerState::image).filter(s -> !s.isEmpty()).orElse(spec.getImage()))
+                .withImageID(latest.map(ContainerState::imageRef).orElse(""))
+                .withRestartCount(latest.map(ContainerState::restartCount).orElse(0))
+                .withReady(false)
+                .withStarted(false)
+                .withNewLastState().endLastState();
+        latest.ifPresent(c -> status.withContainerID(RUNTIME_PREFIX + c.id()));
+        Optional<ContainerState> previous = state.previous(spec.getName());
+        if (latest.isEmpty()) {
+            Waiting w = waiting != null ? waiting : new Waiting(Waiting.CONTAINER_CREATING, null);
+            return status.withState(new ContainerStateBuilder().withNewWaiting().withReason(w.reason()).withMessage(w.message())
+                    .endWaiting().build()).build();
+        }
+        ContainerState c = latest.get();
+        if (c.running()) {
+            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder().withTerminated(terminated(p)).build()));
+            return status.withReady(true).withStarted(true)
+                    .withState(new ContainerStateBuilder().withNewRunning()
+                            .withStartedAt(timestamp(c.startedAt().orElse(c.createdAt()))).endRunning().build())
+                    .build();
+        }
+        if (c.exited() && waiting != null) {
+            // Waiting to be restarted (e.g. CrashLoopBackOff): the exit becomes the last state.
+            return status.withLastState(new ContainerStateBuilder().withTerminated(terminated(c)).build())
+                    .withState(new ContainerStateBuilder().withNewWaiting().withReason(waiting.reason())
+                            .withMessage(waiting.message()).endWaiting().build())
+                    .build();
+        }
+        if (c.exited()) {
+            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder().withTerminated(terminated(p)).build()));
+            return status.withState(new ContainerStateBuilder().withTerminated(terminated(c)).build()).build();
+        }
+        // Created but not started, or unknown: still coming up.
+        Waiting w = waiting != null ? waiting : new Waiting(Waiting.CONTAINER_CREATING, null);
+        return status.withState(new ContainerStateBuilder().withNewWaiting().withReason(w.reason()).withMessage(w.message())
+                .endWaiting().build()).build();
+    }
+
+    static ContainerStateTerminated terminated(ContainerState c) {
+        String reason = c.reason() == null || c.reason().isEmpty() ? (c.exitCode() == 0 ? "Completed" : "Error") : c.reason();
+        return new ContainerStateTerminatedBuilder()
+                .withExitCode(c.exitCode())
+                .withReason(reason)
+                .withMessage(c.message() == null || c.message().isEmpty() ? null : c.message())
+                .withStartedAt(c.startedAt().map(PodStatuses::timestamp).orElse(null))
+                .withFinishedAt(c.finishedAt().map(PodStatuses::timestamp).orElse(null))
+                .withContainerID(RUNTIME_PREFIX + c.id())
+                .build();
+    }
+
+    /** Upstream's getPhase for regular containers. */
+    static String phase(List<ContainerStatus> containers, String restartPolicy) {
+        int running = 0;
+        int waiting = 0;
+        int stopped = 0;
+        int succeeded = 0;
+        for (ContainerStatus c : containers) {
+            var s = c.getState();
+            if (s.getRunning() != null) {
+                running++;
+            } else if (s.getTerminated() != null) {
+                stopped++;
+                if (s.getTerminated().getExitCode() == 0) {
+                    succeeded++;
+                }
+            } else if (s.getWaiting() != null) {
+                if (c.getLastState() != null && c.getLastState().getTerminated() != null) {
+                    stopped++;
+                } else {
+                    waiting++;
+                }
+            }
+        }
+        if (waiting > 0) {
+            return "Pending";
+        }
+        if (running > 0) {
+            return "Running";
+        }
+        if (stopped > 0) {
+            return switch (restartPolicy) {
+                case "Always" -> "Running";
+                case "OnFailure" -> stopped == succeeded ? "Succeeded" : "Running";
+                default -> stopped == succeeded ? "Succeeded" : "Failed";
+            };
+        }
+        return "Pending";
+    }
+
+    public static boolean isTerminal(String phase) {
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    private static PodCondition condition(PodStatus old, String type, boolean value, String reason, String message, Instant now) {
+        String status = value ? "True" : "False";
+        String since = old.getConditions() == null ? null : old.getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+                .map(PodCondition::getLastTransitionTime).findFirst().orElse(null);
+        return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+                .withLastProbeTime(null).withLastTransitionTime(since != null ? since : timestamp(now)).build();
+    }
+
+    private static String bracketed(List<String> names) {
+        return "[" + String.join(" ", names) + "]";
+    }
+
+    static String timestamp(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.konductor.kubelet.status;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes pod statuses to the API server through the status subresource (a JSON merge patch of
+ * {@code status}), from one writer thread: pod workers hand over the newest status and go on;
+ * a status equal to the one last written is not written again; several updates to one pod
+ * while a write is under way collapse into one.
+ */
+public final class StatusManager implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusManager.class);
+
+    private record Desired(String namespace, String name, PodStatus status) {
+    }
+
+    private final KubernetesClient client;
+    private final BiFunction<String, String, Optional<String>> currentUid;
+    private final Map<String, Desired> pending = new LinkedHashMap<>(); // guarded by this
+    private final Map<String, PodStatus> written = new ConcurrentHashMap<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    /**
+     * @param currentUid the UID of the pod now known under a namespace and name (the kubelet's
+     *                   cache): a status is never written over a newer pod of the same name
+     */
+    public StatusManager(KubernetesClient client, BiFunction<String, String, Optional<String>> currentUid) {
+        this.client = client;
+        this.currentUid = currentUid;
+        this.writer = Thread.ofVirtual().name("status-manager").unstarted(this::run);
+    }
+
+    public void start() {
+        writer.start();
+    }
+
+    /** Queues {@code status} for {@code pod} unless it is what was last written. */
+    public void set(Pod pod, PodStatus status) {
+        String uid = pod.getMetadata().getUid();
+        if (Objects.equals(written.get(uid), status)) {
+            return;
+        }
+        synchronized (this) {
+            pending.put(uid, new Desired(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status));
+            notifyAll();
+        }
+    }
+
+    /** Writes {@code status} now, on the caller's thread (before deleting a pod, say); true if written. */
+    public boolean writeNow(Pod pod, PodStatus status) {
+        String uid = pod.getMetadata().getUid();
+        synchronized (this) {
+            pending.remove(uid);
+        }
+        return write(uid, new Desired(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status));
+    }
+
+    /** The pod is gone: drop what is known about it. */
+    public void forget(String uid) {
+        written.remove(uid);
+        synchronized (this) {
+            pending.remove(uid);
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            Map.Entry<String, Desired> next;
+            synchronized (this) {
+                while (pending.isEmpty() && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                var it = pending.entrySet().iterator();
+                next = it.next();
+                it.remove();
+            }
+            write(next.getKey(), next.getValue());
+        }
+    }
+
+    private boolean write(String uid, Desired desired) {
+        if (Objects.equals(written.get(uid), desired.status())) {
+            return true;
+        }
+        if (!currentUid.apply(desired.namespace(), desired.name()).map(uid::equals).orElse(false)) {
+            return false; // deleted, or replaced by another pod of the same name
+        }
+        String patch = "{\"status\":" + Serialization.asJson(desired.status()) + "}";
+        try {
+            client.pods().inNamespace(desired.namespace()).withName(desired.name()).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            written.put(uid, desired.status());
+            log.debug("wrote pod status pod={}/{} phase={}", desired.namespace(), desired.name(), desired.status().getPhase());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return false;
+            }
+            log.warn("cannot write pod status pod={}/{}: {}", desired.namespace(), desired.name(), e.getMessage());
+            synchronized (this) {
+                pending.putIfAbsent(uid, desired); // retried on the next round
+            }
+            sleepQuietly();
+            return false;
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (this) {
+            notifyAll();
+        }
+        writer.interrupt();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.konductor.kubelet.pods;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class RestartBackoffTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    private final RestartBackoff backoff = RestartBackoff.forContainers(clock);
+
+    @Test
+    void firstFailureRestartsAtOnceThenTenSecondsDoublingToFiveMinutes() {
+        assertThat(backoff.remaining("c", clock.instant())).isEmpty();
+        backoff.next("c", clock.instant());
+        assertThat(backoff.delay("c")).isEqualTo(Duration.ofSeconds(10));
+
+        Duration[] expected = {Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80),
+                Duration.ofSeconds(160), Duration.ofMinutes(5), Duration.ofMinutes(5)};
+        for (Duration next : expected) {
+            Instant failed = clock.instant();
+            Duration delay = backoff.delay("c");
+            assertThat(backoff.remaining("c", failed)).hasValue(delay);
+            clock.advance(delay.minusSeconds(1));
+            assertThat(backoff.remaining("c", failed)).hasValue(Duration.ofSeconds(1));
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(backoff.remaining("c", failed)).isEmpty();
+            backoff.next("c", failed);
+            assertThat(backoff.delay("c")).isEqualTo(next);
+        }
+    }
+
+    @Test
+    void aContainerThatRanTenMinutesStartsOver() {
+        backoff.next("c", clock.instant());
+        backoff.next("c", clock.instant());
+        assertThat(backoff.delay("c")).isEqualTo(Duration.ofSeconds(20));
+
+        clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        Instant failedAgain = clock.instant();
+        assertThat(backoff.remaining("c", failedAgain)).isEmpty();
+        backoff.next("c", failedAgain);
+        assertThat(backoff.delay("c")).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void keysAreIndependent() {
+        backoff.next("a", clock.instant());
+        assertThat(backoff.remaining("a", clock.instant())).isPresent();
+        assertThat(backoff.remaining("b", clock.instant())).isEmpty();
+    }
+
+    @Test
+    void formatsDurationsAsGoDoes() {
+        assertThat(GoDurations.format(Duration.ofSeconds(10))).isEqualTo("10s");
+        assertThat(GoDurations.format(Duration.ofSeconds(80))).isEqualTo("1m20s");
+        assertThat(GoDurations.format(Duration.ofMinutes(5))).isEqualTo("5m0s");
+        assertThat(GoDurations.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
+        assertThat(GoDurations.format(Duration.ofMillis(278))).isEqualTo("278ms");
+        assertThat(GoDurations.format(Duration.ofHours(1).plusSeconds(1))).isEqualTo("1h0m1s");
+        assertThat(GoDurations.format(Duration.ZERO)).isEqualTo("0s");
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

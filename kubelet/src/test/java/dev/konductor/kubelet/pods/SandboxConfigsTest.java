@@ -1,0 +1,83 @@
+package dev.konductor.kubelet.pods;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.konductor.kubelet.cri.v1.ContainerConfig;
+import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SandboxConfigsTest {
+
+    private static final Pod POD = new PodBuilder()
+            .withNewMetadata().withName("web").withNamespace("default").withUid("u-1").addToLabels("app", "web").endMetadata()
+            .withNewSpec().addNewContainer().withName("web").withImage("busybox").withCommand("sh", "-c", "echo hi")
+            .addNewEnv().withName("A").withValue("1").endEnv().endContainer().endSpec()
+            .withNewStatus().withQosClass("Burstable").endStatus()
+            .build();
+
+    @Test
+    void sandboxCarriesUpstreamLabelsLogDirectoryAndCgroup() {
+        PodSandboxConfig config = SandboxConfigs.sandbox(POD, 2, Path.of("/logs"));
+
+        assertThat(config.getMetadata().getAttempt()).isEqualTo(2);
+        assertThat(config.getHostname()).isEqualTo("web");
+        assertThat(config.getLogDirectory()).isEqualTo("/logs/default_web_u-1");
+        assertThat(config.getLabelsMap()).containsEntry("io.kubernetes.pod.uid", "u-1").containsEntry("app", "web");
+        assertThat(config.getLinux().getCgroupParent()).isEqualTo("/kubepods/burstable/podu-1");
+    }
+
+    @Test
+    void containerLogsGoToNameSlashRestartCount() {
+        ContainerConfig config = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 3);
+
+        assertThat(config.getLogPath()).isEqualTo("web/3.log");
+        assertThat(config.getMetadata().getAttempt()).isEqualTo(3);
+        assertThat(config.getAnnotationsMap()).containsEntry("io.kubernetes.container.restartCount", "3")
+                .containsEntry("io.kubernetes.pod.terminationGracePeriod", "30");
+        assertThat(config.getCommandList()).containsExactly("sh", "-c", "echo hi");
+        assertThat(config.getEnvs(0).getValue().toStringUtf8()).isEqualTo("1");
+    }
+
+    @Test
+    void specChangesChangeTheHash() {
+        Container container = POD.getSpec().getContainers().getFirst();
+        Container changed = new ContainerBuilder(container).withImage("busybox:1.35").build();
+
+        assertThat(SandboxConfigs.hash(container)).isEqualTo(SandboxConfigs.hash(new ContainerBuilder(container).build()));
+        assertThat(SandboxConfigs.hash(changed)).isNotEqualTo(SandboxConfigs.hash(container));
+    }
+
+    @Test
+    void defaultsPullPolicyAsTheApiServerDoes() {
+        assertThat(ImagePuller.pullPolicy(new ContainerBuilder().withImage("busybox").build())).isEqualTo("Always");
+        assertThat(ImagePuller.pullPolicy(new ContainerBuilder().withImage("busybox:latest").build())).isEqualTo("Always");
+        assertThat(ImagePuller.pullPolicy(new ContainerBuilder().withImage("localhost:5000/busybox").build())).isEqualTo("Always");
+        assertThat(ImagePuller.pullPolicy(new ContainerBuilder().withImage("busybox:1.35").build())).isEqualTo("IfNotPresent");
+        assertThat(ImagePuller.pullPolicy(new ContainerBuilder().withImage("busybox@sha256:abc").build())).isEqualTo("IfNotPresent");
+        assertThat(ImagePuller.pullPolicy(new ContainerBuilder().withImage("busybox").withImagePullPolicy("Never").build()))
+                .isEqualTo("Never");
+    }
+
+    @Test
+    void restartCountGoesOnFromTheLogFilesWhenTheRuntimeForgotTheContainers(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        assertThat(PodSyncer.restartCountFromLogs(dir.resolve("missing"))).isZero();
+        java.nio.file.Files.writeString(dir.resolve("0.log"), "");
+        java.nio.file.Files.writeString(dir.resolve("2.log"), "");
+        java.nio.file.Files.writeString(dir.resolve("notes.txt"), "");
+        assertThat(PodSyncer.restartCountFromLogs(dir)).isEqualTo(3);
+    }
+
+    @Test
+    void restartPolicies() {
+        assertThat(PodSyncer.shouldRestart("Always", 0)).isTrue();
+        assertThat(PodSyncer.shouldRestart("OnFailure", 0)).isFalse();
+        assertThat(PodSyncer.shouldRestart("OnFailure", 2)).isTrue();
+        assertThat(PodSyncer.shouldRestart("Never", 2)).isFalse();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.konductor.kubelet.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.konductor.kubelet.runtime.ContainerState;
+import dev.konductor.kubelet.runtime.PodRuntimeState;
+import dev.konductor.kubelet.runtime.SandboxState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PodStatusesTest {
+
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Instant NOW = Instant.parse("2025-01-01T00:01:00Z");
+    private static final List<String> HOST = List.of("192.0.2.2");
+
+    private static Pod pod(String restartPolicy) {
+        return new PodBuilder()
+                .withNewMetadata().withName("web").withNamespace("default").withUid("u").endMetadata()
+                .withNewSpec().withRestartPolicy(restartPolicy).withNodeName("n1")
+                .addNewContainer().withName("web").withImage("busybox").endContainer().endSpec()
+                .withNewStatus().withQosClass("BestEffort").addNewCondition().withType("PodScheduled").withStatus("True")
+                .withLastTransitionTime("2025-01-01T00:00:00Z").endCondition().endStatus()
+                .build();
+    }
+
+    private static SandboxState readySandbox() {
+        return new SandboxState("s1", 0, true, T0, List.of("10.244.0.5"));
+    }
+
+    private static ContainerState container(String id, int restarts, ContainerState.Phase phase, Instant created, int exitCode) {
+        return new ContainerState(id, "web", "s1", restarts, "h", phase, created, Optional.of(created.plusMillis(10)),
+                phase == ContainerState.Phase.EXITED ? Optional.of(created.plusSeconds(1)) : Optional.empty(), exitCode,
+                "", "", "docker.io/library/busybox:latest", "docker.io/library/busybox@sha256:aa", "/logs/web/0.log");
+    }
+
+    @Test
+    void noContainerYetIsPendingWithContainerCreating() {
+        PodStatus status = PodStatuses.build(pod("Always"), new PodRuntimeState("u", List.of(readySandbox()), List.of()),
+                Map.of(), HOST, NOW, false);
+
+        assertThat(status.getPhase()).isEqualTo("Pending");
+        ContainerStatus c = status.getContainerStatuses().getFirst();
+        assertThat(c.getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+        assertThat(c.getImage()).isEqualTo("busybox");
+        assertThat(c.getReady()).isFalse();
+        assertThat(condition(status, "PodReadyToStartContainers").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Ready").getMessage()).isEqualTo("containers with unready status: [web]");
+        assertThat(condition(status, "Ready").getReason()).isEqualTo("ContainersNotReady");
+        assertThat(status.getPodIP()).isEqualTo("10.244.0.5");
+        assertThat(status.getHostIP()).isEqualTo("192.0.2.2");
+    }
+
+    @Test
+    void runningContainerIsReadyWithItsIdsAndTheConditionsInUpstreamOrder() {
+        PodStatus status = PodStatuses.build(pod("Always"), new PodRuntimeState("u", List.of(readySandbox()),
+                List.of(container("c1", 0, ContainerState.Phase.RUNNING, T0, 0))), Map.of(), HOST, NOW, false);
+
+        assertThat(status.getPhase()).isEqualTo("Running");
+        ContainerStatus c = status.getContainerStatuses().getFirst();
+        assertThat(c.getReady()).isTrue();
+        assertThat(c.getStarted()).isTrue();
+        assertThat(c.getContainerID()).isEqualTo("containerd://c1");
+        assertThat(c.getImageID()).isEqualTo("docker.io/library/busybox@sha256:aa");
+        assertThat(c.getState().getRunning().getStartedAt()).isEqualTo("2025-01-01T00:00:00Z");
+        assertThat(status.getConditions()).extracting(PodCondition::getType)
+                .containsExactly("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled");
+        assertThat(condition(status, "PodScheduled").getLastTransitionTime()).isEqualTo("2025-01-01T00:00:00Z");
+        assertThat(status.getStartTime()).isEqualTo("2025-01-01T00:01:00Z");
+    }
+
+    @Test
+    void crashLoopShowsWaitingWithTheExitAsLastStateAndThePodStaysRunning() {
+        Waiting backOff = new Waiting("CrashLoopBackOff", "back-off 10s restarting failed container=web pod=web_default(u)");
+        PodStatus status = PodStatuses.build(pod("Always"), new PodRuntimeState("u", List.of(readySandbox()), List.of(
+                container("c2", 1, ContainerState.Phase.EXITED, T0.plusSeconds(5), 1),
+                container("c1", 0, ContainerState.Phase.EXITED, T0, 1))), Map.of("web", backOff), HOST, NOW, false);
+
+        ContainerStatus c = status.getContainerStatuses().getFirst();
+        assertThat(c.getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
+        assertThat(c.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+        assertThat(c.getLastState().getTerminated().getReason()).isEqualTo("Error");
+        assertThat(c.getLastState().getTerminated().getContainerID()).isEqualTo("containerd://c2");
+        assertThat(c.getRestartCount()).isEqualTo(1);
+        assertThat(status.getPhase()).isEqualTo("Running");
+    }
+
+    @Test
+    void phasesFollowTheRestartPolicy() {
+        PodRuntimeState succeeded = new PodRuntimeState("u", List.of(readySandbox()),
+                List.of(container("c1", 0, ContainerState.Phase.EXITED, T0, 0)));
+        PodRuntimeState failed = new PodRuntimeState("u", List.of(readySandbox()),
+                List.of(container("c1", 0, ContainerState.Phase.EXITED, T0, 2)));
+
+        assertThat(PodStatuses.build(pod("Never"), succeeded, Map.of(), HOST, NOW, false).getPhase()).isEqualTo("Succeeded");
+        assertThat(PodStatuses.build(pod("Never"), failed, Map.of(), HOST, NOW, false).getPhase()).isEqualTo("Failed");
+        assertThat(PodStatuses.build(pod("OnFailure"), succeeded, Map.of(), HOST, NOW, false).getPhase()).isEqualTo("Succeeded");
+        assertThat(PodStatuses.build(pod("OnFailure"), failed, Map.of(), HOST, NOW, false).getPhase()).isEqualTo("Running");
+        assertThat(PodStatuses.build(pod("Always"), failed, Map.of(), HOST, NOW, false).getPhase()).isEqualTo("Running");
+        // Being deleted: once nothing runs the phase is terminal whatever the policy.
+        assertThat(PodStatuses.build(pod("Always"), failed, Map.of(), HOST, NOW, true).getPhase()).isEqualTo("Failed");
+        PodStatus completed = PodStatuses.build(pod("Never"), succeeded, Map.of(), HOST, NOW, false);
+        assertThat(completed.getContainerStatuses().getFirst().getState().getTerminated().getReason()).isEqualTo("Completed");
+        assertThat(condition(completed, "Ready").getReason()).isEqualTo("PodCompleted");
+    }
+
+    @Test
+    void conditionsKeepTheirTransitionTimeWhileTheyHold() {
+        Pod pod = pod("Always");
+        PodRuntimeState running = new PodRuntimeState("u", List.of(readySandbox()),
+                List.of(container("c1", 0, ContainerState.Phase.RUNNING, T0, 0)));
+        PodStatus first = PodStatuses.build(pod, running, Map.of(), HOST, NOW, false);
+        pod.setStatus(first);
+
+        PodStatus later = PodStatuses.build(pod, running, Map.of(), HOST, NOW.plusSeconds(30), false);
+        assertThat(condition(later, "Ready").getLastTransitionTime()).isEqualTo("2025-01-01T00:01:00Z");
+        assertThat(later).isEqualTo(first);
+    }
+
+    private static PodCondition condition(PodStatus status, String type) {
+        return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+}

@@ -51,8 +51,9 @@ public final class ServerCommand implements Callable<Integer> {
             description = "sqlite (embedded, in the data directory) or etcd://host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
     String datastore;
 
-    @Option(names = "--runtime", defaultValue = "none",
-            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; process does not exist yet).")
+    @Option(names = "--runtime", defaultValue = "auto",
+            description = "Node agent runtime: cri (real containers), sim (simulated pods), none (no node), or auto:"
+                    + " cri where this machine can run it, else sim (default: ${DEFAULT-VALUE}; process does not exist yet).")
     NodeRuntime runtime;
 
     @Option(names = "--kubelet-port", defaultValue = "" + ServerOptions.DEFAULT_KUBELET_PORT,
@@ -89,7 +90,11 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** The validated options; also what tests check the parsing against. */
     ServerOptions options() {
-        return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, runtime,
+        NodeRuntime.Choice choice = runtime.resolve();
+        if (runtime == NodeRuntime.AUTO) {
+            log.info("runtime=auto chose {}: {}", choice.runtime(), choice.reason());
+        }
+        return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, choice.runtime(),
                 serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort, podCidr);
     }
 

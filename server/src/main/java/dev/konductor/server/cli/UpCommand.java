@@ -43,8 +43,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "6443", description = "HTTPS port of the API server (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--runtime", defaultValue = "none",
-            description = "Node agent runtime: cri, process, sim or none (default: ${DEFAULT-VALUE}; process does not exist yet).")
+    @Option(names = "--runtime", defaultValue = "auto",
+            description = "Node agent runtime: cri (real containers), sim (simulated pods), none (no node), or auto:"
+                    + " cri where this machine can run it, else sim (default: ${DEFAULT-VALUE}; process does not exist yet).")
     NodeRuntime runtime;
 
     @Option(names = "--kubelet-port", defaultValue = "10250",

@@ -1,9 +1,16 @@
 package dev.konductor.server.control;
 
+import dev.konductor.kubelet.containerd.ContainerdProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** How the local node agent runs pods (see ARCHITECTURE.md, "Node agent and runtimes"). */
 public enum NodeRuntime {
+    /** cri where this machine can run it (root, containerd, runc, CNI plugins, busybox-static), else sim. */
+    AUTO,
     /** Containers through containerd's CRI socket. */
     CRI,
     /** Containers as plain host processes, for machines without root or containerd. */
@@ -15,7 +22,38 @@ public enum NodeRuntime {
 
     /** Whether this runtime exists yet; the others are accepted so scripts need not change later. */
     public boolean implemented() {
-        return this == NONE || this == SIM || this == CRI;
+        return this != PROCESS;
+    }
+
+    /** What {@link #AUTO} stands for on this machine, and why. */
+    public record Choice(NodeRuntime runtime, String reason) {
+    }
+
+    /** This runtime, or for {@link #AUTO} the one this machine can run. */
+    public Choice resolve() {
+        if (this != AUTO) {
+            return new Choice(this, "asked for");
+        }
+        List<String> missing = new ArrayList<>();
+        if (!ContainerdProcess.runningAsRoot()) {
+            missing.add("root");
+        }
+        if (ContainerdProcess.findBinary().isEmpty()) {
+            missing.add("containerd");
+        }
+        if (ContainerdProcess.findRunc().isEmpty()) {
+            missing.add("runc");
+        }
+        if (!Files.isExecutable(Path.of("/usr/lib/cni/bridge"))) {
+            missing.add("the CNI plugins (containernetworking-plugins)");
+        }
+        if (!Files.isExecutable(Path.of("/bin/busybox"))) {
+            missing.add("busybox-static");
+        }
+        return missing.isEmpty()
+                ? new Choice(CRI, "root, containerd, runc, the CNI plugins and busybox-static are here")
+                : new Choice(SIM, "real containers need " + String.join(", ", missing)
+                        + "; running a simulated node instead (pods run without containers)");
     }
 
     @Override

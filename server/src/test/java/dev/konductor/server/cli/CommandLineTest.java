@@ -33,7 +33,7 @@ class CommandLineTest {
         assertThat(options.port()).isEqualTo(6443);
         assertThat(options.bindAddress()).isEmpty(); // 0.0.0.0: every address, IPv4 and IPv6
         assertThat(options.datastore()).isEqualTo("sqlite");
-        assertThat(options.runtime()).isEqualTo(NodeRuntime.NONE);
+        assertThat(options.runtime()).isIn(NodeRuntime.CRI, NodeRuntime.SIM); // auto: what this machine can run
         assertThat(options.serviceCidr()).isEqualTo(Cidr.parse("10.96.0.0/12"));
         assertThat(options.advertiseAddress()).isEmpty();
     }
@@ -56,7 +56,7 @@ class CommandLineTest {
             "--service-cidr|10.96.0.0|CIDR must look like 10.96.0.0/12",
             "--bind-address|example.com|'example.com' is not an IP address",
             "--advertise-address|10.0.0.300|'10.0.0.300' is not an IP address",
-            "--runtime|docker|expected one of [cri, process, sim, none]",
+            "--runtime|docker|expected one of [auto, cri, process, sim, none]",
             "--port|https|'https' is not an int",
     })
     void serverRejectsBadValuesWithAUsageError(String option, String value, String message) {

@@ -87,7 +87,11 @@ public final class HttpsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc()));
+                        SslHandler tls = sslContext.newHandler(ch.alloc());
+                        // Netty's 10 s default closes handshakes that a saturated 2-core machine
+                        // simply has not scheduled yet; clients saw "connection was closed".
+                        tls.setHandshakeTimeoutMillis(60_000);
+                        ch.pipeline().addLast("tls", tls);
                         ch.pipeline().addLast("http", new HttpServerCodec(8192, 65536, 65536));
                         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_AGGREGATED_BODY) {
                             @Override

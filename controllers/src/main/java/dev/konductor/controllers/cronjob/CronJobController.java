@@ -130,8 +130,14 @@ public final class CronJobController implements Controller {
             boolean listed = active.stream().anyMatch(r -> jobUid.equals(r.getUid()));
             Optional<String> finished = finishedCondition(job);
             if (!listed && finished.isEmpty()) {
-                events.warning(cj, "UnexpectedJob", "Saw a job that the controller did not create or forgot: "
-                        + job.getMetadata().getName());
+                // our cached CronJob may predate the status write that listed this Job: ask the server
+                Optional<ObjectReference> live = liveActiveRef(cj, jobUid);
+                if (live.isPresent()) {
+                    active.add(live.get());
+                } else {
+                    events.warning(cj, "UnexpectedJob", "Saw a job that the controller did not create or forgot: "
+                            + job.getMetadata().getName());
+                }
             } else if (listed && finished.isPresent()) {
                 active.removeIf(r -> jobUid.equals(r.getUid()));
                 events.normal(cj, "SawCompletedJob", "Saw completed job: " + job.getMetadata().getName()
@@ -157,6 +163,15 @@ public final class CronJobController implements Controller {
                 active.remove(ref);
             }
         }
+    }
+
+    private Optional<ObjectReference> liveActiveRef(CronJob cj, String jobUid) {
+        CronJob live = client.batch().v1().cronjobs().inNamespace(cj.getMetadata().getNamespace())
+                .withName(cj.getMetadata().getName()).get();
+        if (live == null || live.getStatus() == null || live.getStatus().getActive() == null) {
+            return Optional.empty();
+        }
+        return live.getStatus().getActive().stream().filter(r -> jobUid.equals(r.getUid())).findFirst();
     }
 
     private static Optional<String> finishedCondition(Job job) {

@@ -148,12 +148,19 @@ final class KonductorCluster implements AutoCloseable {
     }
 
     Result run(String binary, String stdin, String... args) throws IOException, InterruptedException {
+        return runAs(binary, dir, java.util.Map.of(), stdin, args);
+    }
+
+    /** Runs {@code binary} against this cluster with its own HOME (kubectl's caches) and extra environment. */
+    Result runAs(String binary, Path home, java.util.Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(binary);
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("KUBECONFIG", kubeconfig().toString());
-        pb.environment().put("HOME", dir.toString());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().putAll(env);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

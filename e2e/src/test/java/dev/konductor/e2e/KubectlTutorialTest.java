@@ -85,7 +85,7 @@ class KubectlTutorialTest {
         var all = cluster.kubectl("get", "all", "-n", "shop");
         assertThat(all.out()).contains("service/web", "ClusterIP", "deployment.apps/web");
 
-        // the namespace itself stays: terminating it needs the namespace controller (not yet built)
+        // the namespace stays here; KubectlGenerationsTest deletes a whole manifest, namespace included
         String namespaced = MANIFEST.substring(MANIFEST.indexOf("---") + 3).replace("IMAGE", "nginx:1.26");
         var deleted = cluster.kubectlWithInput(namespaced, "delete", "-f", "-");
         assertThat(deleted.exitCode()).as(deleted.all()).isZero();

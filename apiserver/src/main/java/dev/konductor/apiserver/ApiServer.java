@@ -16,6 +16,7 @@ import dev.konductor.apiserver.http.HttpsServer;
 import dev.konductor.apiserver.rest.ApiRouter;
 import dev.konductor.apiserver.rest.ApiRules;
 import dev.konductor.apiserver.rest.RestApi;
+import dev.konductor.apiserver.storage.Compactor;
 import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
@@ -39,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
     private WatchCache cache;
     private CustomResourceDefinitions customResources;
     private HttpsServer https;
+    private Compactor compactor;
     private volatile boolean ready;
     private int port;
 
@@ -100,6 +102,8 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("interrupted while binding", e);
         }
         new Bootstrap(storage, registry, mapper).run(allocator.firstIp(), allocator.dnsIp(), allocator::ipTaken, advertise, port);
+        compactor = new Compactor(config.store(), Compactor.DEFAULT_INTERVAL);
+        compactor.start();
         ready = true;
         log.info("api server ready port={} startMillis={}", port, (System.nanoTime() - started) / 1_000_000);
     }
@@ -116,6 +120,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        if (compactor != null) {
+            compactor.close();
+        }
         if (https != null) {
             https.close();
         }

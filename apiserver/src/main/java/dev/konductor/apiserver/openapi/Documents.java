@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.resource.GroupVersionKind;
 import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.schema.Descriptions;
 import dev.konductor.api.schema.ModelSchemas;
 import dev.konductor.api.schema.Schema;
 
@@ -42,7 +43,7 @@ final class Documents {
 
     /** The OpenAPI 3 document of one group/version. */
     JsonNode v3(String group, String version, List<ResourceType> resources) {
-        SchemaJson schemas = new SchemaJson(Dialect.V3, models::fieldPatchStrategy);
+        SchemaJson schemas = new SchemaJson(Dialect.V3, models::fieldPatchStrategy, Descriptions.builtIn());
         ObjectNode doc = NODES.objectNode();
         doc.put("openapi", "3.0.0");
         doc.putObject("info").put("title", "Kubernetes").put("version", "unversioned");
@@ -59,7 +60,7 @@ final class Documents {
 
     /** The Swagger 2.0 document of every served resource. */
     JsonNode v2(Collection<ResourceType> resources) {
-        SchemaJson schemas = new SchemaJson(Dialect.V2, models::fieldPatchStrategy);
+        SchemaJson schemas = new SchemaJson(Dialect.V2, models::fieldPatchStrategy, Descriptions.builtIn());
         ObjectNode doc = NODES.objectNode();
         doc.put("swagger", "2.0");
         doc.putObject("info").put("title", "Kubernetes").put("version", "unversioned");

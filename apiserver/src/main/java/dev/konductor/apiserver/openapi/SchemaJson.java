@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.resource.GroupVersionKind;
+import dev.konductor.api.schema.Descriptions;
 import dev.konductor.api.schema.Schema;
 
 import java.util.ArrayDeque;
@@ -37,12 +38,15 @@ final class SchemaJson {
     private final Dialect dialect;
     /** Object-level patch strategies ({@code retainKeys}) by definition name and property. */
     private final BiFunction<String, String, Optional<String>> fieldStrategy;
+    /** Documentation of built-in definitions, for the types and properties that carry none themselves. */
+    private final Descriptions descriptions;
     private final Map<String, ObjectNode> definitions = new TreeMap<>();
     private final Deque<Schema.ObjectType> pending = new ArrayDeque<>();
 
-    SchemaJson(Dialect dialect, BiFunction<String, String, Optional<String>> fieldStrategy) {
+    SchemaJson(Dialect dialect, BiFunction<String, String, Optional<String>> fieldStrategy, Descriptions descriptions) {
         this.dialect = dialect;
         this.fieldStrategy = fieldStrategy;
+        this.descriptions = descriptions;
     }
 
     /** A reference to a definition, which is added to the document. */
@@ -106,7 +110,7 @@ final class SchemaJson {
 
     private ObjectNode objectSchema(Schema.ObjectType type, String definitionName) {
         ObjectNode node = NODES.objectNode();
-        description(node, type.description());
+        description(node, orDocumented(type.description(), descriptions.ofType(definitionName)));
         node.put("type", "object");
         if (!type.properties().isEmpty()) {
             ObjectNode properties = node.putObject("properties");
@@ -126,7 +130,9 @@ final class SchemaJson {
     private ObjectNode property(Schema.Property property, String owner, String name) {
         ObjectNode schema = schema(property.schema());
         Optional<String> strategy = owner == null ? Optional.empty() : fieldStrategy.apply(owner, name);
-        String description = property.description() == null ? "" : property.description();
+        String description = orDocumented(property.description(), descriptions.ofProperty(owner, name)
+                .or(() -> property.schema() instanceof Schema.ObjectType type ? descriptions.ofType(type.name())
+                        : Optional.empty()));
         boolean needsSiblings = !description.isEmpty() || strategy.isPresent();
         if (needsSiblings && schema.has("$ref") && dialect == Dialect.V3) {
             ObjectNode wrapped = NODES.objectNode();
@@ -140,6 +146,10 @@ final class SchemaJson {
             schema.put("x-kubernetes-patch-strategy", strategy.get());
         }
         return schema;
+    }
+
+    private static String orDocumented(String own, Optional<String> documented) {
+        return own != null && !own.isEmpty() ? own : documented.orElse("");
     }
 
     /** The schema of a value: a reference for named types, inline otherwise. */

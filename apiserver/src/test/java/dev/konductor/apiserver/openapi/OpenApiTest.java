@@ -55,6 +55,18 @@ class OpenApiTest {
     }
 
     @Test
+    void builtInTypesAndFieldsAreDocumentedForKubectlExplain() {
+        JsonNode schemas = openApi.v3GroupVersion("apps", "v1").orElseThrow().at("/components/schemas");
+        JsonNode spec = schemas.get("io.k8s.api.apps.v1.DeploymentSpec");
+        assertThat(spec.path("description").asText()).contains("desired behavior of the Deployment");
+        assertThat(spec.at("/properties/replicas/description").asText()).contains("Number of desired pods");
+        // a field of a documented type is described by its type, its $ref kept inside allOf as upstream's OpenAPI 3 does
+        assertThat(spec.at("/properties/template/allOf/0").path("$ref").asText())
+                .isEqualTo("#/components/schemas/io.k8s.api.core.v1.PodTemplateSpec");
+        assertThat(spec.at("/properties/template/description").asText()).contains("PodTemplateSpec");
+    }
+
+    @Test
     void deploymentDocumentCarriesWhatKubectlReads() {
         JsonNode doc = openApi.v3GroupVersion("apps", "v1").orElseThrow();
         JsonNode schemas = doc.at("/components/schemas");
@@ -132,7 +144,7 @@ class OpenApiTest {
         JsonNode doc = openApi.v3GroupVersion("stable.example.com", "v1").orElseThrow();
         JsonNode kind = doc.at("/components/schemas/com.example.stable.v1.CronTab");
         assertThat(kind.at("/properties/spec/properties/cronSpec/type").asText()).isEqualTo("string");
-        assertThat(kind.at("/properties/metadata/$ref").asText()).endsWith("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+        assertThat(kind.at("/properties/metadata/allOf/0/$ref").asText()).endsWith("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
         assertThat(kind.get("x-kubernetes-group-version-kind").get(0).get("kind").asText()).isEqualTo("CronTab");
         assertThat(openApi.v3Root().toString()).isNotEqualTo(before);
 

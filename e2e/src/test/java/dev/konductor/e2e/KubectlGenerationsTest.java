@@ -99,7 +99,7 @@ class KubectlGenerationsTest {
         assertThat(k.run(null, "-n", ns, "get", "cm", "cfg", "-o", "jsonpath={.data.greeting}").out()).isEqualTo("edited");
 
         var explain = k.run(null, "explain", "deployment.spec.replicas");
-        assertThat(explain.out()).as(explain.all()).contains("replicas", "integer");
+        assertThat(explain.out()).as(explain.all()).contains("replicas", "integer", "Number of desired pods");
 
         var wide = k.run(null, "-n", ns, "get", "pods", "-o", "wide");
         assertThat(wide.exitCode()).as(wide.all()).isZero();

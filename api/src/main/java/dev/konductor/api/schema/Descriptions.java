@@ -55,8 +55,10 @@ public final class Descriptions {
 
     static Descriptions read(InputStream gzippedJson) throws IOException {
         try (InputStream in = new GZIPInputStream(gzippedJson)) {
-            return new Descriptions(Map.copyOf(new ObjectMapper().readValue(in,
-                    new TypeReference<Map<String, Map<String, String>>>() { })));
+            Map<String, Map<String, String>> table = new ObjectMapper().readValue(in,
+                    new TypeReference<Map<String, Map<String, String>>>() { });
+            table.replaceAll((definition, properties) -> Map.copyOf(properties));
+            return new Descriptions(Map.copyOf(table));
         }
     }
 

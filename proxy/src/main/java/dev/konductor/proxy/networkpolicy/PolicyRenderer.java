@@ -25,7 +25,8 @@ import java.util.Set;
  *       {@link BridgeNetfilter}). Services are DNATed before the forward hook (prerouting),
  *       so the rules see the real destination pod. It matches addresses only, never
  *       interfaces, so bridged and routed packets meet the same rules;</li>
- *   <li>replies and related packets of allowed connections pass first ({@code ct state});</li>
+ *   <li>replies and related packets of allowed connections pass first ({@code ct state}), and
+ *       so does IPv6 neighbour discovery (the ARP of IPv6, which no policy speaks of);</li>
  *   <li>verdict maps send a packet from an egress-isolated pod, then one to an
  *       ingress-isolated pod, to a chain holding that pod's allow rules: egress chains
  *       {@code return} on a match (the ingress check of the destination follows), ingress
@@ -92,6 +93,8 @@ public final class PolicyRenderer {
         List<NftRuleset.Chain> chains = new ArrayList<>();
         chains.add(new NftRuleset.Chain("filter-forward", Optional.of(new NftRuleset.Hook("filter", "forward", 0)), List.of(
                 "ct state established,related accept",
+                // IPv6 neighbour discovery between pods of one bridge: untracked, and never a policy's business
+                "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
                 "ip saddr vmap @egress-ipv4",
                 "ip6 saddr vmap @egress-ipv6",
                 "ip daddr vmap @ingress-ipv4",

@@ -20,7 +20,7 @@ import java.util.Set;
  * Renders a {@link PolicyModel} as one {@code inet} table (IPv4 and IPv6 alike):
  * <ul>
  *   <li>one base chain at the forward hook, where every packet between a pod and anything
- *       else passes: packets routed by the node, and packets between two pods of the node's
+ *       but the node itself passes: packets routed by the node, and packets between two pods of the node's
  *       bridge once the bridge hands them to IP netfilter ({@code br_netfilter}, see
  *       {@link BridgeNetfilter}). Services are DNATed before the forward hook (prerouting),
  *       so the rules see the real destination pod. It matches addresses only, never
@@ -34,9 +34,12 @@ import java.util.Set;
  *       a chain, named after a hash of its rules.</li>
  * </ul>
  * Traffic the node itself sends (kubelet probes, host processes, the proxy's own connections)
- * leaves through the output hook and is never filtered, as upstream allows it. Denied packets
- * are dropped, not rejected: as in most upstream plugins, a denied client learns nothing, and no
- * ICMP or reset is sent towards a possibly forged source.
+ * leaves through the output hook and is never filtered, as upstream allows it; likewise a pod's
+ * traffic to its own node's addresses (the input hook), e.g. to node-local DNS or host-network
+ * pods, which upstream leaves to the implementation.
+ *
+ * <p>Denied packets are dropped, not rejected: as in most upstream plugins, a denied client
+ * learns nothing, and no ICMP or reset is sent towards a possibly forged source.
  * Pure: equal models give equal rulesets.
  */
 public final class PolicyRenderer {
@@ -93,7 +96,7 @@ public final class PolicyRenderer {
         List<NftRuleset.Chain> chains = new ArrayList<>();
         chains.add(new NftRuleset.Chain("filter-forward", Optional.of(new NftRuleset.Hook("filter", "forward", 0)), List.of(
                 "ct state established,related accept",
-                // IPv6 neighbour discovery between pods of one bridge: untracked, and never a policy's business
+                // IPv6 neighbour discovery between pods of one bridge: no connection, and never a policy's business
                 "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
                 "ip saddr vmap @egress-ipv4",
                 "ip6 saddr vmap @egress-ipv6",

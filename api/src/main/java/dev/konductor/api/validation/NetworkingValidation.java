@@ -7,6 +7,7 @@ import dev.konductor.api.meta.IdentifierSyntax;
 import dev.konductor.api.meta.ObjectTree;
 import dev.konductor.api.status.FieldError;
 import java.util.List;
+import java.util.Optional;
 
 /** Validation of networking.k8s.io (Ingress, IngressClass, NetworkPolicy) and discovery.k8s.io. */
 final class NetworkingValidation {
@@ -112,11 +113,7 @@ final class NetworkingValidation {
                 FieldPath rp = path.child(direction).index(i);
                 List<ObjectNode> ports = ObjectTree.objects(rules.get(i), "ports");
                 for (int j = 0; j < ports.size(); j++) {
-                    ObjectNode port = ports.get(j);
-                    FieldChecks.oneOf(errs, port, "protocol", rp.child("ports").index(j).child("protocol"), PROTOCOLS, false);
-                    if (port.has("port")) {
-                        ContainerValidation.port(errs, port.get("port"), rp.child("ports").index(j).child("port"));
-                    }
+                    networkPolicyPort(errs, ports.get(j), rp.child("ports").index(j));
                 }
                 String peers = direction.equals("ingress") ? "from" : "to";
                 List<ObjectNode> peerList = ObjectTree.objects(rules.get(i), peers);
@@ -130,6 +127,10 @@ final class NetworkingValidation {
                     } else if (ObjectTree.has(peer, "ipBlock") && kinds > 1) {
                         errs.add(FieldError.forbidden(pp.toString(), "may not specify both ipBlock and another peer"));
                     }
+                    ObjectNode ipBlock = ObjectTree.object(peer, "ipBlock");
+                    if (ipBlock != null) {
+                        ipBlock(errs, ipBlock, pp.child("ipBlock"));
+                    }
                 }
             }
         }
@@ -138,6 +139,63 @@ final class NetworkingValidation {
             if (!types.get(i).equals("Ingress") && !types.get(i).equals("Egress")) {
                 errs.add(FieldError.notSupported(path.child("policyTypes").index(i).toString(), types.get(i),
                         List.of("Ingress", "Egress")));
+            }
+        }
+    }
+
+    /** A protocol, a port number or name, and an {@code endPort} only after a port number it does not precede. */
+    private static void networkPolicyPort(List<FieldError> errs, ObjectNode port, FieldPath path) {
+        FieldChecks.oneOf(errs, port, "protocol", path.child("protocol"), PROTOCOLS, false);
+        JsonNode number = port.get("port");
+        JsonNode endPort = port.get("endPort");
+        boolean hasEndPort = endPort != null && !endPort.isNull();
+        if (number == null || number.isNull()) {
+            if (hasEndPort) {
+                errs.add(FieldError.invalid(path.child("endPort").toString(), endPort.asLong(),
+                        "may not be specified when `port` is not specified"));
+            }
+            return;
+        }
+        if (number.isTextual()) {
+            if (hasEndPort) {
+                errs.add(FieldError.invalid(path.child("endPort").toString(), endPort.asLong(),
+                        "may not be specified when `port` is non-numeric"));
+            }
+            ContainerValidation.port(errs, number, path.child("port"));
+            return;
+        }
+        ContainerValidation.port(errs, number, path.child("port"));
+        if (hasEndPort) {
+            if (endPort.asLong() < number.asLong()) {
+                // upstream names the port's value here, not the endPort's
+                errs.add(FieldError.invalid(path.child("endPort").toString(), number.asLong(),
+                        "must be greater than or equal to `port`"));
+            }
+            FieldChecks.invalidEach(errs, path.child("endPort"), endPort.asLong(),
+                    IdentifierSyntax.portNumber(endPort.asLong()));
+        }
+    }
+
+    /** A CIDR, and excepts that are CIDRs strictly inside it. */
+    private static void ipBlock(List<FieldError> errs, ObjectNode block, FieldPath path) {
+        String cidr = ObjectTree.textOrEmpty(block, "cidr");
+        if (cidr.isEmpty()) {
+            errs.add(FieldError.required(path.child("cidr").toString()));
+            return;
+        }
+        Optional<LegacyCidr> range = LegacyCidr.parse(cidr);
+        if (range.isEmpty()) {
+            errs.add(FieldError.invalid(path.child("cidr").toString(), cidr, LegacyCidr.INVALID));
+            return;
+        }
+        List<String> excepts = ObjectTree.strings(block, "except");
+        for (int i = 0; i < excepts.size(); i++) {
+            FieldPath exceptPath = path.child("except").index(i);
+            Optional<LegacyCidr> except = LegacyCidr.parse(excepts.get(i));
+            if (except.isEmpty()) {
+                errs.add(FieldError.invalid(exceptPath.toString(), excepts.get(i), LegacyCidr.INVALID));
+            } else if (!range.get().strictlyContains(except.get())) {
+                errs.add(FieldError.invalid(exceptPath.toString(), excepts.get(i), "must be a strict subset of `cidr`"));
             }
         }
     }

@@ -263,4 +263,39 @@ class ValidatorTest {
         List<FieldError> errs = validator.validateCreate(type("v1", "Pod"), pod);
         assertThat(errs).extracting(FieldError::reason).contains("FieldValueRequired");
     }
+
+    @Test
+    void networkPolicyIpBlocksAndPortRanges() {
+        String head = "metadata: {name: np, namespace: d}\nspec:\n  podSelector: {}\n";
+        assertThat(errors("networking.k8s.io/v1", "NetworkPolicy", head + """
+                  ingress:
+                  - from:
+                    - ipBlock: {cidr: 172.017.0.1/16, except: [172.17.1.0/24]}
+                    - ipBlock: {cidr: "fd00::/64", except: ["fd00::/80"]}
+                    ports:
+                    - {port: 8000, endPort: 8100}
+                    - {port: http}
+                """)).isEmpty();
+        assertThat(errors("networking.k8s.io/v1", "NetworkPolicy", head + """
+                  egress:
+                  - to:
+                    - ipBlock: {cidr: 300.0.0.0/8}
+                    - ipBlock: {cidr: 10.0.0.0/24, except: [192.168.0.0/24, 10.0.0.0/24, 10.0.0.0/33]}
+                    - ipBlock: {cidr: ""}
+                    ports:
+                    - {port: 9000, endPort: 8000}
+                    - {port: http, endPort: 8080}
+                    - {protocol: UDP, endPort: 53}
+                """)).containsExactly(
+                "spec.egress[0].ports[0].endPort: Invalid value: 9000: must be greater than or equal to `port`",
+                "spec.egress[0].ports[1].endPort: Invalid value: 8080: may not be specified when `port` is non-numeric",
+                "spec.egress[0].ports[2].endPort: Invalid value: 53: may not be specified when `port` is not specified",
+                "spec.egress[0].to[0].ipBlock.cidr: Invalid value: \"300.0.0.0/8\": "
+                        + "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+                "spec.egress[0].to[1].ipBlock.except[0]: Invalid value: \"192.168.0.0/24\": must be a strict subset of `cidr`",
+                "spec.egress[0].to[1].ipBlock.except[1]: Invalid value: \"10.0.0.0/24\": must be a strict subset of `cidr`",
+                "spec.egress[0].to[1].ipBlock.except[2]: Invalid value: \"10.0.0.0/33\": "
+                        + "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+                "spec.egress[0].to[2].ipBlock.cidr: Required value");
+    }
 }

@@ -5,7 +5,6 @@ import dev.konductor.proxy.model.ProxyModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +20,13 @@ public final class NftablesProxier implements Proxier {
     private final NftConfig config;
     private final NftRenderer renderer;
     private final ServiceCidrRoute route;
-    private final CommandRunner runner;
-    private NftRuleset applied; // what the kernel holds; null when unknown. Guarded by this.
+    private final NftTable table;
 
     public NftablesProxier(NftConfig config, String serviceLink, CommandRunner runner) {
         this.config = config;
         this.renderer = new NftRenderer(config);
         this.route = new ServiceCidrRoute(runner, serviceLink, config.serviceCidr());
-        this.runner = runner;
+        this.table = new NftTable(config.family(), config.table(), runner);
     }
 
     /**
@@ -44,34 +42,19 @@ public final class NftablesProxier implements Proxier {
 
     @Override
     public synchronized void sync(ProxyModel model) throws IOException, InterruptedException {
-        NftRuleset desired = renderer.render(model);
-        if (desired.equals(applied)) {
-            return;
-        }
-        if (applied != null) {
-            CommandRunner.Result result = runner.run(List.of("nft", "-f", "-"), NftScript.update(applied, desired));
-            if (result.ok()) {
-                applied = desired;
-                return;
-            }
-            // someone changed the table behind our back, or an update we did not foresee: start afresh
-            log.warn("nft update failed, replacing the table table={} error={}", config.table(), result.stderr().strip());
-            applied = null;
-        }
-        runner.check(List.of("nft", "-f", "-"), NftScript.replace(desired));
-        applied = desired;
+        table.apply(renderer.render(model));
     }
 
     /** The ruleset last applied, for tests and diagnostics. */
     public synchronized NftRuleset applied() {
-        return applied;
+        return table.applied();
     }
 
     @Override
     public synchronized void close() {
         // rules first: until the link goes, stray ClusterIP packets still die on it
         try {
-            runner.check(List.of("nft", "-f", "-"), NftScript.delete(config.family(), config.table()));
+            table.delete();
         } catch (IOException e) {
             log.warn("cannot delete the nftables table table={} error={}", config.table(), e.getMessage());
         } catch (InterruptedException e) {
@@ -84,7 +67,6 @@ public final class NftablesProxier implements Proxier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        applied = null;
     }
 
     private void warnIfNotForwarding() {

@@ -2,7 +2,8 @@ package dev.konductor.kubelet;
 
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.node.NodeAgent;
-import dev.konductor.kubelet.node.NodeStatuses;
+import dev.konductor.kubelet.node.Readiness;
+import dev.konductor.kubelet.pods.GoDurations;
 import dev.konductor.kubelet.pods.PodSyncer;
 import dev.konductor.kubelet.pods.PodWorkers;
 import dev.konductor.kubelet.pods.Pleg;
@@ -54,6 +55,7 @@ public final class Kubelet implements AutoCloseable {
     private final KubeletSettings settings;
     private final Clock clock;
     private final StatusManager statuses;
+    private final KubeletEvents events;
     private final PodWorkers workers;
     private final Pleg pleg;
     private SharedIndexInformer<Pod> informer;
@@ -68,7 +70,7 @@ public final class Kubelet implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.statuses = new StatusManager(client, this::currentUid);
-        KubeletEvents events = new KubeletEvents(client, settings.nodeName(), clock);
+        this.events = new KubeletEvents(client, settings.nodeName(), clock);
         PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), clock);
         List<String> hostIps = settings.nodeIps().stream().map(InetAddress::getHostAddress).toList();
         this.workers = new PodWorkers(syncer, statuses, client, () -> hostIps, settings.podLogs(), clock);
@@ -84,7 +86,7 @@ public final class Kubelet implements AutoCloseable {
         server = KubeletServer.start(new InetSocketAddress(settings.bindAddress(), settings.port()), certificate,
                 settings.clientCa(), this::findLog);
         node = new NodeAgent(client, new NodeAgent.Settings(settings.nodeName(), settings.podCidr(), addresses(),
-                server.port(), settings.kubeletVersion(), settings.rootDir()), runtime, this::ownHealth, clock);
+                server.port(), settings.kubeletVersion(), settings.rootDir()), runtime, this::ownReadiness, events, clock);
         node.register();
         node.start();
         statuses.start();
@@ -127,13 +129,15 @@ public final class Kubelet implements AutoCloseable {
         return out;
     }
 
-    private NodeStatuses.RuntimeHealth ownHealth() {
+    /** The kubelet's own part of the node's readiness: its PLEG relisting, as upstream's health check. */
+    private Readiness ownReadiness() {
         Duration since = pleg.lastRelist();
         if (since.compareTo(PLEG_UNHEALTHY) > 0) {
-            return new NodeStatuses.RuntimeHealth(false, "PLEG is not healthy: pleg was last seen active "
-                    + since.toSeconds() + "s ago; threshold is 3m0s");
+            return Readiness.notReady("PLEG is not healthy: pleg was last seen active "
+                    + GoDurations.format(since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) + " ago; threshold is "
+                    + GoDurations.format(PLEG_UNHEALTHY));
         }
-        return new NodeStatuses.RuntimeHealth(true, "");
+        return Readiness.READY;
     }
 
     private Optional<String> currentUid(String namespace, String name) {

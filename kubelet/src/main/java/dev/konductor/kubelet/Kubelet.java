@@ -1,6 +1,9 @@
 package dev.konductor.kubelet;
 
 import dev.konductor.kubelet.events.KubeletEvents;
+import dev.konductor.kubelet.host.HostFiles;
+import dev.konductor.kubelet.metrics.MetricsPublisher;
+import dev.konductor.kubelet.metrics.ResourceMetricsCollector;
 import dev.konductor.kubelet.node.NodeAgent;
 import dev.konductor.kubelet.node.Readiness;
 import dev.konductor.kubelet.pods.GoDurations;
@@ -41,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * bound to it (and only those: a field selector on {@code spec.nodeName}), runs one
  * {@link PodWorkers worker} per pod against the container runtime, writes their status
  * ({@link StatusManager}), notices container changes within a second ({@link Pleg}), serves
- * logs over HTTPS ({@link KubeletServer}) and removes from the runtime what belongs to no pod.
+ * logs over HTTPS ({@link KubeletServer}), publishes the node's and its pods' resource metrics
+ * ({@link ResourceMetricsCollector}) and removes from the runtime what belongs to no pod.
  * Everything goes through the API server, like any remote kubelet.
  */
 public final class Kubelet implements AutoCloseable {
@@ -60,6 +64,7 @@ public final class Kubelet implements AutoCloseable {
     private final Pleg pleg;
     private SharedIndexInformer<Pod> informer;
     private NodeAgent node;
+    private ResourceMetricsCollector metrics;
     private KubeletServer server;
     private Thread housekeeping;
     private volatile boolean closed;
@@ -109,6 +114,9 @@ public final class Kubelet implements AutoCloseable {
                     }
                 }, 0);
         housekeeping = Thread.ofVirtual().name("kubelet-housekeeping").start(this::housekeep);
+        metrics = new ResourceMetricsCollector(runtime, new HostFiles(), new MetricsPublisher(client), node::node,
+                () -> informer.getStore().list(), clock, ResourceMetricsCollector.INTERVAL);
+        metrics.start();
         log.info("kubelet started node={} port={} podCidr={}", settings.nodeName(), server.port(), settings.podCidr());
     }
 
@@ -207,6 +215,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (housekeeping != null) {
             housekeeping.interrupt();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         workers.close();
         pleg.close();

@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -142,7 +143,7 @@ public final class Kubelet implements AutoCloseable {
         Duration since = pleg.lastRelist();
         if (since.compareTo(PLEG_UNHEALTHY) > 0) {
             return Readiness.notReady("PLEG is not healthy: pleg was last seen active "
-                    + GoDurations.format(since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) + " ago; threshold is "
+                    + GoDurations.format(since.truncatedTo(ChronoUnit.MILLIS)) + " ago; threshold is "
                     + GoDurations.format(PLEG_UNHEALTHY));
         }
         return Readiness.READY;

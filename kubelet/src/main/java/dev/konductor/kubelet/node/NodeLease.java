@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -16,7 +17,7 @@ import java.time.temporal.ChronoUnit;
  */
 final class NodeLease {
 
-    static final java.time.Duration RENEW_INTERVAL = java.time.Duration.ofSeconds(10);
+    static final Duration RENEW_INTERVAL = Duration.ofSeconds(10);
     static final int DURATION_SECONDS = 40;
     static final String NAMESPACE = "kube-node-lease";
 

@@ -1,6 +1,7 @@
 package dev.konductor.kubelet.node;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,8 +21,8 @@ public record NodeResources(Map<String, Quantity> capacity, Map<String, Quantity
     public static final int MAX_PODS = 110;
 
     public NodeResources {
-        capacity = java.util.Collections.unmodifiableMap(new TreeMap<>(capacity));
-        allocatable = java.util.Collections.unmodifiableMap(new TreeMap<>(allocatable));
+        capacity = Collections.unmodifiableMap(new TreeMap<>(capacity));
+        allocatable = Collections.unmodifiableMap(new TreeMap<>(allocatable));
     }
 
     public static NodeResources of(MachineInfo machine, int maxPods, Reserved reserved, EvictionThresholds thresholds) {

@@ -1,7 +1,5 @@
 package dev.konductor.kubelet.node;
 
-import dev.konductor.kubelet.cri.v1.FilesystemUsage;
-import dev.konductor.kubelet.cri.v1.VersionResponse;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.host.Filesystem;
 import dev.konductor.kubelet.host.HostFiles;
@@ -37,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * ({@link NodeStatuses}) posted every {@link #STATUS_PERIOD} when anything but heartbeat times
  * changed and at least every {@link #REPORT_PERIOD} (upstream's nodeStatusUpdateFrequency and
  * nodeStatusReportFrequency). Readiness is checked every second and a flip is posted at once, so
- * a container runtime that stops answering shows within a second or two. Pressure readings
- * (memory, filesystems, process ids) are taken every status period. Node events go out as the
- * conditions change, plus {@code Starting} and {@code Rebooted} at registration.
+ * a container runtime that stops answering shows within a second or two; the runtime is asked on
+ * a thread of its own ({@link RuntimeProbe}), so one that hangs never holds up the lease. Pressure
+ * readings (memory, filesystems, process ids) are taken every status period. Node events go out
+ * as the conditions change, plus {@code Starting} and {@code Rebooted} at registration.
  */
 public final class NodeAgent implements AutoCloseable {
 
@@ -57,7 +56,7 @@ public final class NodeAgent implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Settings settings;
-    private final ContainerRuntime runtime;
+    private final RuntimeProbe runtime;
     private final Supplier<Readiness> kubeletReadiness;
     private final KubeletEvents events;
     private final Clock clock;
@@ -72,7 +71,6 @@ public final class NodeAgent implements AutoCloseable {
     private NodeStatus lastPosted;
     private Instant lastPostedAt = Instant.EPOCH;
     private Set<Pressure> pressures = Set.of();
-    private NodeStatuses.RuntimeInfo runtimeInfo = new NodeStatuses.RuntimeInfo("", List.of());
 
     /**
      * @param kubeletReadiness the kubelet's own health (e.g. the PLEG relisting) besides the runtime's
@@ -81,7 +79,7 @@ public final class NodeAgent implements AutoCloseable {
                      Supplier<Readiness> kubeletReadiness, KubeletEvents events, Clock clock) {
         this.client = client;
         this.settings = settings;
-        this.runtime = runtime;
+        this.runtime = new RuntimeProbe(runtime);
         this.kubeletReadiness = kubeletReadiness;
         this.events = events;
         this.clock = clock;
@@ -119,12 +117,13 @@ public final class NodeAgent implements AutoCloseable {
             record(KubeletEvents.WARNING, "Rebooted", "Node " + settings.nodeName() + " has been rebooted, boot id: " + boot);
         }
         lastPosted = registered.getStatus();
+        runtime.refresh();
         takeReadings();
         Readiness readiness = readiness();
         // A starting kubelet builds its node's conditions afresh, so it says how each pressure
         // condition stands even when the posted ones do not change (as upstream's does).
         Set<String> fresh = new LinkedHashSet<>();
-        NodeStatuses.status(null, description, runtimeInfo, pressures, readiness, clock.instant()).events()
+        NodeStatuses.status(null, description, runtime.info(), pressures, readiness, clock.instant()).events()
                 .forEach(e -> fresh.add(e.reason()));
         post(readiness, true, fresh);
         lease.renew(registered.getMetadata().getUid());
@@ -136,6 +135,7 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     public void start() {
+        runtime.start();
         thread = Thread.ofVirtual().name("node-agent").start(this::run);
     }
 
@@ -179,7 +179,7 @@ public final class NodeAgent implements AutoCloseable {
      */
     private synchronized void post(Readiness readiness, boolean force, Set<String> extraEvents) {
         Instant now = clock.instant();
-        NodeStatuses.Update update = NodeStatuses.status(lastPosted, description, runtimeInfo, pressures, readiness, now);
+        NodeStatuses.Update update = NodeStatuses.status(lastPosted, description, runtime.info(), pressures, readiness, now);
         boolean reportDue = Duration.between(lastPostedAt, now).compareTo(REPORT_PERIOD) >= 0;
         if (!force && !reportDue && sameIgnoringHeartbeats(update.status(), lastPosted)) {
             return;
@@ -201,31 +201,13 @@ public final class NodeAgent implements AutoCloseable {
 
     /** The runtime's readiness, then the kubelet's own. */
     private Readiness readiness() {
-        Readiness fromRuntime;
-        try {
-            fromRuntime = RuntimeReadiness.of(runtime.status());
-        } catch (ContainerRuntime.RuntimeException e) {
-            log.debug("container runtime status failed: {}", e.getMessage());
-            fromRuntime = Readiness.notReady(RuntimeReadiness.RUNTIME_DOWN);
-        }
-        return fromRuntime.and(kubeletReadiness.get());
+        return runtime.readiness().and(kubeletReadiness.get());
     }
 
-    /** Refreshes the pressures (from this machine's readings) and the runtime's version and images. */
+    /** Refreshes the pressures from this machine's readings. */
     private void takeReadings() {
         Optional<Filesystem> nodefs = Filesystem.of(settings.rootDir());
-        Optional<Filesystem> imagefs = nodefs;
-        try {
-            VersionResponse version = runtime.version();
-            runtimeInfo = new NodeStatuses.RuntimeInfo(version.getRuntimeName() + "://" + version.getRuntimeVersion(),
-                    NodeImages.of(runtime.listImages()));
-            List<FilesystemUsage> imageFilesystems = runtime.imageFilesystems();
-            if (!imageFilesystems.isEmpty()) {
-                imagefs = Filesystem.of(Path.of(imageFilesystems.getFirst().getFsId().getMountpoint()));
-            }
-        } catch (ContainerRuntime.RuntimeException e) {
-            // the runtime is away: keep what it last said about itself
-        }
+        Optional<Filesystem> imagefs = runtime.imageFilesystem().flatMap(Filesystem::of).or(() -> nodefs);
         NodeReadings readings = new NodeReadings(host.memInfo(), nodefs, imagefs, host.pids());
         pressures = pressureTracker.observe(EvictionThresholds.DEFAULT.crossed(readings), clock.instant());
     }
@@ -260,6 +242,7 @@ public final class NodeAgent implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        runtime.close();
         if (thread != null) {
             thread.interrupt();
         }

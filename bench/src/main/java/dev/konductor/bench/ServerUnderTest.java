@@ -48,11 +48,22 @@ final class ServerUnderTest implements AutoCloseable {
             etcd = EtcdProcess.start(dataDir.resolve("etcd"));
             storeArg = "etcd://" + etcd.endpoint().getHost() + ":" + etcd.endpoint().getPort();
         }
-        int port = freePort();
+        return start(repo, dataDir, freePort(), List.of("--datastore", storeArg, "--runtime", "none"), etcd);
+    }
+
+    /**
+     * Starts {@code konductor server --data-dir DATADIR --port PORT ARGS...} (port 0: a free one)
+     * and waits until /readyz answers 200; {@code dataDir} is removed on close.
+     */
+    static ServerUnderTest start(Path repo, Path dataDir, int port, List<String> args, EtcdProcess etcd) throws Exception {
+        if (port == 0) {
+            port = freePort();
+        }
+        List<String> command = new java.util.ArrayList<>(List.of(repo.resolve("konductor").toString(), "server",
+                "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+        command.addAll(args);
         long begin = System.nanoTime();
-        Process process = new ProcessBuilder(repo.resolve("konductor").toString(), "server",
-                "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--datastore", storeArg,
-                "--runtime", "none")
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("bench-server.log").toFile()).start();
         Path kubeconfig = dataDir.resolve("kubeconfig.yaml");
         URI url = URI.create("https://127.0.0.1:" + port);
@@ -110,9 +121,22 @@ final class ServerUnderTest implements AutoCloseable {
         return tls;
     }
 
+    Path dataDir() {
+        return dataDir;
+    }
+
+    Path kubeconfig() {
+        return dataDir.resolve("kubeconfig.yaml");
+    }
+
     /** The server JVM's resident set in MiB (the launcher execs java, so its PID is the JVM's). */
     double rssMiB() throws IOException {
-        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"));
+        return rssMiB(process.pid());
+    }
+
+    /** The resident set of process {@code pid} in MiB, from /proc/PID/status. */
+    static double rssMiB(long pid) throws IOException {
+        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
         for (String line : status) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;

@@ -34,7 +34,12 @@ final class KonductorCluster implements AutoCloseable {
 
     /** A server started with {@code args} after its data dir and port (e.g. "--runtime", "sim"). */
     static KonductorCluster start(String... args) throws Exception {
-        Path dir = Files.createTempDirectory("konductor-e2e");
+        return startIn(Path.of(System.getProperty("java.io.tmpdir")), "konductor-e2e", args);
+    }
+
+    /** As {@link #start(String...)}, with its directory made in {@code parent} under a name starting {@code prefix}. */
+    static KonductorCluster startIn(Path parent, String prefix, String... args) throws Exception {
+        Path dir = Files.createTempDirectory(parent, prefix);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();

@@ -1,8 +1,12 @@
 package dev.konductor.kubelet;
 
 import dev.konductor.kubelet.events.KubeletEvents;
+import dev.konductor.kubelet.host.HostFiles;
+import dev.konductor.kubelet.metrics.MetricsPublisher;
+import dev.konductor.kubelet.metrics.ResourceMetricsCollector;
 import dev.konductor.kubelet.node.NodeAgent;
-import dev.konductor.kubelet.node.NodeStatuses;
+import dev.konductor.kubelet.node.Readiness;
+import dev.konductor.kubelet.pods.GoDurations;
 import dev.konductor.kubelet.pods.PodSyncer;
 import dev.konductor.kubelet.pods.PodWorkers;
 import dev.konductor.kubelet.pods.Pleg;
@@ -27,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * bound to it (and only those: a field selector on {@code spec.nodeName}), runs one
  * {@link PodWorkers worker} per pod against the container runtime, writes their status
  * ({@link StatusManager}), notices container changes within a second ({@link Pleg}), serves
- * logs over HTTPS ({@link KubeletServer}) and removes from the runtime what belongs to no pod.
+ * logs over HTTPS ({@link KubeletServer}), publishes the node's and its pods' resource metrics
+ * ({@link ResourceMetricsCollector}) and removes from the runtime what belongs to no pod.
  * Everything goes through the API server, like any remote kubelet.
  */
 public final class Kubelet implements AutoCloseable {
@@ -54,10 +60,12 @@ public final class Kubelet implements AutoCloseable {
     private final KubeletSettings settings;
     private final Clock clock;
     private final StatusManager statuses;
+    private final KubeletEvents events;
     private final PodWorkers workers;
     private final Pleg pleg;
     private SharedIndexInformer<Pod> informer;
     private NodeAgent node;
+    private ResourceMetricsCollector metrics;
     private KubeletServer server;
     private Thread housekeeping;
     private volatile boolean closed;
@@ -68,7 +76,7 @@ public final class Kubelet implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.statuses = new StatusManager(client, this::currentUid);
-        KubeletEvents events = new KubeletEvents(client, settings.nodeName(), clock);
+        this.events = new KubeletEvents(client, settings.nodeName(), clock);
         PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), clock);
         List<String> hostIps = settings.nodeIps().stream().map(InetAddress::getHostAddress).toList();
         this.workers = new PodWorkers(syncer, statuses, client, () -> hostIps, settings.podLogs(), clock);
@@ -84,7 +92,7 @@ public final class Kubelet implements AutoCloseable {
         server = KubeletServer.start(new InetSocketAddress(settings.bindAddress(), settings.port()), certificate,
                 settings.clientCa(), this::findLog);
         node = new NodeAgent(client, new NodeAgent.Settings(settings.nodeName(), settings.podCidr(), addresses(),
-                server.port(), settings.kubeletVersion(), settings.rootDir()), runtime, this::ownHealth, clock);
+                server.port(), settings.kubeletVersion(), settings.rootDir()), runtime, this::ownReadiness, events, clock);
         node.register();
         node.start();
         statuses.start();
@@ -107,6 +115,9 @@ public final class Kubelet implements AutoCloseable {
                     }
                 }, 0);
         housekeeping = Thread.ofVirtual().name("kubelet-housekeeping").start(this::housekeep);
+        metrics = new ResourceMetricsCollector(runtime, new HostFiles(), new MetricsPublisher(client), node::node,
+                () -> informer.getStore().list(), clock, ResourceMetricsCollector.INTERVAL);
+        metrics.start();
         log.info("kubelet started node={} port={} podCidr={}", settings.nodeName(), server.port(), settings.podCidr());
     }
 
@@ -127,13 +138,15 @@ public final class Kubelet implements AutoCloseable {
         return out;
     }
 
-    private NodeStatuses.RuntimeHealth ownHealth() {
+    /** The kubelet's own part of the node's readiness: its PLEG relisting, as upstream's health check. */
+    private Readiness ownReadiness() {
         Duration since = pleg.lastRelist();
         if (since.compareTo(PLEG_UNHEALTHY) > 0) {
-            return new NodeStatuses.RuntimeHealth(false, "PLEG is not healthy: pleg was last seen active "
-                    + since.toSeconds() + "s ago; threshold is 3m0s");
+            return Readiness.notReady("PLEG is not healthy: pleg was last seen active "
+                    + GoDurations.format(since.truncatedTo(ChronoUnit.MILLIS)) + " ago; threshold is "
+                    + GoDurations.format(PLEG_UNHEALTHY));
         }
-        return new NodeStatuses.RuntimeHealth(true, "");
+        return Readiness.READY;
     }
 
     private Optional<String> currentUid(String namespace, String name) {
@@ -203,6 +216,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (housekeeping != null) {
             housekeeping.interrupt();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         workers.close();
         pleg.close();

@@ -6,25 +6,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A containerd Konductor runs for its node, with a CRI client to it: started with a generated
- * configuration, ready once CRI answers, and on close leaving nothing behind (every pod
- * removed, containerd stopped by PID, stray shims, mounts and the pod bridge cleaned up).
+ * configuration, ready once CRI answers, started again after it died ({@link #restart}: the
+ * containers live on under their shims, and containerd finds them again), and on close leaving
+ * nothing behind (every pod removed, containerd stopped by PID, stray shims, mounts and the pod
+ * bridge cleaned up). The CRI client ({@link #runtime()}) stays the same across restarts.
  */
 public final class ManagedContainerd implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManagedContainerd.class);
 
     private final ContainerdSettings settings;
-    private final ContainerdProcess process;
+    private final Path binary;
     private final CriClient client;
+    private ContainerdProcess process; // guarded by this
+    private volatile boolean closed;
 
-    private ManagedContainerd(ContainerdSettings settings, ContainerdProcess process, CriClient client) {
+    private ManagedContainerd(ContainerdSettings settings, Path binary, ContainerdProcess process, CriClient client) {
         this.settings = settings;
+        this.binary = binary;
         this.process = process;
         this.client = client;
     }
@@ -35,9 +41,9 @@ public final class ManagedContainerd implements AutoCloseable {
         ContainerdProcess process = new ContainerdProcess(settings, binary);
         process.start();
         CriClient client = CriClient.connect(settings.layout().socket());
-        ManagedContainerd managed = new ManagedContainerd(settings, process, client);
+        ManagedContainerd managed = new ManagedContainerd(settings, binary, process, client);
         try {
-            managed.awaitReady(timeout);
+            managed.awaitReady(process, timeout);
             return managed;
         } catch (IOException | InterruptedException | RuntimeException e) {
             managed.close();
@@ -45,10 +51,39 @@ public final class ManagedContainerd implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Starts containerd again after it exited, and waits (up to {@code timeout}) until CRI answers.
+     * A new containerd that does not come up is stopped again before this throws.
+     *
+     * @throws IllegalStateException if containerd still runs, or this was closed
+     */
+    public synchronized void restart(Duration timeout) throws IOException, InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("containerd was stopped for good");
+        }
+        if (process.isAlive()) {
+            throw new IllegalStateException("containerd is still running (pid " + process.pid().orElse(-1L) + ")");
+        }
+        process.close();
+        ContainerdProcess next = new ContainerdProcess(settings, binary);
+        process = next;
+        next.start();
+        client.resetConnectBackoff();
+        try {
+            awaitReady(next, timeout);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            next.close();
+            throw e;
+        }
+    }
+
+    private void awaitReady(ContainerdProcess process, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         ContainerRuntime.RuntimeException last = null;
         while (System.nanoTime() < deadline) {
+            if (closed) {
+                throw new IOException("containerd was stopped while starting");
+            }
             if (!process.isAlive()) {
                 throw new IOException("containerd exited at start; see " + settings.layout().log() + ":\n" + tail());
             }
@@ -83,13 +118,25 @@ public final class ManagedContainerd implements AutoCloseable {
         return settings.layout();
     }
 
-    /** Completes when containerd exits. */
-    public CompletableFuture<Integer> onExit() {
+    /** Completes when the containerd running now exits, with its exit status. */
+    public synchronized CompletableFuture<Integer> onExit() {
         return process.onExit();
+    }
+
+    /** The process id of the containerd running now. */
+    public synchronized Optional<Long> pid() {
+        return process.pid();
     }
 
     @Override
     public void close() {
+        closed = true;
+        synchronized (this) {
+            stopAndClean();
+        }
+    }
+
+    private void stopAndClean() {
         if (process.isAlive()) {
             try {
                 int removed = RuntimeCleanup.removeAllPods(client);

@@ -5,12 +5,16 @@ import dev.konductor.kubelet.cri.v1.ContainerConfig;
 import dev.konductor.kubelet.cri.v1.ContainerFilter;
 import dev.konductor.kubelet.cri.v1.ContainerStatus;
 import dev.konductor.kubelet.cri.v1.ContainerStatusRequest;
+import dev.konductor.kubelet.cri.v1.ContainerStats;
 import dev.konductor.kubelet.cri.v1.CreateContainerRequest;
+import dev.konductor.kubelet.cri.v1.FilesystemUsage;
 import dev.konductor.kubelet.cri.v1.Image;
 import dev.konductor.kubelet.cri.v1.ImageServiceGrpc;
+import dev.konductor.kubelet.cri.v1.ImageFsInfoRequest;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.ImageStatusRequest;
 import dev.konductor.kubelet.cri.v1.ImageStatusResponse;
+import dev.konductor.kubelet.cri.v1.ListContainerStatsRequest;
 import dev.konductor.kubelet.cri.v1.ListContainersRequest;
 import dev.konductor.kubelet.cri.v1.ListImagesRequest;
 import dev.konductor.kubelet.cri.v1.ListPodSandboxRequest;
@@ -166,6 +170,12 @@ public final class CriClient implements ContainerRuntime {
     }
 
     @Override
+    public List<ContainerStats> listContainerStats() {
+        return call("ListContainerStats", () -> runtime().listContainerStats(ListContainerStatsRequest.getDefaultInstance()))
+                .getStatsList();
+    }
+
+    @Override
     public String pullImage(ImageSpec image, PodSandboxConfig sandboxConfig) {
         return call("PullImage", () -> images(PULL_TIMEOUT).pullImage(PullImageRequest.newBuilder()
                 .setImage(image).setSandboxConfig(sandboxConfig).build())).getImageRef();
@@ -183,14 +193,56 @@ public final class CriClient implements ContainerRuntime {
         return call("ListImages", () -> images(CALL_TIMEOUT).listImages(ListImagesRequest.getDefaultInstance())).getImagesList();
     }
 
+    @Override
+    public List<FilesystemUsage> imageFilesystems() {
+        return call("ImageFsInfo", () -> images(CALL_TIMEOUT).imageFsInfo(ImageFsInfoRequest.getDefaultInstance()))
+                .getImageFilesystemsList();
+    }
+
+    /**
+     * Forgets the channel's reconnect back-off, so the next call dials at once: for a runtime known
+     * to have just come back (gRPC would otherwise wait up to two minutes between dials).
+     */
+    public void resetConnectBackoff() {
+        channel.resetConnectBackoff();
+    }
+
     private static <T> T call(String method, Supplier<T> call) {
         try {
             return call.get();
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
-            String description = e.getStatus().getDescription();
-            throw new ContainerRuntime.RuntimeException(method + " failed: " + code
-                    + (description == null ? "" : ": " + description), code == Status.Code.NOT_FOUND, e);
+            String description = e.getStatus().getDescription() != null ? e.getStatus().getDescription()
+                    : e.getStatus().getCause() != null ? String.valueOf(e.getStatus().getCause().getMessage()) : "";
+            throw new ContainerRuntime.RuntimeException(goStyle(code, description), description,
+                    code == Status.Code.NOT_FOUND, new CriCallException(method, e));
+        }
+    }
+
+    /** A gRPC error as Go's status package prints it, the form upstream's events and messages show. */
+    static String goStyle(Status.Code code, String description) {
+        return "rpc error: code = " + goCodeName(code) + " desc = " + description;
+    }
+
+    /** {@code NOT_FOUND} to {@code NotFound}, as Go's codes.Code prints. */
+    static String goCodeName(Status.Code code) {
+        if (code == Status.Code.OK) {
+            return "OK";
+        }
+        if (code == Status.Code.CANCELLED) {
+            return "Canceled";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String part : code.name().split("_")) {
+            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return out.toString();
+    }
+
+    /** Which CRI method failed, kept as the cause for logs and stack traces. */
+    static final class CriCallException extends Exception {
+        CriCallException(String method, StatusRuntimeException cause) {
+            super(method + " failed", cause);
         }
     }
 

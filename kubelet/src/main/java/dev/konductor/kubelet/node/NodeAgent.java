@@ -1,17 +1,15 @@
 package dev.konductor.kubelet.node;
 
-import dev.konductor.kubelet.cri.v1.Image;
-import dev.konductor.kubelet.cri.v1.RuntimeCondition;
-import dev.konductor.kubelet.cri.v1.StatusResponse;
-import dev.konductor.kubelet.cri.v1.VersionResponse;
+import dev.konductor.kubelet.events.KubeletEvents;
+import dev.konductor.kubelet.host.Filesystem;
+import dev.konductor.kubelet.host.HostFiles;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
-import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeStatus;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -21,33 +19,33 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the node and keeps it alive as upstream's kubelet: the Node object (created, or
- * adopted if it exists), its status every {@link #STATUS_PERIOD} when anything but heartbeat
- * times changed and at least every {@link #REPORT_PERIOD}, and the Lease in
- * {@code kube-node-lease} renewed every {@link #LEASE_RENEW} (duration 40 s).
+ * Registers the node and keeps it alive as upstream's kubelet does: the Node object (created, or
+ * adopted if it exists), its Lease renewed every 10 s ({@link NodeLease}), and its status
+ * ({@link NodeStatuses}) posted every {@link #STATUS_PERIOD} when anything but heartbeat times
+ * changed and at least every {@link #REPORT_PERIOD} (upstream's nodeStatusUpdateFrequency and
+ * nodeStatusReportFrequency). Readiness is checked every second and a flip is posted at once, so
+ * a container runtime that stops answering shows within a second or two; the runtime is asked on
+ * a thread of its own ({@link RuntimeProbe}), so one that hangs never holds up the lease. Pressure
+ * readings (memory, filesystems, process ids) are taken every status period. Node events go out
+ * as the conditions change, plus {@code Starting} and {@code Rebooted} at registration.
  */
 public final class NodeAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+    static final Duration TICK = Duration.ofSeconds(1);
     static final Duration STATUS_PERIOD = Duration.ofSeconds(10);
-    static final Duration REPORT_PERIOD = Duration.ofMinutes(1);
-    static final Duration LEASE_RENEW = Duration.ofSeconds(10);
-    static final int LEASE_DURATION_SECONDS = 40;
-    static final String LEASE_NAMESPACE = "kube-node-lease";
-    static final int MAX_IMAGES = 50;
+    static final Duration REPORT_PERIOD = Duration.ofMinutes(5);
 
     /**
      * @param addresses InternalIP and Hostname addresses, in that order
@@ -58,159 +56,171 @@ public final class NodeAgent implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Settings settings;
-    private final ContainerRuntime runtime;
-    private final Supplier<NodeStatuses.RuntimeHealth> extraHealth;
+    private final RuntimeProbe runtime;
+    private final Supplier<Readiness> kubeletReadiness;
+    private final KubeletEvents events;
     private final Clock clock;
-    private final MachineInfo machine;
+    private final NodeStatuses.Description description;
+    private final NodeLease lease;
+    private final HostFiles host = new HostFiles();
+    private final PressureTracker pressureTracker = new PressureTracker(PressureTracker.TRANSITION_PERIOD);
     private volatile boolean closed;
+    private volatile Node node;
     private Thread thread;
+    // written by the agent's thread (and register() before it starts)
     private NodeStatus lastPosted;
     private Instant lastPostedAt = Instant.EPOCH;
-    private String nodeUid;
+    private Set<Pressure> pressures = Set.of();
 
     /**
-     * @param extraHealth the kubelet's own health (e.g. the PLEG relisting) besides the runtime's
+     * @param kubeletReadiness the kubelet's own health (e.g. the PLEG relisting) besides the runtime's
      */
     public NodeAgent(KubernetesClient client, Settings settings, ContainerRuntime runtime,
-                     Supplier<NodeStatuses.RuntimeHealth> extraHealth, Clock clock) {
+                     Supplier<Readiness> kubeletReadiness, KubeletEvents events, Clock clock) {
         this.client = client;
         this.settings = settings;
-        this.runtime = runtime;
-        this.extraHealth = extraHealth;
+        this.runtime = new RuntimeProbe(runtime);
+        this.kubeletReadiness = kubeletReadiness;
+        this.events = events;
         this.clock = clock;
-        this.machine = MachineInfo.read(settings.rootDir());
+        MachineInfo machine = MachineInfo.read(settings.rootDir());
+        this.description = new NodeStatuses.Description(machine, NodeResources.of(machine, NodeResources.MAX_PODS,
+                Reserved.NONE, EvictionThresholds.DEFAULT), settings.addresses(), settings.kubeletPort(),
+                settings.kubeletVersion());
+        this.lease = new NodeLease(client, settings.nodeName(), clock);
     }
 
     /** Creates or adopts the Node, posts its first status and lease; blocks until done. */
-    public void register() {
+    public synchronized void register() {
         Node wanted = NodeStatuses.registration(settings.nodeName(), settings.podCidr(), Map.of());
-        Node node;
+        Node registered;
         try {
-            node = client.nodes().resource(wanted).create();
+            registered = client.nodes().resource(wanted).create();
             log.info("registered node name={}", settings.nodeName());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            node = client.nodes().withName(settings.nodeName()).get();
-            if (node.getSpec() == null || node.getSpec().getPodCIDR() == null) {
-                node = client.nodes().withName(settings.nodeName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+            registered = client.nodes().withName(settings.nodeName()).get();
+            if (registered.getSpec() == null || registered.getSpec().getPodCIDR() == null) {
+                registered = client.nodes().withName(settings.nodeName()).patch(PatchContext.of(PatchType.JSON_MERGE),
                         "{\"spec\":{\"podCIDR\":\"" + settings.podCidr() + "\",\"podCIDRs\":[\"" + settings.podCidr() + "\"]}}");
             }
             log.info("node already registered name={}", settings.nodeName());
         }
-        nodeUid = node.getMetadata().getUid();
-        lastPosted = node.getStatus();
-        postStatus(true);
-        renewLease();
+        node = registered;
+        record(KubeletEvents.NORMAL, "Starting", "Starting kubelet.");
+        String oldBoot = registered.getStatus() == null || registered.getStatus().getNodeInfo() == null ? null
+                : registered.getStatus().getNodeInfo().getBootID();
+        String boot = description.machine().bootId();
+        if (oldBoot != null && !oldBoot.isEmpty() && !oldBoot.equals(boot)) {
+            record(KubeletEvents.WARNING, "Rebooted", "Node " + settings.nodeName() + " has been rebooted, boot id: " + boot);
+        }
+        lastPosted = registered.getStatus();
+        runtime.refresh();
+        takeReadings();
+        Readiness readiness = readiness();
+        // A starting kubelet builds its node's conditions afresh, so it says how each pressure
+        // condition stands even when the posted ones do not change (as upstream's does).
+        Set<String> fresh = new LinkedHashSet<>();
+        NodeStatuses.status(null, description, runtime.info(), pressures, readiness, clock.instant()).events()
+                .forEach(e -> fresh.add(e.reason()));
+        post(readiness, true, fresh);
+        lease.renew(registered.getMetadata().getUid());
+    }
+
+    /** The Node as registered (uid, labels), for what the kubelet writes about it. */
+    public Node node() {
+        return node;
     }
 
     public void start() {
+        runtime.start();
         thread = Thread.ofVirtual().name("node-agent").start(this::run);
     }
 
     private void run() {
-        Instant nextLease = clock.instant().plus(LEASE_RENEW);
+        Instant nextLease = clock.instant().plus(NodeLease.RENEW_INTERVAL);
+        Instant nextStatus = clock.instant().plus(STATUS_PERIOD);
         while (!closed) {
             try {
-                Thread.sleep(Duration.ofSeconds(1));
+                Thread.sleep(TICK);
             } catch (InterruptedException e) {
                 return;
             }
+            Instant now = clock.instant();
             try {
-                Instant now = clock.instant();
                 if (!now.isBefore(nextLease)) {
-                    renewLease();
-                    nextLease = now.plus(LEASE_RENEW);
+                    nextLease = now.plus(NodeLease.RENEW_INTERVAL);
+                    lease.renew(node.getMetadata().getUid());
                 }
-                postStatus(false);
             } catch (RuntimeException e) {
-                log.warn("node heartbeat failed node={}: {}", settings.nodeName(), e.getMessage());
+                log.warn("node lease renewal failed node={}: {}", settings.nodeName(), e.getMessage());
+            }
+            try {
+                Readiness readiness = readiness();
+                boolean due = !now.isBefore(nextStatus);
+                if (due) {
+                    nextStatus = now.plus(STATUS_PERIOD);
+                    takeReadings();
+                }
+                if (due || readiness.ready() != readyOf(lastPosted)) {
+                    post(readiness, false, Set.of());
+                }
+            } catch (RuntimeException e) {
+                log.warn("node status update failed node={}: {}", settings.nodeName(), e.getMessage());
             }
         }
     }
 
-    /** Posts the status if it changed (heartbeats aside) or the report period has passed. */
-    synchronized void postStatus(boolean force) {
+    /**
+     * Posts the status when it changed (heartbeats aside), when {@code force}, or when the report
+     * period has passed; then records the node events of the change (and {@code extraEvents}).
+     */
+    private synchronized void post(Readiness readiness, boolean force, Set<String> extraEvents) {
         Instant now = clock.instant();
-        boolean due = force || Duration.between(lastPostedAt, now).compareTo(REPORT_PERIOD) >= 0;
-        NodeStatuses.RuntimeHealth health = health();
-        boolean readinessChanged = lastPosted == null || readyOf(lastPosted) != health.ready();
-        if (!due && !readinessChanged && Duration.between(lastPostedAt, now).compareTo(STATUS_PERIOD) < 0) {
-            return;
-        }
-        NodeStatus status = NodeStatuses.status(lastPosted, machine, settings.addresses(), settings.kubeletPort(),
-                settings.kubeletVersion(), runtimeInfo(), health, now);
-        if (!due && !readinessChanged && sameIgnoringHeartbeats(status, lastPosted)) {
+        NodeStatuses.Update update = NodeStatuses.status(lastPosted, description, runtime.info(), pressures, readiness, now);
+        boolean reportDue = Duration.between(lastPostedAt, now).compareTo(REPORT_PERIOD) >= 0;
+        if (!force && !reportDue && sameIgnoringHeartbeats(update.status(), lastPosted)) {
             return;
         }
         client.nodes().withName(settings.nodeName()).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":" + Serialization.asJson(status) + "}");
-        lastPosted = status;
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":" + Serialization.asJson(update.status()) + "}");
+        if (readiness.ready() != readyOf(lastPosted)) {
+            log.info("node {} is now {}{}", settings.nodeName(), readiness.ready() ? "Ready" : "NotReady",
+                    readiness.ready() ? "" : ": " + readiness.message());
+        }
+        lastPosted = update.status();
         lastPostedAt = now;
-    }
-
-    private NodeStatuses.RuntimeHealth health() {
-        try {
-            StatusResponse status = runtime.status();
-            for (RuntimeCondition condition : status.getStatus().getConditionsList()) {
-                if ((condition.getType().equals("RuntimeReady") || condition.getType().equals("NetworkReady"))
-                        && !condition.getStatus()) {
-                    String why = condition.getType().equals("NetworkReady")
-                            ? "container runtime network not ready: NetworkReady=false reason:" + condition.getReason()
-                              + " message:" + condition.getMessage()
-                            : "container runtime status check may not have completed yet";
-                    return new NodeStatuses.RuntimeHealth(false, why);
-                }
-            }
-        } catch (ContainerRuntime.RuntimeException e) {
-            return new NodeStatuses.RuntimeHealth(false, "container runtime is down: " + e.getMessage());
-        }
-        return extraHealth.get();
-    }
-
-    private NodeStatuses.RuntimeInfo runtimeInfo() {
-        try {
-            VersionResponse version = runtime.version();
-            List<Image> images = new ArrayList<>(runtime.listImages());
-            images.sort(Comparator.comparingLong(Image::getSize).reversed());
-            List<ContainerImage> published = images.stream().limit(MAX_IMAGES).map(image -> {
-                List<String> names = new ArrayList<>(image.getRepoDigestsList());
-                names.addAll(image.getRepoTagsList());
-                return new ContainerImage(names, image.getSize());
-            }).filter(image -> !image.getNames().isEmpty()).toList();
-            return new NodeStatuses.RuntimeInfo(version.getRuntimeName() + "://" + version.getRuntimeVersion(), published);
-        } catch (ContainerRuntime.RuntimeException e) {
-            return new NodeStatuses.RuntimeInfo(lastPosted != null && lastPosted.getNodeInfo() != null
-                    ? lastPosted.getNodeInfo().getContainerRuntimeVersion() : "", lastPosted != null ? lastPosted.getImages() : List.of());
+        Set<String> reasons = new LinkedHashSet<>(extraEvents);
+        update.events().forEach(e -> reasons.add(e.reason()));
+        for (String reason : reasons) {
+            record(KubeletEvents.NORMAL, reason, "Node " + settings.nodeName() + " status is now: " + reason);
         }
     }
 
-    private void renewLease() {
-        String name = settings.nodeName();
-        ZonedDateTime now = ZonedDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
-        var leases = client.leases().inNamespace(LEASE_NAMESPACE);
-        Lease existing = leases.withName(name).get();
-        if (existing == null) {
-            Lease lease = new LeaseBuilder()
-                    .withNewMetadata().withName(name).withNamespace(LEASE_NAMESPACE)
-                    .addNewOwnerReference().withApiVersion("v1").withKind("Node").withName(name).withUid(nodeUid).endOwnerReference()
-                    .endMetadata()
-                    .withNewSpec().withHolderIdentity(name).withLeaseDurationSeconds(LEASE_DURATION_SECONDS)
-                    .withRenewTime(now).endSpec()
-                    .build();
-            leases.resource(lease).create();
-            return;
-        }
-        existing.getSpec().setRenewTime(now);
-        existing.getSpec().setHolderIdentity(name);
-        existing.getSpec().setLeaseDurationSeconds(LEASE_DURATION_SECONDS);
-        leases.resource(existing).update();
+    /** The runtime's readiness, then the kubelet's own. */
+    private Readiness readiness() {
+        return runtime.readiness().and(kubeletReadiness.get());
+    }
+
+    /** Refreshes the pressures from this machine's readings. */
+    private void takeReadings() {
+        Optional<Filesystem> nodefs = Filesystem.of(settings.rootDir());
+        Optional<Filesystem> imagefs = runtime.imageFilesystem().flatMap(Filesystem::of).or(() -> nodefs);
+        NodeReadings readings = new NodeReadings(host.memInfo(), nodefs, imagefs, host.pids());
+        pressures = pressureTracker.observe(EvictionThresholds.DEFAULT.crossed(readings), clock.instant());
+    }
+
+    private void record(String type, String reason, String message) {
+        ObjectReference ref = new ObjectReferenceBuilder().withKind("Node").withName(settings.nodeName())
+                .withUid(settings.nodeName()).build(); // upstream's kubelet refers to its node by name, uid included
+        events.record(ref, type, reason, message);
     }
 
     private static boolean readyOf(NodeStatus status) {
-        return status.getConditions() != null && status.getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return status != null && NodeConditions.find(status.getConditions(), "Ready")
+                .map(c -> "True".equals(c.getStatus())).orElse(false);
     }
 
     static boolean sameIgnoringHeartbeats(NodeStatus a, NodeStatus b) {
@@ -232,6 +242,7 @@ public final class NodeAgent implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        runtime.close();
         if (thread != null) {
             thread.interrupt();
         }

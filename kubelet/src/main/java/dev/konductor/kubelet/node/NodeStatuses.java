@@ -4,36 +4,41 @@ import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Node object and status the kubelet publishes, as upstream's kubelet builds them:
- * well-known labels, capacity and allocatable (allocatable keeps upstream's default hard
- * eviction thresholds back: 100Mi of memory, 10% of ephemeral storage), the four conditions
- * with upstream's reasons and messages, addresses, daemon endpoint, nodeInfo and images.
- * Conditions keep their lastTransitionTime while their status holds. Pure.
+ * well-known labels, capacity and allocatable ({@link NodeResources}), the four conditions
+ * ({@link NodeConditions}), addresses, daemon endpoint, nodeInfo and images ({@link NodeImages}).
+ * Pure.
  */
 public final class NodeStatuses {
 
-    public static final int MAX_PODS = 110;
-    static final long EVICTION_MEMORY = 100L * 1024 * 1024;
+    /** What does not change while the kubelet runs. */
+    public record Description(MachineInfo machine, NodeResources resources, List<NodeAddress> addresses,
+                              int kubeletPort, String kubeletVersion) {
 
-    /** Whether the runtime works, and why not. */
-    public record RuntimeHealth(boolean ready, String message) {
+        public Description {
+            addresses = List.copyOf(addresses);
+        }
     }
 
-    /** What goes into nodeInfo and status.images from the runtime. */
+    /** What the runtime says: its version for nodeInfo and its images. */
     public record RuntimeInfo(String runtimeVersion, List<ContainerImage> images) {
+
+        public RuntimeInfo {
+            images = List.copyOf(images);
+        }
+    }
+
+    /** The status to post and the node events its conditions call for. */
+    public record Update(NodeStatus status, List<NodeConditions.Event> events) {
     }
 
     private NodeStatuses() {
@@ -56,34 +61,18 @@ public final class NodeStatuses {
                 .build();
     }
 
-    public static NodeStatus status(NodeStatus old, MachineInfo machine, List<NodeAddress> addresses, int kubeletPort,
-                                    String kubeletVersion, RuntimeInfo runtime, RuntimeHealth health, Instant now) {
-        Map<String, Quantity> capacity = new LinkedHashMap<>();
-        capacity.put("cpu", new Quantity(Integer.toString(machine.cpus())));
-        capacity.put("ephemeral-storage", new Quantity(kibibytes(machine.ephemeralStorageBytes())));
-        capacity.put("hugepages-1Gi", new Quantity("0"));
-        capacity.put("hugepages-2Mi", new Quantity("0"));
-        capacity.put("memory", new Quantity(kibibytes(machine.memoryBytes())));
-        capacity.put("pods", new Quantity(Integer.toString(MAX_PODS)));
-        Map<String, Quantity> allocatable = new LinkedHashMap<>(capacity);
-        allocatable.put("ephemeral-storage", new Quantity(Long.toString(machine.ephemeralStorageBytes() / 10 * 9)));
-        allocatable.put("memory", new Quantity(kibibytes(Math.max(0, machine.memoryBytes() - EVICTION_MEMORY))));
-
-        List<NodeCondition> conditions = new ArrayList<>();
-        conditions.add(condition(old, "MemoryPressure", false, "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available", now));
-        conditions.add(condition(old, "DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure", now));
-        conditions.add(condition(old, "PIDPressure", false, "KubeletHasSufficientPID", "kubelet has sufficient PID available", now));
-        conditions.add(health.ready()
-                ? condition(old, "Ready", true, "KubeletReady", "kubelet is posting ready status", now)
-                : condition(old, "Ready", false, "KubeletNotReady", health.message(), now));
-
-        return new NodeStatusBuilder()
-                .withCapacity(capacity)
-                .withAllocatable(allocatable)
-                .withConditions(conditions)
-                .withAddresses(addresses)
-                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint().endDaemonEndpoints()
+    public static Update status(NodeStatus old, Description node, RuntimeInfo runtime, Set<Pressure> pressures,
+                                Readiness readiness, Instant now) {
+        NodeConditions.Update conditions = NodeConditions.update(old == null ? null : old.getConditions(), pressures,
+                readiness, now);
+        MachineInfo machine = node.machine();
+        NodeStatus status = new NodeStatusBuilder()
+                .withCapacity(node.resources().capacity())
+                .withAllocatable(node.resources().allocatable())
+                .withConditions(conditions.conditions())
+                .withAddresses(node.addresses())
+                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(node.kubeletPort()).endKubeletEndpoint()
+                .endDaemonEndpoints()
                 .withNewNodeInfo()
                 .withMachineID(machine.machineId())
                 .withSystemUUID(machine.systemUuid())
@@ -91,27 +80,13 @@ public final class NodeStatuses {
                 .withKernelVersion(machine.kernelVersion())
                 .withOsImage(machine.osImage())
                 .withContainerRuntimeVersion(runtime.runtimeVersion())
-                .withKubeletVersion(kubeletVersion)
-                .withKubeProxyVersion(kubeletVersion)
+                .withKubeletVersion(node.kubeletVersion())
+                .withKubeProxyVersion(node.kubeletVersion())
                 .withOperatingSystem("linux")
                 .withArchitecture(machine.architecture())
                 .endNodeInfo()
                 .withImages(runtime.images())
                 .build();
-    }
-
-    private static NodeCondition condition(NodeStatus old, String type, boolean value, String reason, String message,
-                                           Instant now) {
-        String status = value ? "True" : "False";
-        String since = old == null || old.getConditions() == null ? null : old.getConditions().stream()
-                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-                .map(NodeCondition::getLastTransitionTime).findFirst().orElse(null);
-        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        return new NodeConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastHeartbeatTime(stamp).withLastTransitionTime(since != null ? since : stamp).build();
-    }
-
-    private static String kibibytes(long bytes) {
-        return (bytes / 1024) + "Ki";
+        return new Update(status, conditions.events());
     }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * Makes sure a container's image is there, honouring imagePullPolicy as upstream: Always pulls
  * every time (the registry answers with the digest, so an unchanged image costs one manifest
  * request), IfNotPresent pulls only what is missing, Never never pulls. A failed pull is
- * ErrImagePull; retries back off (ImagePullBackOff) like container restarts.
+ * ErrImagePull; retries back off (ImagePullBackOff) like container restarts. Events and waiting
+ * messages as upstream's image manager words them.
  */
 final class ImagePuller {
 
@@ -57,7 +58,7 @@ final class ImagePuller {
             if (policy.equals("Never")) {
                 String message = "Container image \"" + image + "\" is not present with pull policy of Never";
                 events.record(pod, container.getName(), KubeletEvents.WARNING, "ErrImageNeverPull", message);
-                return new Failed(new Waiting(Waiting.ERR_IMAGE_NEVER_PULL, message), Optional.empty());
+                return failed(pod, container, new Waiting(Waiting.ERR_IMAGE_NEVER_PULL, message), Optional.empty());
             }
         }
         String key = pod.getMetadata().getUid() + "/" + image;
@@ -66,7 +67,7 @@ final class ImagePuller {
         if (wait.isPresent()) {
             String message = "Back-off pulling image \"" + image + "\"";
             events.record(pod, container.getName(), KubeletEvents.NORMAL, "BackOff", message);
-            return new Failed(new Waiting(Waiting.IMAGE_PULL_BACK_OFF, message), wait);
+            return failed(pod, container, new Waiting(Waiting.IMAGE_PULL_BACK_OFF, message), wait);
         }
         events.record(pod, container.getName(), KubeletEvents.NORMAL, "Pulling", "Pulling image \"" + image + "\"");
         long started = System.nanoTime();
@@ -74,10 +75,10 @@ final class ImagePuller {
             runtime.pullImage(spec, sandboxConfig);
         } catch (ContainerRuntime.RuntimeException e) {
             backoff.next(key, clock.instant());
-            String message = "Failed to pull image \"" + image + "\": " + e.getMessage();
-            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", message);
-            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + Waiting.ERR_IMAGE_PULL);
-            return new Failed(new Waiting(Waiting.ERR_IMAGE_PULL, message), Optional.of(backoff.delay(key)));
+            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed",
+                    "Failed to pull image \"" + image + "\": " + e.getMessage());
+            return failed(pod, container, new Waiting(Waiting.ERR_IMAGE_PULL, e.getMessage()),
+                    Optional.of(backoff.delay(key)));
         }
         backoff.reset(key);
         Duration took = Duration.ofNanos(System.nanoTime() - started).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -86,6 +87,12 @@ final class ImagePuller {
         events.record(pod, container.getName(), KubeletEvents.NORMAL, "Pulled", "Successfully pulled image \"" + image
                 + "\" in " + tookText + " (" + tookText + " including waiting). Image size: " + size + " bytes.");
         return new Ready();
+    }
+
+    /** As upstream: every reason a container cannot get its image is also a Failed event, "Error: REASON". */
+    private Failed failed(Pod pod, Container container, Waiting waiting, Optional<Duration> retryAfter) {
+        events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + waiting.reason());
+        return new Failed(waiting, retryAfter);
     }
 
     /** The policy, defaulted as the API server defaults it when absent. */

@@ -163,15 +163,15 @@ public final class PodSyncer {
         try {
             id = runtime.createContainer(sandboxId, SandboxConfigs.container(pod, container, restartCount), sandboxConfig);
         } catch (ContainerRuntime.RuntimeException e) {
-            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + e.getMessage());
-            return Optional.of(new StartFailure(new Waiting(Waiting.CREATE_CONTAINER_ERROR, e.getMessage()), Optional.empty()));
+            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + e.description());
+            return Optional.of(new StartFailure(new Waiting(Waiting.CREATE_CONTAINER_ERROR, e.description()), Optional.empty()));
         }
         events.record(pod, container.getName(), KubeletEvents.NORMAL, "Created", "Created container: " + container.getName());
         try {
             runtime.startContainer(id);
         } catch (ContainerRuntime.RuntimeException e) {
-            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + e.getMessage());
-            return Optional.of(new StartFailure(new Waiting(Waiting.RUN_CONTAINER_ERROR, e.getMessage()), Optional.empty()));
+            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + e.description());
+            return Optional.of(new StartFailure(new Waiting(Waiting.RUN_CONTAINER_ERROR, e.description()), Optional.empty()));
         }
         events.record(pod, container.getName(), KubeletEvents.NORMAL, "Started", "Started container " + container.getName());
         log.info("started container pod={}/{} container={} restartCount={}", pod.getMetadata().getNamespace(),

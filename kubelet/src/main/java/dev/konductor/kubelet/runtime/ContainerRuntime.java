@@ -3,7 +3,9 @@ package dev.konductor.kubelet.runtime;
 import dev.konductor.kubelet.cri.v1.Container;
 import dev.konductor.kubelet.cri.v1.ContainerConfig;
 import dev.konductor.kubelet.cri.v1.ContainerFilter;
+import dev.konductor.kubelet.cri.v1.ContainerStats;
 import dev.konductor.kubelet.cri.v1.ContainerStatus;
+import dev.konductor.kubelet.cri.v1.FilesystemUsage;
 import dev.konductor.kubelet.cri.v1.Image;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.PodSandbox;
@@ -54,6 +56,9 @@ public interface ContainerRuntime extends AutoCloseable {
 
     ContainerStatus containerStatus(String containerId);
 
+    /** CPU (cumulative) and memory (working set) of every running container, as the runtime reads its cgroups. */
+    List<ContainerStats> listContainerStats();
+
     /** Pulls an image; returns its reference (image id or repo digest). */
     String pullImage(ImageSpec image, PodSandboxConfig sandboxConfig);
 
@@ -61,16 +66,30 @@ public interface ContainerRuntime extends AutoCloseable {
 
     List<Image> listImages();
 
+    /** The filesystems holding the runtime's images (ImageFsInfo), each with its mount point. */
+    List<FilesystemUsage> imageFilesystems();
+
     @Override
     void close();
 
-    /** A runtime call that failed; {@link #notFound()} tells a missing object apart. */
+    /**
+     * A runtime call that failed. Its message is the whole error as upstream's kubelet prints a
+     * CRI error ({@code rpc error: code = NotFound desc = ...}); {@link #description()} is the
+     * runtime's own words alone, which upstream puts in container events and waiting messages;
+     * {@link #notFound()} tells a missing object apart.
+     */
     final class RuntimeException extends java.lang.RuntimeException {
+        private final String description;
         private final boolean notFound;
 
-        public RuntimeException(String message, boolean notFound, Throwable cause) {
+        public RuntimeException(String message, String description, boolean notFound, Throwable cause) {
             super(message, cause);
+            this.description = description;
             this.notFound = notFound;
+        }
+
+        public String description() {
+            return description;
         }
 
         public boolean notFound() {

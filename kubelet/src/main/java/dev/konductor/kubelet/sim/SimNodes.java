@@ -1,5 +1,7 @@
 package dev.konductor.kubelet.sim;
 
+import dev.konductor.kubelet.metrics.MetricsObjects;
+import dev.konductor.kubelet.metrics.MetricsPublisher;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -63,7 +65,7 @@ public final class SimNodes implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final KeyedWork podWork;
     private final KeyedWork nodeWork;
-    private final MetricsWriter metrics;
+    private final MetricsPublisher metrics;
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
     private volatile SharedIndexInformer<Pod> informer;
     private volatile boolean closed;
@@ -86,7 +88,7 @@ public final class SimNodes implements AutoCloseable {
         int podWorkers = Math.max(1, settings.apiConcurrency() - nodeWorkers);
         this.podWork = new KeyedWork("sim-pods", podWorkers, timers, this::syncPod);
         this.nodeWork = new KeyedWork("sim-nodes", nodeWorkers, timers, this::syncNode);
-        this.metrics = new MetricsWriter(client);
+        this.metrics = new MetricsPublisher(client);
     }
 
     /** The names of the simulated nodes. */
@@ -312,10 +314,10 @@ public final class SimNodes implements AutoCloseable {
         for (Pod pod : running) {
             // a pod that went meanwhile must not get its metrics back
             if (pods.containsKey(Cache.metaNamespaceKeyFunc(pod))) {
-                metrics.write(MetricsWriter.podMetrics(pod, now, settings.metricsInterval()));
+                metrics.write(MetricsObjects.podMetrics(pod, SimUsage.containers(pod), now, settings.metricsInterval()));
             }
         }
-        metrics.write(MetricsWriter.nodeMetrics(node.node, running, now, settings.metricsInterval()));
+        metrics.write(MetricsObjects.nodeMetrics(node.node, SimUsage.node(running), now, settings.metricsInterval()));
     }
 
     // ---- pods ----

@@ -1,13 +1,16 @@
 package dev.konductor.kubelet.status;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,20 +22,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes pod statuses to the API server through the status subresource (a JSON merge patch of
  * {@code status}), from one writer thread: pod workers hand over the newest status and go on;
- * a status equal to the one last written is not written again; several updates to one pod
- * while a write is under way collapse into one.
+ * a status equal to the one last written is not written again, unless the API's copy no longer
+ * says what the kubelet wrote (the node lifecycle controller marks the pods of a not-ready node
+ * not Ready; the kubelet puts them right once it can vouch for them again, as upstream's status
+ * manager reconciles); several updates to one pod while a write is under way collapse into one.
  */
 public final class StatusManager implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StatusManager.class);
 
-    private record Desired(String namespace, String name, PodStatus status) {
+    /** Upstream's status manager reconciles on its 10 s sync; the informer has long caught up with our own write by then. */
+    static final Duration RECONCILE_AFTER = Duration.ofSeconds(10);
+
+    private record Desired(String namespace, String name, PodStatus status, boolean reconcile) {
     }
 
     private final KubernetesClient client;
     private final BiFunction<String, String, Optional<String>> currentUid;
     private final Map<String, Desired> pending = new LinkedHashMap<>(); // guarded by this
     private final Map<String, PodStatus> written = new ConcurrentHashMap<>();
+    /** When each pod's status was last written (System.nanoTime), so a lagging cache does not look like a change. */
+    private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
     private final Thread writer;
     private volatile boolean closed;
 
@@ -50,16 +60,43 @@ public final class StatusManager implements AutoCloseable {
         writer.start();
     }
 
-    /** Queues {@code status} for {@code pod} unless it is what was last written. */
+    /**
+     * Queues {@code status} for {@code pod} (the kubelet's current copy of it) unless it is what
+     * was last written and the pod still shows it.
+     */
     public void set(Pod pod, PodStatus status) {
         String uid = pod.getMetadata().getUid();
-        if (Objects.equals(written.get(uid), status)) {
+        boolean unchanged = Objects.equals(written.get(uid), status);
+        Long at = writtenAt.get(uid);
+        boolean settled = at != null && System.nanoTime() - at > RECONCILE_AFTER.toNanos();
+        boolean reconcile = unchanged && settled && !shows(pod.getStatus(), status);
+        if (unchanged && !reconcile) {
             return;
         }
         synchronized (this) {
-            pending.put(uid, new Desired(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status));
+            pending.put(uid, new Desired(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status, reconcile));
             notifyAll();
         }
+    }
+
+    /**
+     * Whether the API's status still shows what the kubelet wrote: the same phase, and every
+     * condition the kubelet sets with the same status. Fields others own (the scheduler's
+     * condition, nominatedNodeName) do not count.
+     */
+    static boolean shows(PodStatus api, PodStatus ours) {
+        if (api == null || !Objects.equals(api.getPhase(), ours.getPhase())) {
+            return false;
+        }
+        List<PodCondition> theirs = api.getConditions() == null ? List.of() : api.getConditions();
+        for (PodCondition mine : ours.getConditions() == null ? List.<PodCondition>of() : ours.getConditions()) {
+            boolean same = theirs.stream().anyMatch(c -> Objects.equals(c.getType(), mine.getType())
+                    && Objects.equals(c.getStatus(), mine.getStatus()));
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Writes {@code status} now, on the caller's thread (before deleting a pod, say); true if written. */
@@ -68,12 +105,13 @@ public final class StatusManager implements AutoCloseable {
         synchronized (this) {
             pending.remove(uid);
         }
-        return write(uid, new Desired(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status));
+        return write(uid, new Desired(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status, false));
     }
 
     /** The pod is gone: drop what is known about it. */
     public void forget(String uid) {
         written.remove(uid);
+        writtenAt.remove(uid);
         synchronized (this) {
             pending.remove(uid);
         }
@@ -102,7 +140,7 @@ public final class StatusManager implements AutoCloseable {
     }
 
     private boolean write(String uid, Desired desired) {
-        if (Objects.equals(written.get(uid), desired.status())) {
+        if (!desired.reconcile() && Objects.equals(written.get(uid), desired.status())) {
             return true;
         }
         if (!currentUid.apply(desired.namespace(), desired.name()).map(uid::equals).orElse(false)) {
@@ -113,6 +151,7 @@ public final class StatusManager implements AutoCloseable {
             client.pods().inNamespace(desired.namespace()).withName(desired.name()).subresource("status")
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
             written.put(uid, desired.status());
+            writtenAt.put(uid, System.nanoTime());
             log.debug("wrote pod status pod={}/{} phase={}", desired.namespace(), desired.name(), desired.status().getPhase());
             return true;
         } catch (KubernetesClientException e) {

@@ -2,6 +2,7 @@ package dev.konductor.kubelet.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.konductor.kubelet.metrics.MetricsPublisher;
 import dev.konductor.testing.Await;
 import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -238,13 +239,13 @@ class SimNodesTest {
     }
 
     private static PodMetrics podMetrics(String name) {
-        GenericKubernetesResource r = client.genericKubernetesResources(MetricsWriter.POD_METRICS)
+        GenericKubernetesResource r = client.genericKubernetesResources(MetricsPublisher.POD_METRICS)
                 .inNamespace("default").withName(name).get();
         return r == null ? null : client.getKubernetesSerialization().convertValue(r, PodMetrics.class);
     }
 
     private static NodeMetrics nodeMetrics(String name) {
-        GenericKubernetesResource r = client.genericKubernetesResources(MetricsWriter.NODE_METRICS).withName(name).get();
+        GenericKubernetesResource r = client.genericKubernetesResources(MetricsPublisher.NODE_METRICS).withName(name).get();
         return r == null ? null : client.getKubernetesSerialization().convertValue(r, NodeMetrics.class);
     }
 }

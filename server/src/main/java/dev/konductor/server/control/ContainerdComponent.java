@@ -9,31 +9,48 @@ import dev.konductor.kubelet.images.BuiltinImages;
 import dev.konductor.kubelet.images.Digests;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
 import dev.konductor.server.supervisor.Component;
+import dev.konductor.server.supervisor.RestartDelays;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code --runtime cri}: the local node's containerd, started and supervised by this server with
  * a generated configuration under {@code DATA/containerd} (its registry: the cluster's own; its
- * pod network: a CNI bridge over the node's pod CIDR). If containerd dies, the server stops.
- * On stop, every pod of the node is removed and nothing of containerd's is left running or mounted.
+ * pod network: a CNI bridge over the node's pod CIDR).
+ *
+ * <p>If containerd dies, it is started again after a delay (5 s, doubling while it keeps dying
+ * within ten minutes of a restart, up to 5 minutes: {@link RestartDelays}), as a systemd unit with
+ * {@code Restart=always} would be. The containers keep running meanwhile under their shims and
+ * containerd finds them again; the kubelet reports the node NotReady ("container runtime is
+ * down") until it answers. Only a containerd that cannot be started at all is fatal: the first
+ * start failing, or {@link #MAX_FAILED_STARTS} restarts in a row. On stop, every pod of the node
+ * is removed and nothing of containerd's is left running or mounted.
  */
 public final class ContainerdComponent implements Component {
 
+    private static final Logger log = LoggerFactory.getLogger(ContainerdComponent.class);
     public static final String NAME = "containerd";
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Path CNI_BIN_DIR = Path.of("/usr/lib/cni");
+    static final int MAX_FAILED_STARTS = 3;
 
     private final Path dataDir;
     private final String podCidr;
     private final List<String> podRoutes;
     private final ImageRegistryComponent registry;
+    private final RestartDelays delays = new RestartDelays(Duration.ofSeconds(5), Duration.ofMinutes(5),
+            Duration.ofMinutes(10));
     private volatile ManagedContainerd containerd;
+    private volatile Monitor monitor;
     private volatile boolean stopping;
+    private volatile Thread restarter;
 
     /**
      * @param podRoutes the destinations pods may reach beyond their own network (service CIDR, node address)
@@ -72,13 +89,52 @@ public final class ContainerdComponent implements Component {
         ContainerdSettings settings = new ContainerdSettings(layout, BuiltinImages.PAUSE, registry.url(),
                 ContainerdSettings.DEFAULT_MIRRORED_HOSTS, CNI_BIN_DIR, runc,
                 new PodNetwork("konductor", bridgeName(layout.dir()), podCidr, podRoutes));
+        this.monitor = monitor;
         containerd = ManagedContainerd.start(settings, binary, START_TIMEOUT);
+        watch(System.nanoTime());
+    }
+
+    /** When the containerd running now exits (and we are not stopping), starts it again on a thread of its own. */
+    private void watch(long startedNanos) {
         containerd.onExit().thenAccept(status -> {
             if (!stopping) {
-                monitor.died(new IllegalStateException("containerd exited with status " + status + "; see "
-                        + layout.log()));
+                Duration ranFor = Duration.ofNanos(System.nanoTime() - startedNanos);
+                restarter = Thread.ofVirtual().name("containerd-restart").start(() -> restart(status, ranFor));
             }
         });
+    }
+
+    private void restart(int status, Duration ranFor) {
+        Duration delay = delays.afterExit(ranFor);
+        log.warn("containerd exited with status {} after {}s; starting it again in {}s (containers keep running"
+                + " under their shims); see {}", status, ranFor.toSeconds(), delay.toSeconds(), containerd.layout().log());
+        for (int failed = 0; ; ) {
+            try {
+                Thread.sleep(delay);
+                if (stopping) {
+                    return;
+                }
+                long started = System.nanoTime();
+                containerd.restart(START_TIMEOUT);
+                log.info("containerd running again pid={}", containerd.pid().orElse(-1L));
+                watch(started);
+                return;
+            } catch (InterruptedException | IllegalStateException e) {
+                return; // stopping
+            } catch (IOException | RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                failed++;
+                if (failed >= MAX_FAILED_STARTS) {
+                    monitor.died(new IllegalStateException("containerd cannot be started again (" + failed
+                            + " attempts): " + e.getMessage()));
+                    return;
+                }
+                delay = delays.afterFailedStart();
+                log.warn("containerd did not start again: {}; next attempt in {}s", e.getMessage(), delay.toSeconds());
+            }
+        }
     }
 
     /** One bridge per data directory, so that two clusters on one machine never share one. */
@@ -99,6 +155,10 @@ public final class ContainerdComponent implements Component {
     @Override
     public void stop() {
         stopping = true;
+        Thread pending = restarter;
+        if (pending != null) {
+            pending.interrupt();
+        }
         if (containerd != null) {
             containerd.close();
         }

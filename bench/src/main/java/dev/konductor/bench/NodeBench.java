@@ -1,0 +1,183 @@
+package dev.konductor.bench;
+
+import dev.konductor.server.control.LocalClients;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The node agent benchmark of issue 4: a real {@code konductor server --runtime cri} child
+ * process (its own containerd), N pods created at once on its node, and
+ *
+ * <ul>
+ *   <li><b>pod startup latency</b>: from the moment each create is sent to the moment a watch
+ *       sees the pod Running, p50 and p99 (the image is pulled once beforehand by a warm-up pod,
+ *       so pulls are not measured, as upstream's pod startup SLO leaves them out);
+ *   <li><b>RSS</b> of the server JVM before the pods and with all N running. The kubelet runs
+ *       inside that JVM together with the API server, controllers and scheduler, so the growth
+ *       is what matters; containerd and its shims are separate processes, reported apart.
+ * </ul>
+ *
+ * <pre>bench/node [--pods 30] [--port 0] [--kubelet-port 0] [--pod-cidr 10.244.0.0/24] [--dir /tmp]</pre>
+ */
+public final class NodeBench {
+
+    private static final String NAMESPACE = "default";
+    private static final long WAIT_SECONDS = 300;
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of("pods", "30", "port", "0", "kubelet-port", "0",
+                "pod-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", "."));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Path repo = Path.of(options.get("repo")).toAbsolutePath().normalize();
+        Path dataDir = Files.createTempDirectory(Path.of(options.get("dir")), "kn-bench-node");
+        int pods = Integer.parseInt(options.get("pods"));
+        Map<String, String> row = new LinkedHashMap<>();
+        try (ServerUnderTest server = ServerUnderTest.start(repo, dataDir, Integer.parseInt(options.get("port")),
+                List.of("--runtime", "cri", "--kubelet-port", options.get("kubelet-port"),
+                        "--pod-cidr", options.get("pod-cidr")), null);
+             KubernetesClient client = LocalClients.fromKubeconfig(server.kubeconfig())) {
+            awaitNodeReady(client);
+            runAndWait(client, "warm-up"); // pulls busybox once
+            client.pods().inNamespace(NAMESPACE).withName("warm-up").withGracePeriod(0).delete();
+            Thread.sleep(5000);
+            row.put("pods", Integer.toString(pods));
+            row.put("server RSS before", mib(server.rssMiB()));
+            Latencies startup = startAtOnce(client, pods);
+            row.put("startup p50 / p99", String.format(Locale.ROOT, "%.0f / %.0f ms", startup.percentileMillis(50),
+                    startup.percentileMillis(99)));
+            Thread.sleep(5000);
+            row.put("server RSS with " + pods + " pods", mib(server.rssMiB()));
+            row.put("containerd + shims RSS with " + pods + " pods", mib(containerdRssMiB(server.dataDir())));
+        }
+        System.out.println("| measure | value |\n|---|---|");
+        row.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
+    }
+
+    private static void awaitNodeReady(KubernetesClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            List<Node> nodes = client.nodes().list().getItems();
+            if (nodes.stream().anyMatch(NodeBench::ready)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("no node Ready within " + WAIT_SECONDS + " s");
+    }
+
+    private static boolean ready(Node node) {
+        return node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus().getConditions()
+                .stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    }
+
+    /** Creates {@code count} pods at once; returns each one's time from create sent to Running seen. */
+    private static Latencies startAtOnce(KubernetesClient client, int count) throws Exception {
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        Latencies latencies = new Latencies();
+        CountDownLatch running = new CountDownLatch(count);
+        Map<String, Boolean> done = new ConcurrentHashMap<>();
+        try (Watch ignored = client.pods().inNamespace(NAMESPACE).withLabel("bench", "startup").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                long now = System.nanoTime();
+                String name = pod.getMetadata().getName();
+                if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
+                        && done.putIfAbsent(name, true) == null) {
+                    Long start = sent.get(name);
+                    latencies.add(now - (start != null ? start : now));
+                    running.countDown();
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            List<Thread> creators = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String name = "startup-" + i;
+                creators.add(Thread.ofVirtual().start(() -> {
+                    sent.put(name, System.nanoTime());
+                    client.pods().inNamespace(NAMESPACE).resource(pod(name, true)).create();
+                }));
+            }
+            for (Thread t : creators) {
+                t.join();
+            }
+            if (!running.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException((count - done.size()) + " of " + count + " pods not Running within "
+                        + WAIT_SECONDS + " s");
+            }
+        }
+        return latencies;
+    }
+
+    private static void runAndWait(KubernetesClient client, String name) {
+        client.pods().inNamespace(NAMESPACE).resource(pod(name, false)).create();
+        client.pods().inNamespace(NAMESPACE).withName(name).waitUntilCondition(
+                p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
+                WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static Pod pod(String name, boolean measured) {
+        return new PodBuilder().withNewMetadata().withName(name).addToLabels("bench", measured ? "startup" : "warm-up")
+                .endMetadata()
+                .withNewSpec().withTerminationGracePeriodSeconds(0L)
+                .addNewContainer().withName("c").withImage("busybox").withImagePullPolicy("IfNotPresent")
+                .withCommand("sleep", "3600").endContainer().endSpec().build();
+    }
+
+    /** containerd and the shims serving its socket, summed. */
+    private static double containerdRssMiB(Path dataDir) throws IOException {
+        Path containerd = dataDir.resolve("containerd");
+        String marker = containerd.resolve("containerd.sock").toString();
+        String config = containerd.resolve("config.toml").toString();
+        double total = 0;
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            for (ProcessHandle p : all.toList()) {
+                String cmdline = commandLine(p.pid());
+                if (cmdline.contains(marker) || cmdline.contains(config)) {
+                    try {
+                        total += ServerUnderTest.rssMiB(p.pid());
+                    } catch (IOException gone) {
+                        // exited meanwhile
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String mib(double value) {
+        return String.format(Locale.ROOT, "%.0f MiB", value);
+    }
+}

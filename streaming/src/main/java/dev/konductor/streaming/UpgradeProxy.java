@@ -3,6 +3,7 @@ package dev.konductor.streaming;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +48,22 @@ public final class UpgradeProxy {
 
     /** The upstream's answer to an upgrade request; {@code body} only for a refusal. */
     public record Answer(HttpHead head, byte[] body) {
+
+        /** A refusal with a line of text, as upstream's kubelet and runtimes write theirs. */
+        public static Answer text(int status, String message) {
+            byte[] body = message.getBytes(StandardCharsets.UTF_8);
+            return new Answer(HttpHead.response(status, reasonPhrase(status), List.of(
+                    new HttpHead.Header("Content-Type", "text/plain; charset=utf-8"),
+                    new HttpHead.Header("Content-Length", Integer.toString(body.length)))), body);
+        }
+
         public boolean switched() {
             return head.status() == 101;
+        }
+
+        /** The status code. */
+        public int status() {
+            return head.status();
         }
 
         public String contentType() {
@@ -58,6 +73,18 @@ public final class UpgradeProxy {
     }
 
     private UpgradeProxy() {
+    }
+
+    static String reasonPhrase(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 503 -> "Service Unavailable";
+            default -> status >= 500 ? "Internal Server Error" : "Error";
+        };
     }
 
     /**

@@ -1,11 +1,13 @@
 package dev.konductor.kubelet.cri;
 
+import dev.konductor.kubelet.cri.v1.AttachRequest;
 import dev.konductor.kubelet.cri.v1.Container;
 import dev.konductor.kubelet.cri.v1.ContainerConfig;
 import dev.konductor.kubelet.cri.v1.ContainerFilter;
 import dev.konductor.kubelet.cri.v1.ContainerStatus;
 import dev.konductor.kubelet.cri.v1.ContainerStatusRequest;
 import dev.konductor.kubelet.cri.v1.CreateContainerRequest;
+import dev.konductor.kubelet.cri.v1.ExecRequest;
 import dev.konductor.kubelet.cri.v1.Image;
 import dev.konductor.kubelet.cri.v1.ImageServiceGrpc;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
@@ -19,6 +21,7 @@ import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.PodSandboxFilter;
 import dev.konductor.kubelet.cri.v1.PodSandboxStatus;
 import dev.konductor.kubelet.cri.v1.PodSandboxStatusRequest;
+import dev.konductor.kubelet.cri.v1.PortForwardRequest;
 import dev.konductor.kubelet.cri.v1.PullImageRequest;
 import dev.konductor.kubelet.cri.v1.RemoveContainerRequest;
 import dev.konductor.kubelet.cri.v1.RemovePodSandboxRequest;
@@ -181,6 +184,21 @@ public final class CriClient implements ContainerRuntime {
     @Override
     public List<Image> listImages() {
         return call("ListImages", () -> images(CALL_TIMEOUT).listImages(ListImagesRequest.getDefaultInstance())).getImagesList();
+    }
+
+    @Override
+    public String exec(ExecRequest request) {
+        return call("Exec", () -> runtime().exec(request)).getUrl();
+    }
+
+    @Override
+    public String attach(AttachRequest request) {
+        return call("Attach", () -> runtime().attach(request)).getUrl();
+    }
+
+    @Override
+    public String portForward(PortForwardRequest request) {
+        return call("PortForward", () -> runtime().portForward(request)).getUrl();
     }
 
     private static <T> T call(String method, Supplier<T> call) {

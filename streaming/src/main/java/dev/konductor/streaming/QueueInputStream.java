@@ -5,14 +5,14 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 
 /** An {@link InputStream} over the chunks of an {@link InboundQueue}; -1 once it has ended. */
-final class QueueInputStream extends InputStream {
+public final class QueueInputStream extends InputStream {
 
     private final InboundQueue queue;
     private byte[] current;
     private int position;
     private boolean ended;
 
-    QueueInputStream(InboundQueue queue) {
+    public QueueInputStream(InboundQueue queue) {
         this.queue = queue;
     }
 

@@ -13,7 +13,9 @@ import java.util.Set;
  * Translates one exec or attach session between a WebSocket client speaking
  * {@code v5.channel.k8s.io} and a SPDY server speaking {@code v4.channel.k8s.io} (what
  * container runtimes serve), as upstream's API server does since 1.30 ("StreamTranslator").
- * Pure: it turns messages and frames into messages and frames; the caller does the I/O.
+ * Pure: it turns messages and frames into messages and frames; the caller does the I/O, with
+ * one thread feeding the client's messages and another the server's frames (the methods are
+ * synchronized for that).
  *
  * <ul>
  *   <li>Towards the server: one SPDY stream per channel, opened by {@link #open()}; a client
@@ -49,7 +51,7 @@ public final class V5Bridge {
     }
 
     /** The SYN_STREAM frames that open the session's streams (client stream ids 1, 3, 5, ...). */
-    public List<SpdyFrame> open() {
+    public synchronized List<SpdyFrame> open() {
         List<SpdyFrame> frames = new ArrayList<>();
         int id = 1;
         for (String type : options.streamTypes()) {
@@ -65,7 +67,7 @@ public final class V5Bridge {
     }
 
     /** The frames for one binary message from the client; unknown channels and empty data are dropped. */
-    public List<SpdyFrame> fromClient(byte[] message) {
+    public synchronized List<SpdyFrame> fromClient(byte[] message) {
         if (message.length == 0) {
             return List.of();
         }
@@ -91,7 +93,7 @@ public final class V5Bridge {
     }
 
     /** What one frame from the server calls for. */
-    public Reaction fromServer(SpdyFrame frame) {
+    public synchronized Reaction fromServer(SpdyFrame frame) {
         return switch (frame) {
             case SpdyFrame.Data data -> fromServerData(data);
             case SpdyFrame.RstStream rst -> {
@@ -131,12 +133,12 @@ public final class V5Bridge {
     }
 
     /** Whether the server has ended its side: the error stream and every output stream, or the whole session. */
-    public boolean finished() {
+    public synchronized boolean finished() {
         return goneAway || serverOpen.isEmpty();
     }
 
     /** What the server wrote on the error stream: a v4 Status (which v5 clients read alike), or nothing. */
-    public byte[] errorStream() {
+    public synchronized byte[] errorStream() {
         return errorStream.toByteArray();
     }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -341,14 +344,14 @@ class StreamingEndToEndTest {
                 try {
                     out.write(data);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             byte[] back = socket.getInputStream().readNBytes(data.length);
             writer.join();
             return back;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -362,14 +365,14 @@ class StreamingEndToEndTest {
             InputStream in = socket.getInputStream();
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     private static byte[] body(byte[] response) {
         for (int i = 0; i + 3 < response.length; i++) {
             if (response[i] == '\r' && response[i + 1] == '\n' && response[i + 2] == '\r' && response[i + 3] == '\n') {
-                return java.util.Arrays.copyOfRange(response, i + 4, response.length);
+                return Arrays.copyOfRange(response, i + 4, response.length);
             }
         }
         throw new AssertionError("no HTTP head in " + new String(response, StandardCharsets.ISO_8859_1));
@@ -378,7 +381,7 @@ class StreamingEndToEndTest {
     private static String md5(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +104,7 @@ public final class ChannelDuplex implements Duplex {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while writing");
+            throw new InterruptedIOException("interrupted while writing");
         } finally {
             lock.unlock();
         }

@@ -74,6 +74,9 @@ final class ExecTranslator {
         byte[] status;
         try {
             status = translator.translate();
+        } catch (RuntimeException e) {
+            log.error("session={} failed: {}", kubelet.session(), e.toString(), e);
+            status = status(StatusException.internal(e.toString()));
         } finally {
             translator.encoder.close();
             translator.fromClient.discard();

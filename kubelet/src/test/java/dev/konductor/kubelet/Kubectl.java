@@ -78,10 +78,15 @@ final class Kubectl {
             return process.isAlive();
         }
 
+        /** Interrupts kubectl as Ctrl-C would; whether it then exited within 20 s. */
+        boolean stop() throws InterruptedException {
+            process.destroy();
+            return process.waitFor(20, TimeUnit.SECONDS);
+        }
+
         @Override
         public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!stop()) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }

@@ -192,6 +192,7 @@ class StreamingEndToEndTest {
             assertThat(download.get()).as("2 MB down from httpd at the same time").isEqualTo(big);
             assertThat(new String(body(httpGet(forward.localPort(0), "/")), StandardCharsets.UTF_8)).isEqualTo("hello\n");
             assertThat(forward.alive()).as("port-forward outlives its connections").isTrue();
+            assertThat(forward.stop()).as("and stops when interrupted").isTrue();
         }
         for (String target : List.of("svc/web", "deploy/web")) {
             int remote = target.startsWith("svc") ? 8080 : 80;

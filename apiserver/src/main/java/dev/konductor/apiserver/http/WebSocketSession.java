@@ -35,6 +35,8 @@ public final class WebSocketSession implements AutoCloseable {
 
     /** Normal closure (RFC 6455 §7.4.1). */
     public static final int NORMAL_CLOSURE = 1000;
+    /** The most kept from a client that talks before the server listens; then reading pauses until it does. */
+    static final int MAX_EARLY_BYTES = 1024 * 1024;
 
     /** What arrives from the peer; called on a network thread, so implementations must not block. */
     public interface Listener {
@@ -54,9 +56,6 @@ public final class WebSocketSession implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition writable = lock.newCondition();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** The most kept from a client that talks before the server listens; then reading pauses until it does. */
-    static final int MAX_EARLY_BYTES = 1024 * 1024;
-
     /** Set and read on the connection's event loop only, as are {@link #early} and {@link #earlyBytes}. */
     private Listener listener;
     /** What arrived before {@link #listen}: a client may talk first (kubectl cp sends stdin at once). */

@@ -61,12 +61,12 @@ public final class KubeletServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KubeletServer.class);
 
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private final Channel channel;
     /** The HTTP handlers a streaming session removes once its connection switches protocols. */
     private static final List<String> HTTP_HANDLERS = List.of("http", "aggregate", "dispatch");
 
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel channel;
     private final LogSource logs;
     private final StreamingHandler streams;
 
@@ -195,7 +195,12 @@ public final class KubeletServer implements AutoCloseable {
             @Override
             public Duplex switched(UpgradeProxy.Answer answer) throws IOException {
                 ChannelDuplex duplex = ChannelDuplex.takeOver(ch, HTTP_HANDLERS);
-                duplex.output().write(answer.head().encode());
+                try {
+                    duplex.output().write(answer.head().encode());
+                } catch (IOException e) {
+                    duplex.close();
+                    throw e;
+                }
                 return duplex;
             }
         };

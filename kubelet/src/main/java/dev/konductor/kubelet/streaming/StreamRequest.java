@@ -41,11 +41,6 @@ public sealed interface StreamRequest {
         }
     }
 
-    /** Whether a path is one of the streaming endpoints (the rest of the kubelet's API is elsewhere). */
-    static boolean isStreamingPath(String path) {
-        return path.startsWith("/exec/") || path.startsWith("/attach/") || path.startsWith("/portForward/");
-    }
-
     static StreamRequest parse(String path, Map<String, List<String>> query) throws BadRequest {
         List<String> parts = new ArrayList<>();
         for (String part : path.substring(1).split("/")) {

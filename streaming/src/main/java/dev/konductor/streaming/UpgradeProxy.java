@@ -140,9 +140,8 @@ public final class UpgradeProxy {
     /** A refusal's body: by Content-Length, chunked, or up to the end of the connection. */
     static byte[] body(InputStream in, HttpHead head) throws IOException {
         String length = head.value("Content-Length");
-        if (length != null) {
-            int n = Math.min(MAX_REFUSAL_BODY, Integer.parseInt(length.strip()));
-            return in.readNBytes(n);
+        if (length != null && length.strip().matches("\\d{1,9}")) {
+            return in.readNBytes(Math.min(MAX_REFUSAL_BODY, Integer.parseInt(length.strip())));
         }
         String encoding = head.value("Transfer-Encoding");
         if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {

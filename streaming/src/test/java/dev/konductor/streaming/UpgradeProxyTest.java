@@ -39,6 +39,7 @@ class UpgradeProxyTest {
         assertThat(UpgradeProxy.body(stream("5\r\nhello\r\n6;x=y\r\n world\r\n0\r\n\r\n"), chunked)).asString()
                 .isEqualTo("hello world");
         assertThat(UpgradeProxy.body(stream("until the end"), head("X: y"))).asString().isEqualTo("until the end");
+        assertThat(UpgradeProxy.body(stream("garbled"), head("Content-Length: lots"))).asString().isEqualTo("garbled");
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.konductor.kubelet.server.KubeletServer;
 import dev.konductor.kubelet.server.LogSource;
 import dev.konductor.kubelet.server.ServingCertificate;
 import dev.konductor.kubelet.status.StatusManager;
+import dev.konductor.kubelet.streaming.ContainerStreams;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * bound to it (and only those: a field selector on {@code spec.nodeName}), runs one
  * {@link PodWorkers worker} per pod against the container runtime, writes their status
  * ({@link StatusManager}), notices container changes within a second ({@link Pleg}), serves
- * logs over HTTPS ({@link KubeletServer}), publishes the node's and its pods' resource metrics
- * ({@link ResourceMetricsCollector}) and removes from the runtime what belongs to no pod.
+ * logs, exec, attach and port-forward over HTTPS ({@link KubeletServer}, {@link ContainerStreams}),
+ * publishes the node's and its pods' resource metrics ({@link ResourceMetricsCollector}) and removes
+ * from the runtime what belongs to no pod.
  * Everything goes through the API server, like any remote kubelet.
  */
 public final class Kubelet implements AutoCloseable {
@@ -90,7 +92,7 @@ public final class Kubelet implements AutoCloseable {
         ServingCertificate certificate = ServingCertificate.loadOrCreate(settings.pki(), settings.nodeName(),
                 settings.nodeIps(), clock);
         server = KubeletServer.start(new InetSocketAddress(settings.bindAddress(), settings.port()), certificate,
-                settings.clientCa(), this::findLog);
+                settings.clientCa(), this::findLog, new ContainerStreams(runtime, this::findPod));
         node = new NodeAgent(client, new NodeAgent.Settings(settings.nodeName(), settings.podCidr(), addresses(),
                 server.port(), settings.kubeletVersion(), settings.rootDir()), runtime, this::ownReadiness, events, clock);
         node.register();
@@ -181,6 +183,12 @@ public final class Kubelet implements AutoCloseable {
                 log.warn("housekeeping failed: {}", e.getMessage());
             }
         }
+    }
+
+    /** A pod bound to this node, from the watch. */
+    private Optional<Pod> findPod(String namespace, String name) {
+        return informer == null ? Optional.empty()
+                : Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
     }
 
     /** The log file of a container of a pod on this node (the current or the previous instance). */

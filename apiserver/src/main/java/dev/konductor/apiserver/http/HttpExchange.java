@@ -1,5 +1,7 @@
 package dev.konductor.apiserver.http;
 
+import dev.konductor.streaming.ChannelDuplex;
+import dev.konductor.streaming.HttpHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -147,6 +149,29 @@ public final class HttpExchange {
         } else {
             channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** The request's header lines as they came, repeats apart (what an upgrade relays onwards). */
+    public List<HttpHead.Header> headerLines() {
+        List<HttpHead.Header> lines = new ArrayList<>();
+        request.headers().forEach(h -> lines.add(new HttpHead.Header(h.getKey(), h.getValue())));
+        return lines;
+    }
+
+    /** Whether the client asks to switch protocols ({@code Connection: Upgrade} with an {@code Upgrade} header). */
+    public boolean isUpgradeRequest() {
+        return request.headers().contains(HttpHeaderNames.UPGRADE)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /**
+     * Takes the connection over for raw bytes, as after an upgrade relayed from elsewhere: the
+     * HTTP handlers leave the pipeline, and the caller writes the response head itself. Replaces
+     * {@link #respond} and the other answers for this exchange.
+     */
+    public ChannelDuplex takeOver() {
+        checkFirstResponse();
+        return ChannelDuplex.takeOver(channel, HttpsServer.HTTP_HANDLERS);
     }
 
     /** Whether the client asks to upgrade this request to a WebSocket ({@code Upgrade: websocket}). */

@@ -49,6 +49,8 @@ public final class HttpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpsServer.class);
     /** Bodies above upstream's 3 MiB limit are refused by the handler; this is the hard cap. */
     static final int MAX_AGGREGATED_BODY = 4 * 1024 * 1024;
+    /** The pipeline's HTTP handlers, which leave it when a connection is taken over for raw bytes. */
+    static final List<String> HTTP_HANDLERS = List.of("http", "aggregate", "dispatch");
     private static final io.netty.util.AttributeKey<String[]> IDENTITY =
             io.netty.util.AttributeKey.valueOf("konductor.identity");
 

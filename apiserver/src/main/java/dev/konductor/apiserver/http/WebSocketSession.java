@@ -14,10 +14,13 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One upgraded WebSocket connection, used with plain blocking calls from the request's virtual
@@ -32,6 +35,8 @@ public final class WebSocketSession implements AutoCloseable {
 
     /** Normal closure (RFC 6455 §7.4.1). */
     public static final int NORMAL_CLOSURE = 1000;
+    /** The most kept from a client that talks before the server listens; then reading pauses until it does. */
+    static final int MAX_EARLY_BYTES = 1024 * 1024;
 
     /** What arrives from the peer; called on a network thread, so implementations must not block. */
     public interface Listener {
@@ -51,8 +56,11 @@ public final class WebSocketSession implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition writable = lock.newCondition();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Listener listener = new Listener() {
-    };
+    /** Set and read on the connection's event loop only, as are {@link #early} and {@link #earlyBytes}. */
+    private Listener listener;
+    /** What arrived before {@link #listen}: a client may talk first (kubectl cp sends stdin at once). */
+    private final List<Consumer<Listener>> early = new ArrayList<>();
+    private long earlyBytes;
 
     WebSocketSession(Channel channel, String subprotocol) {
         this.channel = channel;
@@ -64,13 +72,45 @@ public final class WebSocketSession implements AutoCloseable {
         return subprotocol;
     }
 
-    /** Receives the peer's messages from now on. */
+    /**
+     * Receives the peer's messages: first those that arrived since the upgrade, in order, then
+     * the rest as they come. Call once.
+     */
     public void listen(Listener listener) {
-        this.listener = listener;
+        channel.eventLoop().execute(() -> {
+            this.listener = listener;
+            if (earlyBytes > MAX_EARLY_BYTES) {
+                channel.config().setAutoRead(true); // before the replay, which may pause it again
+            }
+            early.forEach(event -> event.accept(listener));
+            early.clear();
+            earlyBytes = 0;
+        });
+    }
+
+    /** Hands an event to the listener, or keeps it until there is one; on the event loop. */
+    private void deliver(Consumer<Listener> event, int size) {
+        if (listener != null) {
+            event.accept(listener);
+            return;
+        }
+        early.add(event);
+        earlyBytes += size;
+        if (earlyBytes > MAX_EARLY_BYTES) {
+            channel.config().setAutoRead(false);
+        }
     }
 
     public boolean isOpen() {
         return !closed.get() && channel.isActive();
+    }
+
+    /**
+     * Stops ({@code false}) or resumes reading from the connection: a consumer that falls behind
+     * pushes back on its peer instead of queueing without bound.
+     */
+    public void reading(boolean on) {
+        channel.config().setAutoRead(on);
     }
 
     /** Sends one text message (UTF-8); false once the session is closed. */
@@ -144,8 +184,14 @@ public final class WebSocketSession implements AutoCloseable {
                     switch (msg) {
                         case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
                         case CloseWebSocketFrame close -> peerClosed(ctx, close);
-                        case TextWebSocketFrame text -> listener.onText(text.text());
-                        case BinaryWebSocketFrame binary -> listener.onBinary(ByteBufUtil.getBytes(binary.content()));
+                        case TextWebSocketFrame text -> {
+                            String message = text.text();
+                            deliver(l -> l.onText(message), message.length());
+                        }
+                        case BinaryWebSocketFrame binary -> {
+                            byte[] message = ByteBufUtil.getBytes(binary.content());
+                            deliver(l -> l.onBinary(message), message.length);
+                        }
                         default -> {
                             // pongs, and anything a broken peer sends between messages
                         }
@@ -164,7 +210,7 @@ public final class WebSocketSession implements AutoCloseable {
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
                 if (closed.compareAndSet(false, true)) {
-                    listener.onClose(1006, "connection lost");
+                    deliver(l -> l.onClose(1006, "connection lost"), 0);
                 }
                 signal();
                 ctx.fireChannelInactive();
@@ -182,7 +228,7 @@ public final class WebSocketSession implements AutoCloseable {
         String reason = close.reasonText() == null ? "" : close.reasonText();
         if (closed.compareAndSet(false, true)) {
             ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
-            listener.onClose(code, reason);
+            deliver(l -> l.onClose(code, reason), 0);
         } else {
             ctx.close(); // the peer acknowledged our close
         }

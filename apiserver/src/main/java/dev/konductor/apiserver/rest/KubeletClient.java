@@ -1,8 +1,11 @@
 package dev.konductor.apiserver.rest;
 
 import dev.konductor.apiserver.TlsMaterial;
+import dev.konductor.streaming.SocketDuplex;
+import dev.konductor.streaming.UpgradeProxy;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,28 +19,47 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * HTTPS requests from the API server to kubelets (logs now; exec, attach and port-forward
- * later). It authenticates with the API server's own certificate, which the kubelet checks
- * against the cluster CA; it does not verify the kubelet's self-signed serving certificate, as
- * upstream's API server without {@code --kubelet-certificate-authority}.
+ * HTTPS connections from the API server to kubelets: requests for logs, raw connections for
+ * exec, attach and port-forward. It authenticates with the API server's own certificate, which
+ * the kubelet checks against the cluster CA; it does not verify the kubelet's self-signed
+ * serving certificate, as upstream's API server without {@code --kubelet-certificate-authority}.
  */
 final class KubeletClient {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    private final SSLContext tls;
     private final HttpClient http;
 
     KubeletClient(TlsMaterial tls) {
+        this.tls = sslContext(tls);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
-                .sslContext(sslContext(tls))
+                .sslContext(this.tls)
                 .sslParameters(noHostnameCheck())
                 .build();
+    }
+
+    /** A TLS connection to a kubelet, handshake done, for a streaming upgrade; the caller closes it. */
+    SocketDuplex connect(String host, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), Math.toIntExact(CONNECT_TIMEOUT.toMillis()));
+            socket.setTcpNoDelay(true);
+            socket.setSSLParameters(noHostnameCheck());
+            socket.setSoTimeout(Math.toIntExact(UpgradeProxy.HANDSHAKE_TIMEOUT.toMillis()));
+            socket.startHandshake();
+            return new SocketDuplex(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /** A GET whose body streams; the caller closes it. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.http.HttpExchange;
-import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
 import java.io.IOException;
@@ -54,19 +53,9 @@ final class PodLogs {
                         + "\" is waiting to start: " + waiting);
             }
         }
-        String nodeName = pod.path("spec").path("nodeName").asText("");
-        if (nodeName.isEmpty()) {
-            throw StatusException.badRequest("pod " + name + " does not have a host assigned");
-        }
-        CachedObject node = storage.get(nodeType, Keys.key(nodeType, null, nodeName));
-        if (node == null) {
-            throw StatusException.badRequest("node \"" + nodeName + "\" of pod " + name + " not found");
-        }
-        String host = address(node.object());
-        int port = node.object().path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
-        if (host == null || port <= 0) {
-            throw StatusException.badRequest("node \"" + nodeName + "\" publishes no kubelet endpoint");
-        }
+        KubeletAddress kubelet = KubeletAddress.of(storage, nodeType, pod, name);
+        String host = kubelet.host();
+        int port = kubelet.port();
         String path = "/containerLogs/" + encode(ctx.namespace()) + "/" + encode(name) + "/" + encode(container)
                 + query(exchange);
         HttpResponse<InputStream> response;

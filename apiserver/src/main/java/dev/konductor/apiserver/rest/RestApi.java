@@ -3,6 +3,7 @@ package dev.konductor.apiserver.rest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.konductor.api.resource.GroupVersionKind;
 import dev.konductor.api.resource.ResourceRegistry;
+import dev.konductor.api.resource.ResourceType;
 import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.discovery.Discovery;
@@ -34,9 +35,11 @@ public final class RestApi {
         PatchHandler patches = new PatchHandler(storage, rules, writer, decoder, output, resources);
         ListWatchHandler lists = new ListWatchHandler(storage, output, mapper, Long.getLong(
                 "konductor.apiserver.minRequestTimeoutSeconds", DEFAULT_MIN_REQUEST_TIMEOUT_S));
+        ResourceType nodeType = registry.byPlural("", "v1", "nodes").orElseThrow();
+        KubeletClient kubelets = new KubeletClient(tls);
         SubresourceHandler subresources = new SubresourceHandler(storage, rules, writer, decoder, output, resources, patches,
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow(),
-                new PodLogs(storage, registry.byPlural("", "v1", "nodes").orElseThrow(), new KubeletClient(tls)));
+                new PodLogs(storage, nodeType, kubelets), new PodStreams(storage, nodeType, kubelets));
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
                 ready, advertiseAddress);
     }

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The subresources: status, scale (as autoscaling/v1 Scale), pods/binding, pods/eviction
- * (honouring PodDisruptionBudgets), namespaces/finalize, pods/log (proxied to the pod's kubelet);
- * the other streaming ones answer 503 until the kubelet serves them.
+ * (honouring PodDisruptionBudgets), namespaces/finalize, and the ones the pod's kubelet serves:
+ * pods/log, pods/exec, pods/attach and pods/portforward. pods/proxy answers 503 for now.
  */
 final class SubresourceHandler {
 
@@ -29,10 +29,11 @@ final class SubresourceHandler {
     private final ResourceType pdbType;
     private final ApiRules rules;
     private final PodLogs podLogs;
+    private final PodStreams podStreams;
 
     SubresourceHandler(ObjectStorage storage, ApiRules rules, ObjectWriter writer, BodyDecoder decoder, Output output,
                        ResourceHandler resources, PatchHandler patches, Deleter deleter, ResourceType pdbType,
-                       PodLogs podLogs) {
+                       PodLogs podLogs, PodStreams podStreams) {
         this.storage = storage;
         this.rules = rules;
         this.writer = writer;
@@ -43,6 +44,7 @@ final class SubresourceHandler {
         this.deleter = deleter;
         this.pdbType = pdbType;
         this.podLogs = podLogs;
+        this.podStreams = podStreams;
     }
 
     void handle(RequestContext ctx, String method, String subresource) {
@@ -56,7 +58,8 @@ final class SubresourceHandler {
             case "eviction" -> requirePost(method, () -> evict(ctx));
             case "finalize" -> finalizeNamespace(ctx, method);
             case "log" -> podLogs.handle(ctx, resources.existing(ctx));
-            case "exec", "attach", "portforward", "proxy" -> {
+            case "exec", "attach", "portforward" -> podStreams.handle(ctx, resources.existing(ctx), subresource);
+            case "proxy" -> {
                 resources.existing(ctx);
                 throw StatusException.serviceUnavailable("no node agent serves " + subresource + " for "
                         + ctx.type().plural() + " yet");

@@ -196,7 +196,8 @@ public final class TestApiServer implements AutoCloseable {
         }
     }
 
-    private static TlsMaterial selfSigned() {
+    /** A self-signed certificate for 127.0.0.1, also its own client CA. */
+    public static TlsMaterial selfSigned() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));

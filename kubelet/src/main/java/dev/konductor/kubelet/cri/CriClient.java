@@ -1,5 +1,6 @@
 package dev.konductor.kubelet.cri;
 
+import dev.konductor.kubelet.cri.v1.AttachRequest;
 import dev.konductor.kubelet.cri.v1.Container;
 import dev.konductor.kubelet.cri.v1.ContainerConfig;
 import dev.konductor.kubelet.cri.v1.ContainerFilter;
@@ -8,6 +9,7 @@ import dev.konductor.kubelet.cri.v1.ContainerStatusRequest;
 import dev.konductor.kubelet.cri.v1.ContainerStats;
 import dev.konductor.kubelet.cri.v1.CreateContainerRequest;
 import dev.konductor.kubelet.cri.v1.FilesystemUsage;
+import dev.konductor.kubelet.cri.v1.ExecRequest;
 import dev.konductor.kubelet.cri.v1.Image;
 import dev.konductor.kubelet.cri.v1.ImageServiceGrpc;
 import dev.konductor.kubelet.cri.v1.ImageFsInfoRequest;
@@ -23,6 +25,7 @@ import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.PodSandboxFilter;
 import dev.konductor.kubelet.cri.v1.PodSandboxStatus;
 import dev.konductor.kubelet.cri.v1.PodSandboxStatusRequest;
+import dev.konductor.kubelet.cri.v1.PortForwardRequest;
 import dev.konductor.kubelet.cri.v1.PullImageRequest;
 import dev.konductor.kubelet.cri.v1.RemoveContainerRequest;
 import dev.konductor.kubelet.cri.v1.RemovePodSandboxRequest;
@@ -205,6 +208,21 @@ public final class CriClient implements ContainerRuntime {
      */
     public void resetConnectBackoff() {
         channel.resetConnectBackoff();
+    }
+
+    @Override
+    public String exec(ExecRequest request) {
+        return call("Exec", () -> runtime().exec(request)).getUrl();
+    }
+
+    @Override
+    public String attach(AttachRequest request) {
+        return call("Attach", () -> runtime().attach(request)).getUrl();
+    }
+
+    @Override
+    public String portForward(PortForwardRequest request) {
+        return call("PortForward", () -> runtime().portForward(request)).getUrl();
     }
 
     private static <T> T call(String method, Supplier<T> call) {

@@ -1,17 +1,20 @@
 package dev.konductor.kubelet.runtime;
 
+import dev.konductor.kubelet.cri.v1.AttachRequest;
 import dev.konductor.kubelet.cri.v1.Container;
 import dev.konductor.kubelet.cri.v1.ContainerConfig;
 import dev.konductor.kubelet.cri.v1.ContainerFilter;
 import dev.konductor.kubelet.cri.v1.ContainerStats;
 import dev.konductor.kubelet.cri.v1.ContainerStatus;
 import dev.konductor.kubelet.cri.v1.FilesystemUsage;
+import dev.konductor.kubelet.cri.v1.ExecRequest;
 import dev.konductor.kubelet.cri.v1.Image;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.PodSandbox;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.PodSandboxFilter;
 import dev.konductor.kubelet.cri.v1.PodSandboxStatus;
+import dev.konductor.kubelet.cri.v1.PortForwardRequest;
 import dev.konductor.kubelet.cri.v1.StatusResponse;
 import dev.konductor.kubelet.cri.v1.VersionResponse;
 import java.util.List;
@@ -71,6 +74,19 @@ public interface ContainerRuntime extends AutoCloseable {
 
     @Override
     void close();
+
+    // Streaming: the runtime serves exec, attach and port-forward sessions itself, at a one-time
+    // URL (containerd's CRI streaming server); the kubelet relays the API server's upgraded
+    // connection there. A runtime without such a server can run one of its own on loopback.
+
+    /** Prepares a command's session in a running container; returns the URL that serves it. */
+    String exec(ExecRequest request);
+
+    /** Prepares a session attached to a running container's main process; returns its URL. */
+    String attach(AttachRequest request);
+
+    /** Prepares port-forwarding into a sandbox's network namespace; returns its URL. */
+    String portForward(PortForwardRequest request);
 
     /**
      * A runtime call that failed. Its message is the whole error as upstream's kubelet prints a

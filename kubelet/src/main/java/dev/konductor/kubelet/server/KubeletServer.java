@@ -2,6 +2,10 @@ package dev.konductor.kubelet.server;
 
 import dev.konductor.kubelet.logs.ContainerLogs;
 import dev.konductor.kubelet.logs.LogOptions;
+import dev.konductor.streaming.ChannelDuplex;
+import dev.konductor.streaming.Duplex;
+import dev.konductor.streaming.HttpHead;
+import dev.konductor.streaming.UpgradeProxy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -38,6 +42,7 @@ import java.nio.file.NoSuchFileException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -46,28 +51,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The kubelet's HTTPS endpoint (upstream's port 10250), which the API server proxies to:
- * {@code /healthz} and {@code /containerLogs/NAMESPACE/POD/CONTAINER} with PodLogOptions'
- * query parameters. Every request but {@code /healthz} needs a client certificate from the
- * cluster CA. Requests run on virtual threads with blocking writes.
+ * {@code /healthz}, {@code /containerLogs/NAMESPACE/POD/CONTAINER} with PodLogOptions' query
+ * parameters, and the streaming endpoints {@code /exec}, {@code /attach} and
+ * {@code /portForward}, whose upgraded connections the {@link StreamingHandler} takes over.
+ * Every request but {@code /healthz} needs a client certificate from the cluster CA. Requests
+ * run on virtual threads with blocking writes.
  */
 public final class KubeletServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KubeletServer.class);
 
+    /** The HTTP handlers a streaming session removes once its connection switches protocols. */
+    private static final List<String> HTTP_HANDLERS = List.of("http", "aggregate", "dispatch");
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel channel;
     private final LogSource logs;
+    private final StreamingHandler streams;
 
-    private KubeletServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel, LogSource logs) {
+    private KubeletServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel, LogSource logs,
+                          StreamingHandler streams) {
         this.boss = boss;
         this.workers = workers;
         this.channel = channel;
         this.logs = logs;
+        this.streams = streams;
     }
 
     public static KubeletServer start(InetSocketAddress address, ServingCertificate certificate, X509Certificate clusterCa,
-                                      LogSource logs) throws IOException, InterruptedException {
+                                      LogSource logs, StreamingHandler streams) throws IOException, InterruptedException {
         SslContext ssl = SslContextBuilder.forServer(certificate.key(), certificate.certificate())
                 .trustManager(new ClientCertificates(clusterCa))
                 .clientAuth(ClientAuth.OPTIONAL)
@@ -80,12 +93,14 @@ public final class KubeletServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new HttpServerCodec(),
-                                    new HttpObjectAggregator(1 << 20), new Dispatcher(() -> self[0]));
+                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()))
+                                    .addLast("http", new HttpServerCodec())
+                                    .addLast("aggregate", new HttpObjectAggregator(1 << 20))
+                                    .addLast("dispatch", new Dispatcher(() -> self[0]));
                         }
                     })
                     .bind(address).sync().channel();
-            self[0] = new KubeletServer(boss, workers, channel, logs);
+            self[0] = new KubeletServer(boss, workers, channel, logs, streams);
             log.info("kubelet server listening address={}", channel.localAddress());
             return self[0];
         } catch (RuntimeException | InterruptedException e) {
@@ -139,6 +154,14 @@ public final class KubeletServer implements AutoCloseable {
             respond(ch, HttpResponseStatus.UNAUTHORIZED, "Unauthorized");
             return;
         }
+        if (isStreaming(path)) {
+            if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.POST)) {
+                respond(ch, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
+                return;
+            }
+            streams.serve(head(request), downstream(ch));
+            return;
+        }
         if (!request.method().equals(HttpMethod.GET)) {
             respond(ch, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
             return;
@@ -149,6 +172,38 @@ public final class KubeletServer implements AutoCloseable {
             return;
         }
         respond(ch, HttpResponseStatus.NOT_FOUND, "404 page not found");
+    }
+
+    private static boolean isStreaming(String path) {
+        return path.startsWith("/exec/") || path.startsWith("/attach/") || path.startsWith("/portForward/");
+    }
+
+    private static HttpHead head(FullHttpRequest request) {
+        List<HttpHead.Header> headers = new ArrayList<>();
+        request.headers().forEach(h -> headers.add(new HttpHead.Header(h.getKey(), h.getValue())));
+        return HttpHead.request(request.method().name(), request.uri(), headers);
+    }
+
+    /** The API server's side of a streaming session on this connection. */
+    private static UpgradeProxy.Downstream downstream(Channel ch) {
+        return new UpgradeProxy.Downstream() {
+            @Override
+            public void refused(UpgradeProxy.Answer answer) {
+                respond(ch, HttpResponseStatus.valueOf(answer.status()), answer.contentType(), answer.body());
+            }
+
+            @Override
+            public Duplex switched(UpgradeProxy.Answer answer) throws IOException {
+                ChannelDuplex duplex = ChannelDuplex.takeOver(ch, HTTP_HANDLERS);
+                try {
+                    duplex.output().write(answer.head().encode());
+                } catch (IOException e) {
+                    duplex.close();
+                    throw e;
+                }
+                return duplex;
+            }
+        };
     }
 
     private void containerLogs(Channel ch, String namespace, String pod, String container, QueryStringDecoder query) {
@@ -246,12 +301,15 @@ public final class KubeletServer implements AutoCloseable {
     }
 
     private static void respond(Channel ch, HttpResponseStatus status, String body) {
+        respond(ch, status, "text/plain; charset=utf-8", (body + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(Channel ch, HttpResponseStatus status, String contentType, byte[] bytes) {
         if (!ch.isActive()) {
             return;
         }
-        byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
         DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         ch.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }

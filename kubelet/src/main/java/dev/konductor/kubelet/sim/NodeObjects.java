@@ -34,7 +34,12 @@ final class NodeObjects {
     static final String LEASE_NAMESPACE = "kube-node-lease";
     /** Upstream's node lease duration (kubelet --node-lease-duration-seconds). */
     static final int LEASE_DURATION_SECONDS = 40;
-    static final int KUBELET_PORT = 10250;
+    /**
+     * A simulated node serves no kubelet API, so it advertises none (port 0): advertising 10250
+     * at its address, which no network routes, would send the API server's logs, exec and
+     * port-forward requests off the machine instead of answering them at once.
+     */
+    static final int KUBELET_PORT = 0;
 
     private NodeObjects() {
     }

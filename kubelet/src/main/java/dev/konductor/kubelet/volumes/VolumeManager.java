@@ -165,7 +165,7 @@ public final class VolumeManager {
     /** Tears down the pods among {@code onDisk} that are not in {@code known} (housekeeping). */
     public void removeOrphans(Collection<String> onDisk, Set<String> known) {
         for (String uid : onDisk) {
-            if (!known.contains(uid)) {
+            if (!known.contains(uid) && Files.exists(host.dirs().pod(uid))) {
                 log.info("removing the volumes of orphaned pod uid={}", uid);
                 tearDown(uid);
             }

@@ -374,7 +374,11 @@ class VolumesEndToEndTest {
                         + dir.resolve("no.sock") + " is not a socket file",
                 "FailedMount: Unable to attach or mount volumes: unmounted volumes=[config data sock], unattached volumes=[config"
                         + " data sock], failed to process volumes=[data]: error processing PVC default/unbound: PVC is not bound");
-        assertThat(containerStatus("unmountable").getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+        Await.until("the container waits in ContainerCreating", () -> {
+            ContainerStatus s = containerStatus("unmountable");
+            return s != null && s.getState().getWaiting() != null && "ContainerCreating".equals(s.getState().getWaiting().getReason());
+        });
+        assertThat(client.pods().inNamespace(NS).withName("unmountable").get().getStatus().getPhase()).isEqualTo("Pending");
 
         deleteAndCheckNothingIsLeft(pod);
     }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class EnvResolver {
     /** The environment, in order, and warnings to record as events on the pod. */
     public record Resolved(SequencedMap<String, String> env, List<Warning> warnings) implements Result {
         public Resolved {
-            env = java.util.Collections.unmodifiableSequencedMap(new LinkedHashMap<>(env));
+            env = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(env));
             warnings = List.copyOf(warnings);
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code hostPath} {@code type} checks, with upstream's behaviour and messages:
@@ -80,7 +81,7 @@ final class HostPathTypes {
             if (directory) {
                 Files.createDirectories(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             } else {
-                Files.newByteChannel(path, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                Files.newByteChannel(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"))).close();
             }
         } catch (NoSuchFileException e) {

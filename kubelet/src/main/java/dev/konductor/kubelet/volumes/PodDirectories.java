@@ -3,6 +3,7 @@ package dev.konductor.kubelet.volumes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class PodDirectories {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(pods)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!name.contains("_") && !name.startsWith(".") && Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!name.contains("_") && !name.startsWith(".") && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     uids.add(name);
                 }
             }

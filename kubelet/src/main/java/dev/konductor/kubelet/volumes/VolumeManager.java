@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -194,7 +195,7 @@ public final class VolumeManager {
     static Set<String> usedVolumes(Pod pod) {
         var spec = pod.getSpec();
         Set<String> used = new TreeSet<>();
-        Stream.of(spec.getContainers(), spec.getInitContainers()).filter(java.util.Objects::nonNull).flatMap(List::stream)
+        Stream.of(spec.getContainers(), spec.getInitContainers()).filter(Objects::nonNull).flatMap(List::stream)
                 .forEach(c -> addUsed(used, c.getVolumeMounts(), c.getVolumeDevices()));
         Optional.ofNullable(spec.getEphemeralContainers()).orElse(List.of())
                 .forEach((EphemeralContainer c) -> addUsed(used, c.getVolumeMounts(), c.getVolumeDevices()));

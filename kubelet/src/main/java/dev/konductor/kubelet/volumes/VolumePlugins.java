@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -131,7 +132,7 @@ final class VolumePlugins {
     private static String typeOf(Object source) {
         Map<String, Object> fields = Serialization.jsonMapper().convertValue(source, Map.class);
         return fields.entrySet().stream()
-                .filter(e -> e.getValue() instanceof Map || e.getValue() instanceof java.util.List)
+                .filter(e -> e.getValue() instanceof Map || e.getValue() instanceof List)
                 .filter(e -> !e.getKey().equals("claimRef") && !e.getKey().equals("accessModes")
                         && !e.getKey().equals("mountOptions") && !e.getKey().equals("nodeAffinity")
                         && !e.getKey().equals("capacity"))

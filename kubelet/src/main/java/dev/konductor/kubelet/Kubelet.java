@@ -1,11 +1,14 @@
 package dev.konductor.kubelet;
 
 import dev.konductor.kubelet.events.KubeletEvents;
+import dev.konductor.kubelet.env.EnvResolver;
 import dev.konductor.kubelet.host.HostFiles;
 import dev.konductor.kubelet.metrics.MetricsPublisher;
 import dev.konductor.kubelet.metrics.ResourceMetricsCollector;
 import dev.konductor.kubelet.node.NodeAgent;
 import dev.konductor.kubelet.node.Readiness;
+import dev.konductor.kubelet.objects.ApiObjectSource;
+import dev.konductor.kubelet.pods.ContainerOptions;
 import dev.konductor.kubelet.pods.GoDurations;
 import dev.konductor.kubelet.pods.PodSyncer;
 import dev.konductor.kubelet.pods.PodWorkers;
@@ -19,6 +22,12 @@ import dev.konductor.kubelet.server.LogSource;
 import dev.konductor.kubelet.server.ServingCertificate;
 import dev.konductor.kubelet.status.StatusManager;
 import dev.konductor.kubelet.streaming.ContainerStreams;
+import dev.konductor.kubelet.token.ApiTokenRequester;
+import dev.konductor.kubelet.token.TokenManager;
+import dev.konductor.kubelet.volumes.PodDirectories;
+import dev.konductor.kubelet.volumes.SystemMounter;
+import dev.konductor.kubelet.volumes.VolumeHost;
+import dev.konductor.kubelet.volumes.VolumeManager;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -56,6 +65,8 @@ public final class Kubelet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
     static final Duration HOUSEKEEPING = Duration.ofSeconds(10);
     static final Duration PLEG_UNHEALTHY = Duration.ofMinutes(3);
+    /** The cluster's DNS domain (pods' FQDNs in /etc/hosts), as upstream's default clusterDomain. */
+    static final String CLUSTER_DOMAIN = "cluster.local";
 
     private final KubernetesClient client;
     private final ContainerRuntime runtime;
@@ -65,6 +76,8 @@ public final class Kubelet implements AutoCloseable {
     private final KubeletEvents events;
     private final PodWorkers workers;
     private final Pleg pleg;
+    private final ApiObjectSource objects;
+    private final VolumeManager volumes;
     private SharedIndexInformer<Pod> informer;
     private NodeAgent node;
     private ResourceMetricsCollector metrics;
@@ -79,8 +92,12 @@ public final class Kubelet implements AutoCloseable {
         this.clock = clock;
         this.statuses = new StatusManager(client, this::currentUid);
         this.events = new KubeletEvents(client, settings.nodeName(), clock);
-        PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), clock);
         List<String> hostIps = settings.nodeIps().stream().map(InetAddress::getHostAddress).toList();
+        this.objects = new ApiObjectSource(client, settings.nodeName(), clock);
+        this.volumes = new VolumeManager(new VolumeHost(new PodDirectories(settings.podLogs()), objects,
+                new TokenManager(new ApiTokenRequester(client), clock), new SystemMounter(), clock));
+        ContainerOptions options = new ContainerOptions(new EnvResolver(objects, hostIps), volumes, CLUSTER_DOMAIN);
+        PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), volumes, options, clock);
         this.workers = new PodWorkers(syncer, statuses, client, () -> hostIps, settings.podLogs(), clock);
         this.pleg = new Pleg(runtime, workers::signal);
     }
@@ -99,6 +116,7 @@ public final class Kubelet implements AutoCloseable {
         node.start();
         statuses.start();
         pleg.start();
+        objects.start();
         informer = client.pods().inAnyNamespace().withField("spec.nodeName", settings.nodeName())
                 .inform(new ResourceEventHandler<>() {
                     @Override
@@ -159,7 +177,10 @@ public final class Kubelet implements AutoCloseable {
         return Optional.ofNullable(pod).map(p -> p.getMetadata().getUid());
     }
 
-    /** Removes what the runtime holds for pods the API no longer has (deleted while the kubelet was away). */
+    /**
+     * Removes what the runtime and the node hold for pods the API no longer has (deleted while the
+     * kubelet was away): containers, sandboxes, volumes and pod directories.
+     */
     private void housekeep() {
         while (!closed) {
             try {
@@ -171,6 +192,8 @@ public final class Kubelet implements AutoCloseable {
                 continue;
             }
             try {
+                // Listed before the known pods, so that a pod arriving meanwhile is known by then.
+                List<String> onDisk = volumes.podsOnDisk();
                 Set<String> known = new HashSet<>();
                 informer.getStore().list().forEach(p -> known.add(p.getMetadata().getUid()));
                 known.addAll(workers.active());
@@ -179,6 +202,7 @@ public final class Kubelet implements AutoCloseable {
                         workers.removeOrphan(uid);
                     }
                 }
+                volumes.removeOrphans(onDisk, known);
             } catch (RuntimeException e) {
                 log.warn("housekeeping failed: {}", e.getMessage());
             }
@@ -216,6 +240,14 @@ public final class Kubelet implements AutoCloseable {
         });
     }
 
+    /**
+     * The node goes down with its containers (the server removes them after this kubelet): its
+     * memory-backed volumes are unmounted, as a reboot would end them. Call after {@link #close}.
+     */
+    public void unmountVolumes() {
+        volumes.unmountAll();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -231,6 +263,7 @@ public final class Kubelet implements AutoCloseable {
         workers.close();
         pleg.close();
         statuses.close();
+        objects.close();
         if (node != null) {
             node.close();
         }

@@ -8,6 +8,7 @@ import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.RuntimeStates;
 import dev.konductor.kubelet.runtime.SandboxState;
 import dev.konductor.kubelet.status.Waiting;
+import dev.konductor.kubelet.volumes.VolumeManager;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -45,15 +46,20 @@ public final class PodSyncer {
     private final RestartBackoff sandboxBackoff;
     private final ImagePuller images;
     private final Path logRoot;
+    private final VolumeManager volumes;
+    private final ContainerOptions containerOptions;
     private final Clock clock;
 
-    public PodSyncer(ContainerRuntime runtime, KubeletEvents events, Path logRoot, Clock clock) {
+    public PodSyncer(ContainerRuntime runtime, KubeletEvents events, Path logRoot, VolumeManager volumes,
+                     ContainerOptions containerOptions, Clock clock) {
         this.runtime = runtime;
         this.events = events;
         this.restartBackoff = RestartBackoff.forContainers(clock);
         this.sandboxBackoff = RestartBackoff.forContainers(clock);
         this.images = new ImagePuller(runtime, events, RestartBackoff.forContainers(clock), clock);
         this.logRoot = logRoot;
+        this.volumes = volumes;
+        this.containerOptions = containerOptions;
         this.clock = clock;
     }
 
@@ -66,6 +72,10 @@ public final class PodSyncer {
         String restartPolicy = Optional.ofNullable(pod.getSpec().getRestartPolicy()).orElse("Always");
         PodRuntimeState state = observe(uid);
         Map<String, Waiting> waiting = new HashMap<>();
+        Optional<Duration> volumesPending = prepareVolumes(pod);
+        if (volumesPending.isPresent()) {
+            return new SyncOutcome(state, waiting, volumesPending);
+        }
         Optional<SandboxState> sandbox = state.latestSandbox();
         String sandboxId;
         PodSandboxConfig sandboxConfig;
@@ -104,6 +114,7 @@ public final class PodSyncer {
         }
 
         Duration retry = null;
+        List<String> podIps = state.latestSandbox().map(SandboxState::ips).orElse(List.of());
         for (Container container : pod.getSpec().getContainers()) {
             Optional<ContainerState> latest = state.latest(container.getName());
             int restartCount = latest.map(c -> c.restartCount() + 1)
@@ -139,7 +150,7 @@ public final class PodSyncer {
                 removeQuietly(latest.get().id());
                 restartCount = latest.get().restartCount();
             }
-            Optional<StartFailure> failed = start(pod, container, sandboxId, sandboxConfig, restartCount);
+            Optional<StartFailure> failed = start(pod, container, sandboxId, sandboxConfig, restartCount, podIps);
             if (failed.isPresent()) {
                 waiting.put(container.getName(), failed.get().waiting());
                 retry = min(retry, failed.get().retryAfter().orElse(RestartBackoff.CONTAINER_INITIAL));
@@ -153,15 +164,34 @@ public final class PodSyncer {
     private record StartFailure(Waiting waiting, Optional<Duration> retryAfter) {
     }
 
+    /** Sets up (or refreshes) the pod's volumes, recording FailedMount events; empty when the containers may start. */
+    private Optional<Duration> prepareVolumes(Pod pod) {
+        VolumeManager.Outcome outcome = volumes.prepare(pod);
+        outcome.failedMounts().forEach(message -> events.record(pod, null, KubeletEvents.WARNING, "FailedMount", message));
+        return outcome.ready() ? Optional.empty() : outcome.retryAfter();
+    }
+
     private Optional<StartFailure> start(Pod pod, Container container, String sandboxId, PodSandboxConfig sandboxConfig,
-                                         int restartCount) {
+                                         int restartCount, List<String> podIps) {
         ImagePuller.Result image = images.ensure(pod, container, sandboxConfig);
         if (image instanceof ImagePuller.Failed failed) {
             return Optional.of(new StartFailure(failed.waiting(), failed.retryAfter()));
         }
+        RunContainerOptions options;
+        switch (containerOptions.generate(pod, container, restartCount, podIps)) {
+            case ContainerOptions.ConfigError error -> {
+                events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + error.message());
+                return Optional.of(new StartFailure(new Waiting(Waiting.CREATE_CONTAINER_CONFIG_ERROR, error.message()),
+                        Optional.empty()));
+            }
+            case ContainerOptions.Generated generated -> {
+                generated.warnings().forEach(w -> events.record(pod, null, KubeletEvents.WARNING, w.reason(), w.message()));
+                options = generated.options();
+            }
+        }
         String id;
         try {
-            id = runtime.createContainer(sandboxId, SandboxConfigs.container(pod, container, restartCount), sandboxConfig);
+            id = runtime.createContainer(sandboxId, SandboxConfigs.container(pod, container, restartCount, options), sandboxConfig);
         } catch (ContainerRuntime.RuntimeException e) {
             events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + e.description());
             return Optional.of(new StartFailure(new Waiting(Waiting.CREATE_CONTAINER_ERROR, e.description()), Optional.empty()));
@@ -196,7 +226,7 @@ public final class PodSyncer {
         }
     }
 
-    /** Removes everything of the pod from the runtime and the node: containers, sandboxes, cgroups, logs. */
+    /** Removes everything of the pod from the runtime and the node: containers, sandboxes, cgroups, volumes, logs. */
     public void removePod(String podUid, Optional<Path> podLogDirectory) {
         PodRuntimeState state = observe(podUid);
         for (SandboxState sandbox : state.sandboxes()) {
@@ -207,6 +237,7 @@ public final class PodSyncer {
             removeQuietly(container.id());
         }
         PodCgroups.remove(podUid);
+        volumes.tearDown(podUid);
         podLogDirectory.ifPresent(PodSyncer::deleteTree);
         restartBackoff.collectGarbage();
     }

@@ -1,5 +1,6 @@
 package dev.konductor.kubelet.pods;
 
+import com.google.protobuf.ByteString;
 import dev.konductor.kubelet.cri.v1.ContainerConfig;
 import dev.konductor.kubelet.cri.v1.ContainerMetadata;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
@@ -10,15 +11,16 @@ import dev.konductor.kubelet.cri.v1.NamespaceMode;
 import dev.konductor.kubelet.cri.v1.NamespaceOption;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.PodSandboxMetadata;
+import dev.konductor.kubelet.env.Expansion;
 import dev.konductor.kubelet.runtime.RuntimeLabels;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 
 /**
@@ -65,7 +67,11 @@ public final class SandboxConfigs {
         return config.build();
     }
 
-    public static ContainerConfig container(Pod pod, Container container, int restartCount) {
+    /**
+     * The container's CRI configuration; {@code options} (from {@link ContainerOptions}) brings its
+     * environment, which also expands {@code $(VAR)} in command and args, and its mounts.
+     */
+    public static ContainerConfig container(Pod pod, Container container, int restartCount, RunContainerOptions options) {
         var meta = pod.getMetadata();
         ContainerConfig.Builder config = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(container.getName()).setAttempt(restartCount))
@@ -83,23 +89,19 @@ public final class SandboxConfigs {
                 .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_PATH,
                         Optional.ofNullable(container.getTerminationMessagePath()).orElse("/dev/termination-log"))
                 .putAnnotations(RuntimeLabels.GRACE_PERIOD, Long.toString(gracePeriodSeconds(pod)));
+        UnaryOperator<String> mapping = Expansion.mappingFor(options.env());
         if (container.getCommand() != null) {
-            config.addAllCommand(container.getCommand());
+            container.getCommand().forEach(c -> config.addCommand(Expansion.expand(c, mapping)));
         }
         if (container.getArgs() != null) {
-            config.addAllArgs(container.getArgs());
+            container.getArgs().forEach(a -> config.addArgs(Expansion.expand(a, mapping)));
         }
         if (container.getWorkingDir() != null) {
             config.setWorkingDir(container.getWorkingDir());
         }
-        if (container.getEnv() != null) {
-            for (EnvVar env : container.getEnv()) {
-                if (env.getValueFrom() == null) {
-                    String value = env.getValue() == null ? "" : env.getValue();
-                    config.addEnvs(KeyValue.newBuilder().setKey(env.getName()).setValue(com.google.protobuf.ByteString.copyFromUtf8(value)));
-                }
-            }
-        }
+        options.env().forEach((name, value) -> config.addEnvs(KeyValue.newBuilder().setKey(name)
+                .setValue(ByteString.copyFromUtf8(value))));
+        config.addAllMounts(options.mounts());
         return config.build();
     }
 
@@ -124,9 +126,14 @@ public final class SandboxConfigs {
         return logRoot.resolve(meta.getNamespace() + "_" + meta.getName() + "_" + meta.getUid());
     }
 
+    /** The pod's host name: spec.hostname or its name, cut to 63 characters without a trailing '-' or '.'. */
     static String hostname(Pod pod) {
-        String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : pod.getMetadata().getName();
-        return hostname.length() > 63 ? hostname.substring(0, 63) : hostname;
+        String hostname = pod.getSpec().getHostname() != null && !pod.getSpec().getHostname().isEmpty()
+                ? pod.getSpec().getHostname() : pod.getMetadata().getName();
+        if (hostname.length() <= 63) {
+            return hostname;
+        }
+        return hostname.substring(0, 63).replaceAll("[-.]+$", "");
     }
 
     /** cgroupfs path of the pod, by QoS class as upstream's kubelet lays them out. */

@@ -3,12 +3,14 @@ package dev.konductor.kubelet.pods;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.konductor.kubelet.cri.v1.ContainerConfig;
+import dev.konductor.kubelet.cri.v1.Mount;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SandboxConfigsTest {
@@ -33,14 +35,39 @@ class SandboxConfigsTest {
 
     @Test
     void containerLogsGoToNameSlashRestartCount() {
-        ContainerConfig config = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 3);
+        ContainerConfig config = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 3,
+                RunContainerOptions.NONE);
 
         assertThat(config.getLogPath()).isEqualTo("web/3.log");
         assertThat(config.getMetadata().getAttempt()).isEqualTo(3);
         assertThat(config.getAnnotationsMap()).containsEntry("io.kubernetes.container.restartCount", "3")
                 .containsEntry("io.kubernetes.pod.terminationGracePeriod", "30");
         assertThat(config.getCommandList()).containsExactly("sh", "-c", "echo hi");
-        assertThat(config.getEnvs(0).getValue().toStringUtf8()).isEqualTo("1");
+    }
+
+    @Test
+    void carriesTheResolvedEnvironmentAndMountsAndExpandsCommandAndArgs() {
+        Container container = new ContainerBuilder().withName("c").withImage("busybox")
+                .withCommand("echo", "$(GREETING)", "$$(GREETING)").withArgs("$(MISSING)", "to $(NAME)").build();
+        java.util.LinkedHashMap<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("GREETING", "hello");
+        env.put("NAME", "world");
+        Mount mount = Mount.newBuilder().setContainerPath("/data").setHostPath("/var/lib/x").build();
+
+        ContainerConfig config = SandboxConfigs.container(POD, container, 0, new RunContainerOptions(env, List.of(mount)));
+
+        assertThat(config.getCommandList()).containsExactly("echo", "hello", "$(GREETING)");
+        assertThat(config.getArgsList()).containsExactly("$(MISSING)", "to world");
+        assertThat(config.getEnvsList()).extracting(kv -> kv.getKey() + "=" + kv.getValue().toStringUtf8())
+                .containsExactly("GREETING=hello", "NAME=world");
+        assertThat(config.getMountsList()).containsExactly(mount);
+    }
+
+    @Test
+    void longHostnamesAreCutWithoutATrailingDash() {
+        Pod pod = new PodBuilder(POD).editMetadata().withName("a".repeat(62) + "-b").endMetadata().build();
+
+        assertThat(SandboxConfigs.hostname(pod)).isEqualTo("a".repeat(62));
     }
 
     @Test

@@ -77,6 +77,8 @@ public final class CriNodeComponent implements Component {
     public void stop() {
         if (kubelet != null) {
             kubelet.close();
+            // The containerd component removes every pod after this: their tmpfs volumes go with them.
+            kubelet.unmountVolumes();
         }
         if (client != null) {
             client.close();

@@ -133,18 +133,28 @@ final class ObjectWriter {
         if (ctx.dryRun() || obj.equals(old.object())) {
             return new CachedObject(old.key(), obj, old.modRevision());
         }
-        if (finalizedAfterDeletion(obj)) {
-            // the last finalizer of an object being deleted is gone: the object goes with it
-            CachedObject deleted = storage.delete(old.key(), old.modRevision());
-            return deleted;
+        if (deletedByUpdate(obj, old.object())) {
+            return storage.delete(old.key(), old.modRevision());
         }
         return storage.update(old.key(), obj, old.modRevision());
     }
 
-    static boolean finalizedAfterDeletion(ObjectNode obj) {
-        JsonNode meta = obj.path("metadata");
-        return meta.has("deletionTimestamp") && meta.path("finalizers").isEmpty()
-                && !(obj.path("kind").asText().equals("Namespace") && obj.path("spec").path("finalizers").size() > 0);
+    /**
+     * Whether an update ends an object's deletion, as upstream's store decides: the object was
+     * being deleted and has no finalizers left, and either its deletion was not graceful or this
+     * update removed its last finalizer. A pod in its grace period is not removed by its kubelet's
+     * status writes: the kubelet's own DELETE (grace period 0) ends it, once its containers stopped.
+     */
+    static boolean deletedByUpdate(ObjectNode obj, ObjectNode old) {
+        JsonNode oldMeta = old.path("metadata");
+        if (!oldMeta.has("deletionTimestamp") || !obj.path("metadata").path("finalizers").isEmpty()) {
+            return false;
+        }
+        if (obj.path("kind").asText().equals("Namespace") && obj.path("spec").path("finalizers").size() > 0) {
+            return false; // a namespace goes once its contents are gone and /finalize cleared spec.finalizers
+        }
+        boolean lastFinalizerRemoved = !oldMeta.path("finalizers").isEmpty();
+        return oldMeta.path("deletionGracePeriodSeconds").asLong(0) == 0 || lastFinalizerRemoved;
     }
 
     void admit(Admission.Operation op, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {

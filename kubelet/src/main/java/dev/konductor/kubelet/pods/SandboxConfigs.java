@@ -4,12 +4,14 @@ import dev.konductor.kubelet.cri.v1.ContainerConfig;
 import dev.konductor.kubelet.cri.v1.ContainerMetadata;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.KeyValue;
+import dev.konductor.kubelet.cri.v1.LinuxContainerConfig;
 import dev.konductor.kubelet.cri.v1.LinuxPodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.LinuxSandboxSecurityContext;
 import dev.konductor.kubelet.cri.v1.NamespaceMode;
 import dev.konductor.kubelet.cri.v1.NamespaceOption;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.PodSandboxMetadata;
+import dev.konductor.kubelet.resources.ContainerResources;
 import dev.konductor.kubelet.runtime.RuntimeLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -82,7 +84,10 @@ public final class SandboxConfigs {
                 .putAnnotations(RuntimeLabels.RESTART_COUNT, Integer.toString(restartCount))
                 .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_PATH,
                         Optional.ofNullable(container.getTerminationMessagePath()).orElse("/dev/termination-log"))
-                .putAnnotations(RuntimeLabels.GRACE_PERIOD, Long.toString(gracePeriodSeconds(pod)));
+                .putAnnotations(RuntimeLabels.GRACE_PERIOD, Long.toString(gracePeriodSeconds(pod)))
+                .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_POLICY,
+                        Optional.ofNullable(container.getTerminationMessagePolicy()).orElse("File"))
+                .setLinux(LinuxContainerConfig.newBuilder().setResources(ContainerResources.linux(pod, container)));
         if (container.getCommand() != null) {
             config.addAllCommand(container.getCommand());
         }

@@ -64,6 +64,24 @@ public interface ContainerRuntime extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Runs {@code command} in a running container and waits for it, at most {@code timeout}
+     * (as probes and exec hooks do); a command still running then is an
+     * {@link ExecTimeoutException}.
+     */
+    ExecResult execSync(String containerId, List<String> command, java.time.Duration timeout);
+
+    /** What a command run by {@link #execSync} left: its exit code and output. */
+    record ExecResult(int exitCode, byte[] stdout, byte[] stderr) {
+    }
+
+    /** {@link #execSync}'s command outlived its timeout. */
+    final class ExecTimeoutException extends java.lang.RuntimeException {
+        public ExecTimeoutException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** A runtime call that failed; {@link #notFound()} tells a missing object apart. */
     final class RuntimeException extends java.lang.RuntimeException {
         private final boolean notFound;

@@ -6,6 +6,8 @@ import dev.konductor.kubelet.node.NodeStatuses;
 import dev.konductor.kubelet.pods.PodSyncer;
 import dev.konductor.kubelet.pods.PodWorkers;
 import dev.konductor.kubelet.pods.Pleg;
+import dev.konductor.kubelet.prober.Handlers;
+import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
 import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node agent: registers its Node and keeps it alive ({@link NodeAgent}), watches the pods
  * bound to it (and only those: a field selector on {@code spec.nodeName}), runs one
- * {@link PodWorkers worker} per pod against the container runtime, writes their status
+ * {@link PodWorkers worker} per pod against the container runtime, probes their containers
+ * ({@link ProbeManager}), writes their status
  * ({@link StatusManager}), notices container changes within a second ({@link Pleg}), serves
  * logs over HTTPS ({@link KubeletServer}) and removes from the runtime what belongs to no pod.
  * Everything goes through the API server, like any remote kubelet.
@@ -55,6 +58,7 @@ public final class Kubelet implements AutoCloseable {
     private final Clock clock;
     private final StatusManager statuses;
     private final PodWorkers workers;
+    private final ProbeManager probes;
     private final Pleg pleg;
     private SharedIndexInformer<Pod> informer;
     private NodeAgent node;
@@ -69,9 +73,10 @@ public final class Kubelet implements AutoCloseable {
         this.clock = clock;
         this.statuses = new StatusManager(client, this::currentUid);
         KubeletEvents events = new KubeletEvents(client, settings.nodeName(), clock);
-        PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), clock);
+        this.probes = new ProbeManager(new Handlers(runtime), events, this::probeVerdictChanged, clock);
+        PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), clock);
         List<String> hostIps = settings.nodeIps().stream().map(InetAddress::getHostAddress).toList();
-        this.workers = new PodWorkers(syncer, statuses, client, () -> hostIps, settings.podLogs(), clock);
+        this.workers = new PodWorkers(syncer, statuses, probes, client, () -> hostIps, settings.podLogs(), clock);
         this.pleg = new Pleg(runtime, workers::signal);
     }
 
@@ -144,6 +149,11 @@ public final class Kubelet implements AutoCloseable {
         return Optional.ofNullable(pod).map(p -> p.getMetadata().getUid());
     }
 
+    /** A probe's verdict changed: the pod's worker rewrites its status (readiness) or restarts a container (liveness). */
+    private void probeVerdictChanged(String podUid) {
+        workers.signal(podUid);
+    }
+
     /** Removes what the runtime holds for pods the API no longer has (deleted while the kubelet was away). */
     private void housekeep() {
         while (!closed) {
@@ -205,6 +215,7 @@ public final class Kubelet implements AutoCloseable {
             housekeeping.interrupt();
         }
         workers.close();
+        probes.close();
         pleg.close();
         statuses.close();
         if (node != null) {

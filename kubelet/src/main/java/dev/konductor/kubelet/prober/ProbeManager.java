@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #health}, {@link #mustRestart}) and are woken as soon as a verdict changes, so a
  * readiness change reaches the pod's status within a second.
  */
-public final class ProbeManager implements AutoCloseable {
+public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProbeManager.class);
 
@@ -90,6 +90,7 @@ public final class ProbeManager implements AutoCloseable {
     }
 
     /** Started and ready, as the status reports them, for one container instance. */
+    @Override
     public Health health(Container spec, ContainerState container) {
         if (!container.running()) {
             return new Health(false, false);
@@ -100,7 +101,7 @@ public final class ProbeManager implements AutoCloseable {
         return new Health(started, ready);
     }
 
-    /** The probe (liveness or startup) whose failure means this container instance must be restarted. */
+    @Override
     public Optional<ProbeType> mustRestart(ContainerState container) {
         Map<ProbeType, Outcome> verdicts = results.getOrDefault(container.id(), Map.of());
         if (verdicts.get(ProbeType.LIVENESS) == Outcome.FAILURE) {

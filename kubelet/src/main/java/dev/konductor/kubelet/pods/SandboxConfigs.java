@@ -5,6 +5,7 @@ import dev.konductor.kubelet.cri.v1.ContainerMetadata;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.KeyValue;
 import dev.konductor.kubelet.cri.v1.LinuxContainerConfig;
+import dev.konductor.kubelet.cri.v1.LinuxContainerSecurityContext;
 import dev.konductor.kubelet.cri.v1.LinuxPodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.LinuxSandboxSecurityContext;
 import dev.konductor.kubelet.cri.v1.NamespaceMode;
@@ -48,12 +49,7 @@ public final class SandboxConfigs {
                 .putLabels(RuntimeLabels.POD_UID, meta.getUid())
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
                         .setCgroupParent(cgroupParent(pod))
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                                .setNamespaceOptions(NamespaceOption.newBuilder()
-                                        .setNetwork(NamespaceMode.POD)
-                                        .setPid(Boolean.TRUE.equals(pod.getSpec().getShareProcessNamespace())
-                                                ? NamespaceMode.POD : NamespaceMode.CONTAINER)
-                                        .setIpc(NamespaceMode.POD))));
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod))));
         if (meta.getLabels() != null) {
             meta.getLabels().forEach((k, v) -> {
                 if (!k.startsWith("io.kubernetes.")) {
@@ -87,7 +83,8 @@ public final class SandboxConfigs {
                 .putAnnotations(RuntimeLabels.GRACE_PERIOD, Long.toString(gracePeriodSeconds(pod)))
                 .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_POLICY,
                         Optional.ofNullable(container.getTerminationMessagePolicy()).orElse("File"))
-                .setLinux(LinuxContainerConfig.newBuilder().setResources(ContainerResources.linux(pod, container)));
+                .setLinux(LinuxContainerConfig.newBuilder().setResources(ContainerResources.linux(pod, container))
+                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod))));
         if (container.getCommand() != null) {
             config.addAllCommand(container.getCommand());
         }
@@ -106,6 +103,19 @@ public final class SandboxConfigs {
             }
         }
         return config.build();
+    }
+
+    /**
+     * The pod's network and IPC namespaces are shared; each container has its own PID namespace
+     * unless {@code shareProcessNamespace}. The container's config must say so too: CRI's
+     * default (POD) would put every container in the sandbox's PID namespace.
+     */
+    static NamespaceOption namespaces(Pod pod) {
+        return NamespaceOption.newBuilder()
+                .setNetwork(NamespaceMode.POD)
+                .setPid(Boolean.TRUE.equals(pod.getSpec().getShareProcessNamespace()) ? NamespaceMode.POD : NamespaceMode.CONTAINER)
+                .setIpc(NamespaceMode.POD)
+                .build();
     }
 
     /** A digest of the container's spec: a running container whose hash differs is restarted. */

@@ -73,7 +73,7 @@ public final class Kubelet implements AutoCloseable {
         this.clock = clock;
         this.statuses = new StatusManager(client, this::currentUid);
         KubeletEvents events = new KubeletEvents(client, settings.nodeName(), clock);
-        this.probes = new ProbeManager(new Handlers(runtime), events, this::probeVerdictChanged, clock);
+        this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock);
         PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), clock);
         List<String> hostIps = settings.nodeIps().stream().map(InetAddress::getHostAddress).toList();
         this.workers = new PodWorkers(syncer, statuses, probes, client, () -> hostIps, settings.podLogs(), clock);

@@ -1,6 +1,5 @@
 package dev.konductor.kubelet.prober;
 
-import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.prober.ProbeType.Outcome;
 import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
@@ -32,6 +31,12 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
     public record Health(boolean started, boolean ready) {
     }
 
+    /** Where probe events go ({@code KubeletEvents::record}): Unhealthy, ProbeWarning. */
+    @FunctionalInterface
+    public interface Events {
+        void record(Pod pod, String container, String type, String reason, String message);
+    }
+
     /** The latest spec and runtime state of a pod, as the workers probe it. */
     record PodView(Pod pod, PodRuntimeState state) {
     }
@@ -40,7 +45,7 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
     }
 
     private final Handlers handlers;
-    private final KubeletEvents events;
+    private final Events events;
     private final Consumer<String> onChange;
     private final Clock clock;
     private final Map<String, PodView> pods = new ConcurrentHashMap<>();
@@ -49,7 +54,7 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
     private volatile boolean closed;
 
     /** @param onChange told the pod UID whenever a published verdict of one of its containers changes */
-    public ProbeManager(Handlers handlers, KubeletEvents events, Consumer<String> onChange, Clock clock) {
+    public ProbeManager(Handlers handlers, Events events, Consumer<String> onChange, Clock clock) {
         this.handlers = handlers;
         this.events = events;
         this.onChange = onChange;
@@ -121,7 +126,7 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
         return handlers;
     }
 
-    KubeletEvents events() {
+    Events events() {
         return events;
     }
 

@@ -106,6 +106,40 @@ class PodLifecycleEndToEndTest {
     }
 
     @Test
+    void aCommandThatCannotRunIsAStartErrorAsContainerdReportsIt() {
+        create(pod("typo").editSpec().addToContainers(new ContainerBuilder().withName("typo").withImage("busybox")
+                .withImagePullPolicy("IfNotPresent").withCommand("/no/such/binary").build()).endSpec().build());
+        Await.until(Duration.ofSeconds(60), "typo's first attempt over", () -> {
+            ContainerStatus s = status("typo", "typo");
+            return s != null && s.getLastState() != null && s.getLastState().getTerminated() != null;
+        });
+        var terminated = status("typo", "typo").getLastState().getTerminated();
+        assertThat(terminated.getReason()).isEqualTo("StartError");
+        assertThat(terminated.getExitCode()).isEqualTo(128);
+        assertThat(terminated.getMessage()).contains("/no/such/binary");
+        assertThat(events("typo")).anyMatch(e -> e.getReason().equals("Failed") && e.getMessage().startsWith("Error: "));
+        deleteAndExpectNothingLeft("typo");
+    }
+
+    @Test
+    void aSidecarStartsBeforeTheAppAndKeepsRunning() {
+        create(pod("sidecar").editSpec()
+                .addToInitContainers(busybox("proxy", "sleep 2; touch /tmp/up; trap 'exit 0' TERM; while true; do sleep 1; done")
+                        .withRestartPolicy("Always").withNewStartupProbe().withNewExec().withCommand("cat", "/tmp/up").endExec()
+                        .withPeriodSeconds(1).withFailureThreshold(30).endStartupProbe().build())
+                .addToContainers(busybox("app", "trap 'exit 0' TERM; while true; do sleep 1; done").build()).endSpec().build());
+        Await.until(Duration.ofSeconds(60), "app running", () -> running(status("sidecar", "app")));
+        ContainerStatus proxy = status("sidecar", "proxy");
+        assertThat(running(proxy)).isTrue();
+        assertThat(proxy.getStarted()).isTrue();
+        assertThat(Instant.parse(status("sidecar", "app").getState().getRunning().getStartedAt()))
+                .as("the app waits for the sidecar's startup probe")
+                .isAfterOrEqualTo(Instant.parse(proxy.getState().getRunning().getStartedAt()).plusSeconds(2));
+        assertThat(condition("sidecar", "Ready").getStatus()).isEqualTo("True");
+        deleteAndExpectNothingLeft("sidecar");
+    }
+
+    @Test
     void aFailingLivenessProbeRestartsTheContainerWithEvents() {
         create(pod("sick").editSpec().addToContainers(busybox("sick", "touch /tmp/healthy; sleep 4; rm /tmp/healthy; sleep 3600")
                 .withNewLivenessProbe().withNewExec().withCommand("cat", "/tmp/healthy").endExec()

@@ -135,6 +135,9 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
     }
 
     void publish(String podUid, String containerId, ProbeType type, Outcome outcome) {
+        if (!pods.containsKey(podUid)) {
+            return; // removed while this probe ran
+        }
         Map<ProbeType, Outcome> verdicts = results.computeIfAbsent(containerId, id -> new ConcurrentHashMap<>(new EnumMap<>(ProbeType.class)));
         Outcome before = verdicts.put(type, outcome);
         if (before != outcome) {

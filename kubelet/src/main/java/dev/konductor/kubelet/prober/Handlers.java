@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * Runs the handlers probes and lifecycle hooks share, against one container: {@code exec}
  * through the runtime's ExecSync, {@code httpGet} and {@code tcpSocket} to the pod's IP (or the
- * handler's host) with named ports looked up in the container's ports.
+ * handler's host) with named ports looked up in the container's ports; {@code grpc} (probes
+ * only) as a health check call to the pod's IP.
  */
 public final class Handlers {
 
@@ -47,7 +48,11 @@ public final class Handlers {
                 return tcp(probe.getTcpSocket(), container, podIp, timeout);
             }
             if (probe.getGrpc() != null) {
-                return ProbeResult.error("grpc probes are not supported by this kubelet");
+                Integer port = probe.getGrpc().getPort();
+                if (port == null || port <= 0 || port > 65535) {
+                    return ProbeResult.error("invalid grpc probe port: " + port);
+                }
+                return GrpcHealth.check(podIp, port, probe.getGrpc().getService(), timeout);
             }
             return ProbeResult.error("missing probe handler for " + container.getName());
         } catch (UnknownPortException e) {

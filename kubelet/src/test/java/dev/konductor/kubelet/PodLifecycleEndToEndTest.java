@@ -221,6 +221,9 @@ class PodLifecycleEndToEndTest {
         assertThat(terminated.getReason()).isEqualTo("OOMKilled");
         assertThat(terminated.getExitCode()).isEqualTo(137);
         Await.until(Duration.ofSeconds(30), "hog Failed", () -> "Failed".equals(phase("hog")));
+        Path podCgroup = Path.of("/sys/fs/cgroup/memory/kubepods/burstable/pod" + get("hog").getMetadata().getUid());
+        assertThat(read(podCgroup.resolve("memory.limit_in_bytes")).trim()).as("the pod's own cgroup is limited too")
+                .isEqualTo(Long.toString(32L * 1024 * 1024));
         deleteAndExpectNothingLeft("hog");
     }
 

@@ -1,22 +1,56 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.kubelet.resources.PodCgroupLimits;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The pod-level cgroups runc creates under {@code /kubepods} (cgroupfs driver) outlive the pod's
- * containers; the kubelet removes them with the pod, in every hierarchy (cgroup v1 has one per
- * controller, v2 one in all).
+ * The pod-level cgroups under {@code /kubepods} (cgroupfs driver). Before its sandbox starts, a
+ * pod's cgroup is made with the pod's limits ({@link PodCgroupLimits}: cpu shares, CFS quota,
+ * memory limit), so its containers together stay within them, as upstream's pod container
+ * manager does; on cgroup v1 only (v2 would need the controllers delegated down the tree
+ * first), which is what these machines run. The cgroups outlive the pod's containers; the
+ * kubelet removes them with the pod, in every hierarchy (cgroup v1 has one per controller, v2
+ * one in all).
  */
 public final class PodCgroups {
 
+    private static final Logger log = LoggerFactory.getLogger(PodCgroups.class);
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     private PodCgroups() {
+    }
+
+    /** Creates the pod's cgroup with its limits (cgroup v1); best effort: a failure is logged, the pod still runs. */
+    public static void apply(Pod pod) {
+        Path cpu = CGROUP_ROOT.resolve("cpu");
+        Path memory = CGROUP_ROOT.resolve("memory");
+        if (!Files.isDirectory(cpu) || !Files.isDirectory(memory)) {
+            return;
+        }
+        String parent = SandboxConfigs.cgroupParent(pod).substring(1);
+        PodCgroupLimits limits = PodCgroupLimits.of(pod);
+        try {
+            Path cpuDir = Files.createDirectories(cpu.resolve(parent));
+            Files.writeString(cpuDir.resolve("cpu.shares"), Long.toString(limits.cpuShares()));
+            if (limits.cpuQuotaMicros().isPresent()) {
+                Files.writeString(cpuDir.resolve("cpu.cfs_period_us"), "100000");
+                Files.writeString(cpuDir.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpuQuotaMicros().get()));
+            }
+            Path memoryDir = Files.createDirectories(memory.resolve(parent));
+            if (limits.memoryLimitBytes().isPresent()) {
+                Files.writeString(memoryDir.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryLimitBytes().get()));
+            }
+        } catch (IOException e) {
+            log.warn("cannot set the limits of pod cgroup {}: {}", parent, e.toString());
+        }
     }
 
     public static void remove(String podUid) {

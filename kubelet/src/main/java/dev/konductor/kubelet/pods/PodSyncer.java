@@ -91,6 +91,7 @@ public final class PodSyncer {
             }
             try {
                 Files.createDirectories(Path.of(sandboxConfig.getLogDirectory()));
+                PodCgroups.apply(pod);
                 sandboxId = runtime.runPodSandbox(sandboxConfig);
                 sandboxBackoff.reset(uid);
             } catch (ContainerRuntime.RuntimeException | IOException e) {

@@ -71,43 +71,20 @@ public final class PodSyncer {
         String uid = pod.getMetadata().getUid();
         PodRuntimeState state = observe(uid);
         PodActions actions = PodActionsPlanner.compute(pod, state, probes);
-        Map<String, Waiting> waiting = new HashMap<>();
         if (actions.isNothing()) {
-            return new SyncOutcome(state, waiting, Optional.empty());
+            return new SyncOutcome(state, Map.of(), Optional.empty());
         }
-        String sandboxId;
-        PodSandboxConfig sandboxConfig;
         if (actions.createSandbox()) {
-            if (actions.killPod()) {
-                events.record(pod, null, KubeletEvents.NORMAL, "SandboxChanged",
-                        "Pod sandbox changed, it will be killed and re-created.");
-                killer.kill(pod, targets(pod, state.running(), null), SandboxConfigs.gracePeriodSeconds(pod), podIp(state));
-                state.latestSandbox().ifPresent(s -> runtime.stopPodSandbox(s.id()));
-            }
-            sandboxConfig = SandboxConfigs.sandbox(pod, actions.sandboxAttempt(), logRoot);
-            Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
-            if (wait.isPresent()) {
-                return new SyncOutcome(state, waiting, wait);
-            }
-            try {
-                Files.createDirectories(Path.of(sandboxConfig.getLogDirectory()));
-                PodCgroups.apply(pod);
-                sandboxId = runtime.runPodSandbox(sandboxConfig);
-                sandboxBackoff.reset(uid);
-            } catch (ContainerRuntime.RuntimeException | IOException e) {
-                sandboxBackoff.next(uid, clock.instant());
-                events.record(pod, null, KubeletEvents.WARNING, "FailedCreatePodSandBox",
-                        "Failed to create pod sandbox: " + e.getMessage());
-                log.warn("cannot create sandbox pod={}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                        e.getMessage());
-                return new SyncOutcome(state, waiting, Optional.of(sandboxBackoff.delay(uid)));
+            Optional<Duration> notYet = recreateSandbox(pod, state, actions);
+            if (notYet.isPresent()) {
+                return new SyncOutcome(state, Map.of(), notYet);
             }
             state = observe(uid);
-        } else {
-            SandboxState sandbox = state.latestSandbox().orElseThrow();
-            sandboxId = sandbox.id();
-            sandboxConfig = SandboxConfigs.sandbox(pod, sandbox.attempt(), logRoot);
         }
+        SandboxState sandbox = state.latestSandbox().orElseThrow();
+        String sandboxId = sandbox.id();
+        PodSandboxConfig sandboxConfig = SandboxConfigs.sandbox(pod, sandbox.attempt(), logRoot);
+        Map<String, Waiting> waiting = new HashMap<>();
         String podIp = podIp(state);
 
         List<ContainerKiller.Target> kills = actions.kill().stream()
@@ -140,6 +117,34 @@ public final class PodSyncer {
         PodRuntimeState after = observe(uid);
         pruneOldContainers(after);
         return new SyncOutcome(after, waiting, Optional.ofNullable(retry));
+    }
+
+    /** Kills what is left of a dead sandbox and creates a new one; when it cannot (yet), how long to wait. */
+    private Optional<Duration> recreateSandbox(Pod pod, PodRuntimeState state, PodActions actions) {
+        String uid = pod.getMetadata().getUid();
+        if (actions.killPod()) {
+            events.record(pod, null, KubeletEvents.NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
+            killer.kill(pod, targets(pod, state.running(), null), SandboxConfigs.gracePeriodSeconds(pod), podIp(state));
+            state.latestSandbox().ifPresent(s -> runtime.stopPodSandbox(s.id()));
+        }
+        Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
+        if (wait.isPresent()) {
+            return wait;
+        }
+        PodSandboxConfig config = SandboxConfigs.sandbox(pod, actions.sandboxAttempt(), logRoot);
+        try {
+            Files.createDirectories(Path.of(config.getLogDirectory()));
+            PodCgroups.apply(pod);
+            runtime.runPodSandbox(config);
+            sandboxBackoff.reset(uid);
+            return Optional.empty();
+        } catch (ContainerRuntime.RuntimeException | IOException e) {
+            sandboxBackoff.next(uid, clock.instant());
+            events.record(pod, null, KubeletEvents.WARNING, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + e.getMessage());
+            log.warn("cannot create sandbox pod={}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                    e.getMessage());
+            return Optional.of(sandboxBackoff.delay(uid));
+        }
     }
 
     /**

@@ -79,6 +79,26 @@ public final class PodStatuses {
             podIps = old.getPodIPs().stream().map(PodIP::getIp).toList();
         }
 
+        List<PodCondition> conditions = conditions(old, initSpecs, inits, containers, phase, sandboxReady, now);
+
+        return new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                .withPhase(phase)
+                .withConditions(conditions)
+                .withHostIP(hostIps.isEmpty() ? null : hostIps.getFirst())
+                .withHostIPs(hostIps.stream().map(HostIP::new).toList())
+                .withPodIP(podIps.isEmpty() ? null : podIps.getFirst())
+                .withPodIPs(podIps.stream().map(PodIP::new).toList())
+                .withStartTime(old.getStartTime() != null ? old.getStartTime() : timestamp(now))
+                .withQosClass(old.getQosClass())
+                .withNominatedNodeName(old.getNominatedNodeName())
+                .withInitContainerStatuses(initSpecs.isEmpty() ? null : inits)
+                .withContainerStatuses(containers)
+                .build();
+    }
+
+    /** The kubelet's conditions in upstream's order, then the others the pod already had (PodScheduled added if missing). */
+    private static List<PodCondition> conditions(PodStatus old, List<Container> initSpecs, List<ContainerStatus> inits,
+                                                 List<ContainerStatus> containers, String phase, boolean sandboxReady, Instant now) {
         List<PodCondition> conditions = new ArrayList<>();
         conditions.add(condition(old, "PodReadyToStartContainers", sandboxReady, null, null, now));
         List<String> incomplete = PodPhases.incompleteInits(initSpecs, inits, containers);
@@ -109,19 +129,7 @@ public final class PodStatuses {
             conditions.add(condition(old, "PodScheduled", true, null, null, now));
         }
 
-        return new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-                .withPhase(phase)
-                .withConditions(conditions)
-                .withHostIP(hostIps.isEmpty() ? null : hostIps.getFirst())
-                .withHostIPs(hostIps.stream().map(HostIP::new).toList())
-                .withPodIP(podIps.isEmpty() ? null : podIps.getFirst())
-                .withPodIPs(podIps.stream().map(PodIP::new).toList())
-                .withStartTime(old.getStartTime() != null ? old.getStartTime() : timestamp(now))
-                .withQosClass(old.getQosClass())
-                .withNominatedNodeName(old.getNominatedNodeName())
-                .withInitContainerStatuses(initSpecs.isEmpty() ? null : inits)
-                .withContainerStatuses(containers)
-                .build();
+        return conditions;
     }
 
     /** An init container: a regular one is ready once it exited successfully; a sidecar as an app container. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -27,8 +28,12 @@ final class ContainerKiller {
     private static final Logger log = LoggerFactory.getLogger(ContainerKiller.class);
     static final long MINIMUM_GRACE_AFTER_HOOK_SECONDS = 2;
 
-    /** One container to stop: its spec (for the preStop hook), the instance and the event's message. */
-    record Target(Container spec, ContainerState container, String message) {
+    /** One container to stop: its spec (for the preStop hook), the instance, the event's message, its own grace period if any. */
+    record Target(Container spec, ContainerState container, String message, OptionalLong gracePeriodSeconds) {
+
+        Target(Container spec, ContainerState container, String message) {
+            this(spec, container, message, OptionalLong.empty());
+        }
     }
 
     private final ContainerRuntime runtime;
@@ -59,7 +64,7 @@ final class ContainerKiller {
         ContainerState c = target.container();
         events.record(pod, c.name(), KubeletEvents.NORMAL, "Killing",
                 target.message() != null ? target.message() : "Stopping container " + c.name());
-        long grace = gracePeriodSeconds;
+        long grace = target.gracePeriodSeconds().orElse(gracePeriodSeconds);
         var preStop = Optional.ofNullable(target.spec().getLifecycle()).map(l -> l.getPreStop());
         if (preStop.isPresent() && grace > 0 && c.running()) {
             Instant started = clock.instant();

@@ -4,6 +4,7 @@ import dev.konductor.kubelet.runtime.ContainerState;
 import io.fabric8.kubernetes.api.model.Container;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What one sync must do to a pod, as upstream's podActions: kill the whole pod (its sandbox
@@ -19,8 +20,15 @@ public record PodActions(boolean killPod, boolean createSandbox, int sandboxAtte
         start = List.copyOf(start);
     }
 
-    /** A running container to stop, and why (the Killing event's message). */
-    public record Kill(Container spec, ContainerState container, String message) {
+    /**
+     * A running container to stop, and why (the Killing event's message); a failed probe may set
+     * its own grace period ({@code terminationGracePeriodSeconds} on the probe), else the pod's.
+     */
+    public record Kill(Container spec, ContainerState container, String message, OptionalLong gracePeriodSeconds) {
+
+        public Kill(Container spec, ContainerState container, String message) {
+            this(spec, container, message, OptionalLong.empty());
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Decides what a pod needs next from its spec, the runtime's state and the probes' verdicts,
@@ -117,7 +118,7 @@ public final class PodActionsPlanner {
         ContainerState current = latest.get();
         Optional<ProbeType> failed = probes.mustRestart(current);
         if (failed.isPresent()) {
-            kill.add(new PodActions.Kill(c, current, probeKillMessage(c, failed.get())));
+            kill.add(new PodActions.Kill(c, current, probeKillMessage(c, failed.get()), probeGrace(c, failed.get())));
             start.add(new PodActions.Start(c, true, latest));
             return InitStep.WAIT;
         }
@@ -144,7 +145,7 @@ public final class PodActionsPlanner {
         }
         Optional<ProbeType> failed = probes.mustRestart(current);
         if (failed.isPresent()) {
-            kill.add(new PodActions.Kill(c, current, probeKillMessage(c, failed.get())));
+            kill.add(new PodActions.Kill(c, current, probeKillMessage(c, failed.get()), probeGrace(c, failed.get())));
             if (!policy.equals("Never")) {
                 start.add(new PodActions.Start(c, false, latest));
             }
@@ -154,6 +155,12 @@ public final class PodActionsPlanner {
     static String probeKillMessage(Container c, ProbeType probe) {
         return "Container " + c.getName() + " failed " + probe.title().toLowerCase(java.util.Locale.ROOT)
                 + " probe, will be restarted";
+    }
+
+    /** A liveness or startup probe's own terminationGracePeriodSeconds, when it sets one. */
+    static OptionalLong probeGrace(Container c, ProbeType probe) {
+        return probe.of(c).map(p -> p.getTerminationGracePeriodSeconds()).filter(g -> g != null && g >= 0)
+                .map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
     static boolean shouldRestart(String restartPolicy, int exitCode) {

@@ -88,7 +88,7 @@ public final class PodSyncer {
         String podIp = podIp(state);
 
         List<ContainerKiller.Target> kills = actions.kill().stream()
-                .map(k -> new ContainerKiller.Target(k.spec(), k.container(), k.message())).toList();
+                .map(k -> new ContainerKiller.Target(k.spec(), k.container(), k.message(), k.gracePeriodSeconds())).toList();
         killer.kill(pod, kills, SandboxConfigs.gracePeriodSeconds(pod), podIp);
         Duration retry = null;
         for (PodActions.Start start : actions.start()) {

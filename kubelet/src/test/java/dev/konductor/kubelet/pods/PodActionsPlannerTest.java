@@ -141,9 +141,21 @@ class PodActionsPlannerTest {
                 .containsExactly("Container app failed liveness probe, will be restarted");
         assertThat(started(actions)).containsExactly("app");
 
+        assertThat(actions.kill().getFirst().gracePeriodSeconds()).as("the pod's grace period").isEmpty();
+
         PodActions never = PodActionsPlanner.compute(pod("Never", List.of()), state(app), new Verdicts(Set.of(app.id()), Set.of()));
         assertThat(never.kill()).hasSize(1);
         assertThat(never.start()).as("restartPolicy Never: killed, not restarted").isEmpty();
+    }
+
+    @Test
+    void aProbeMayShortenTheGracePeriodOfItsKill() {
+        Container quick = new ContainerBuilder(APP).withNewLivenessProbe().withNewExec().withCommand("true").endExec()
+                .withTerminationGracePeriodSeconds(1L).endLivenessProbe().build();
+        ContainerState app = running(quick);
+        Pod pod = new PodBuilder(pod("Always", List.of())).editSpec().withContainers(quick).endSpec().build();
+        PodActions actions = PodActionsPlanner.compute(pod, state(app), new Verdicts(Set.of(app.id()), Set.of()));
+        assertThat(actions.kill().getFirst().gracePeriodSeconds()).hasValue(1);
     }
 
     @Test

@@ -381,9 +381,8 @@ class PodLifecycleEndToEndTest {
                 return false;
             }
         });
-        for (String qos : List.of("", "burstable/", "besteffort/")) {
-            assertThat(Path.of("/sys/fs/cgroup/memory/kubepods/" + qos + "pod" + uid)).as("pod cgroup").doesNotExist();
-        }
+        Await.until(Duration.ofSeconds(20), "cgroups of " + podName + " removed", () -> Stream.of("", "burstable/", "besteffort/")
+                .noneMatch(qos -> Files.exists(Path.of("/sys/fs/cgroup/memory/kubepods/" + qos + "pod" + uid))));
         Await.until(Duration.ofSeconds(20), "log directory of " + podName + " removed", () -> {
             try (Stream<Path> logs = Files.list(node.dir.resolve("kubelet").resolve("pods"))) {
                 return logs.noneMatch(p -> p.getFileName().toString().startsWith("default_" + podName + "_"));

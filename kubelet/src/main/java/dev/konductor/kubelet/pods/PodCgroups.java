@@ -24,6 +24,8 @@ public final class PodCgroups {
 
     private static final Logger log = LoggerFactory.getLogger(PodCgroups.class);
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+    private static final int REMOVE_ATTEMPTS = 10;
+    private static final java.time.Duration REMOVE_RETRY = java.time.Duration.ofMillis(200);
 
     private PodCgroups() {
     }
@@ -53,16 +55,49 @@ public final class PodCgroups {
         }
     }
 
+    /**
+     * Removes the pod's cgroups and whatever child cgroups runc left in them (a container whose
+     * start failed leaves its own); a cgroup whose last process is still being reaped is busy
+     * for a moment, so this tries a few times over about two seconds.
+     */
     public static void remove(String podUid) {
-        for (String parent : List.of("kubepods/pod", "kubepods/burstable/pod", "kubepods/besteffort/pod")) {
-            for (Path hierarchy : hierarchies()) {
-                Path dir = hierarchy.resolve(parent + podUid);
-                try {
-                    Files.deleteIfExists(dir); // rmdir: the control files inside do not count
-                } catch (IOException e) {
-                    // still busy (a process lingers) or not ours to remove: the next housekeeping tries again
+        for (int attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
+            boolean left = false;
+            for (String parent : List.of("kubepods/pod", "kubepods/burstable/pod", "kubepods/besteffort/pod")) {
+                for (Path hierarchy : hierarchies()) {
+                    left |= !removeTree(hierarchy.resolve(parent + podUid));
                 }
             }
+            if (!left) {
+                return;
+            }
+            try {
+                Thread.sleep(REMOVE_RETRY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("pod cgroups still busy, left in place pod={}", podUid);
+    }
+
+    /** rmdir of a cgroup and its child cgroups, deepest first (their control files do not count); true when gone. */
+    private static boolean removeTree(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path child : children) {
+                removeTree(child);
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (IOException e) {
+            return false; // a process still in it, or not ours to remove
         }
     }
 

@@ -13,6 +13,8 @@ import dev.konductor.kubelet.pods.GoDurations;
 import dev.konductor.kubelet.pods.PodSyncer;
 import dev.konductor.kubelet.pods.PodWorkers;
 import dev.konductor.kubelet.pods.Pleg;
+import dev.konductor.kubelet.prober.Handlers;
+import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
 import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
@@ -53,7 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node agent: registers its Node and keeps it alive ({@link NodeAgent}), watches the pods
  * bound to it (and only those: a field selector on {@code spec.nodeName}), runs one
- * {@link PodWorkers worker} per pod against the container runtime, writes their status
+ * {@link PodWorkers worker} per pod against the container runtime, probes their containers
+ * ({@link ProbeManager}), writes their status
  * ({@link StatusManager}), notices container changes within a second ({@link Pleg}), serves
  * logs, exec, attach and port-forward over HTTPS ({@link KubeletServer}, {@link ContainerStreams}),
  * publishes the node's and its pods' resource metrics ({@link ResourceMetricsCollector}) and removes
@@ -75,6 +78,7 @@ public final class Kubelet implements AutoCloseable {
     private final StatusManager statuses;
     private final KubeletEvents events;
     private final PodWorkers workers;
+    private final ProbeManager probes;
     private final Pleg pleg;
     private final ApiObjectSource objects;
     private final VolumeManager volumes;
@@ -97,8 +101,9 @@ public final class Kubelet implements AutoCloseable {
         this.volumes = new VolumeManager(new VolumeHost(new PodDirectories(settings.podLogs()), objects,
                 new TokenManager(new ApiTokenRequester(client), clock), new SystemMounter(), clock));
         ContainerOptions options = new ContainerOptions(new EnvResolver(objects, hostIps), volumes, CLUSTER_DOMAIN);
-        PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), volumes, options, clock);
-        this.workers = new PodWorkers(syncer, statuses, client, () -> hostIps, settings.podLogs(), clock);
+        this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock);
+        PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options, clock);
+        this.workers = new PodWorkers(syncer, statuses, probes, client, () -> hostIps, settings.podLogs(), clock);
         this.pleg = new Pleg(runtime, workers::signal);
     }
 
@@ -175,6 +180,11 @@ public final class Kubelet implements AutoCloseable {
         }
         Pod pod = informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
         return Optional.ofNullable(pod).map(p -> p.getMetadata().getUid());
+    }
+
+    /** A probe's verdict changed: the pod's worker rewrites its status (readiness) or restarts a container (liveness). */
+    private void probeVerdictChanged(String podUid) {
+        workers.signal(podUid);
     }
 
     /**
@@ -261,6 +271,7 @@ public final class Kubelet implements AutoCloseable {
             metrics.close();
         }
         workers.close();
+        probes.close();
         pleg.close();
         statuses.close();
         objects.close();

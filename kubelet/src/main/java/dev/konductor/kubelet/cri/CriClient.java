@@ -10,6 +10,7 @@ import dev.konductor.kubelet.cri.v1.ContainerStats;
 import dev.konductor.kubelet.cri.v1.CreateContainerRequest;
 import dev.konductor.kubelet.cri.v1.FilesystemUsage;
 import dev.konductor.kubelet.cri.v1.ExecRequest;
+import dev.konductor.kubelet.cri.v1.ExecSyncRequest;
 import dev.konductor.kubelet.cri.v1.Image;
 import dev.konductor.kubelet.cri.v1.ImageServiceGrpc;
 import dev.konductor.kubelet.cri.v1.ImageFsInfoRequest;
@@ -273,5 +274,25 @@ public final class CriClient implements ContainerRuntime {
             Thread.currentThread().interrupt();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public ExecResult execSync(String containerId, List<String> command, Duration timeout) {
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        // The runtime ends the command at its timeout; the call's deadline leaves it time to say so.
+        long deadline = TimeUnit.SECONDS.toMillis(seconds) + CALL_TIMEOUT.toMillis();
+        try {
+            var response = runtime.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).execSync(ExecSyncRequest.newBuilder()
+                    .setContainerId(containerId).addAllCmd(command).setTimeout(seconds).build());
+            return new ExecResult(response.getExitCode(), response.getStdout().toByteArray(), response.getStderr().toByteArray());
+        } catch (StatusRuntimeException e) {
+            String description = String.valueOf(e.getStatus().getDescription());
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED || description.contains("timeout")) {
+                throw new ExecTimeoutException("ExecSync timed out: " + description, e);
+            }
+            return call("ExecSync", () -> {
+                throw e;
+            });
+        }
     }
 }

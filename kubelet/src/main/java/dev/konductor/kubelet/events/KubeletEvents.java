@@ -56,7 +56,7 @@ public final class KubeletEvents {
 
     /** An event about a container of {@code pod} ({@code container} null for the pod itself). */
     public void record(Pod pod, String container, String type, String reason, String message) {
-        String fieldPath = container == null ? null : "spec.containers{" + container + "}";
+        String fieldPath = container == null ? null : fieldPath(pod, container);
         ObjectReference involved = new ObjectReferenceBuilder()
                 .withApiVersion("v1").withKind("Pod")
                 .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
@@ -101,6 +101,13 @@ public final class KubeletEvents {
                 seen.remove(key);
             }
         }
+    }
+
+    /** {@code spec.initContainers{NAME}} for an init container, {@code spec.containers{NAME}} otherwise. */
+    static String fieldPath(Pod pod, String container) {
+        boolean init = pod.getSpec() != null && pod.getSpec().getInitContainers() != null
+                && pod.getSpec().getInitContainers().stream().anyMatch(c -> container.equals(c.getName()));
+        return (init ? "spec.initContainers{" : "spec.containers{") + container + "}";
     }
 
     /** As upstream: the time in nanoseconds, in hex (plus a little randomness against same-instant collisions). */

@@ -2,6 +2,8 @@ package dev.konductor.kubelet.pods;
 
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.events.KubeletEvents;
+import dev.konductor.kubelet.lifecycle.LifecycleHooks;
+import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
 import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
@@ -16,25 +18,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a pod's sandbox and containers in the runtime in line with its spec, one step per
- * call, as upstream's kuberuntime SyncPod: a sandbox if none is ready (a dead one takes its
- * containers with it), then each container that is missing, or exited and due a restart under
- * the restart policy and its back-off (CrashLoopBackOff), pulled, created and started; a
- * running container whose spec changed is restarted. Stopping honours the grace period
- * (the runtime sends the stop signal, waits, then kills).
+ * Carries out what {@link PodActionsPlanner} decides for a pod, one step per call, as upstream's
+ * kuberuntime SyncPod: set up (or refresh) its volumes, kill the pod if its sandbox died, create a sandbox, kill the containers
+ * the plan names ({@link ContainerKiller}: preStop, grace period), then start the ones it names
+ * ({@link ContainerStarter}: image, create, start, postStart), each restart after its
+ * CrashLoopBackOff back-off.
  */
 public final class PodSyncer {
 
@@ -42,24 +42,28 @@ public final class PodSyncer {
 
     private final ContainerRuntime runtime;
     private final KubeletEvents events;
+    private final ProbeVerdicts probes;
     private final RestartBackoff restartBackoff;
     private final RestartBackoff sandboxBackoff;
-    private final ImagePuller images;
+    private final ContainerKiller killer;
+    private final ContainerStarter starter;
     private final Path logRoot;
     private final VolumeManager volumes;
-    private final ContainerOptions containerOptions;
     private final Clock clock;
 
-    public PodSyncer(ContainerRuntime runtime, KubeletEvents events, Path logRoot, VolumeManager volumes,
-                     ContainerOptions containerOptions, Clock clock) {
+    public PodSyncer(ContainerRuntime runtime, KubeletEvents events, ProbeVerdicts probes, Path logRoot,
+                     VolumeManager volumes, ContainerOptions containerOptions, Clock clock) {
         this.runtime = runtime;
         this.events = events;
+        this.probes = probes;
         this.restartBackoff = RestartBackoff.forContainers(clock);
         this.sandboxBackoff = RestartBackoff.forContainers(clock);
-        this.images = new ImagePuller(runtime, events, RestartBackoff.forContainers(clock), clock);
+        LifecycleHooks hooks = new LifecycleHooks(runtime);
+        this.killer = new ContainerKiller(runtime, hooks, events, clock);
+        ImagePuller images = new ImagePuller(runtime, events, RestartBackoff.forContainers(clock), clock);
+        this.starter = new ContainerStarter(runtime, images, hooks, killer, containerOptions, events);
         this.logRoot = logRoot;
         this.volumes = volumes;
-        this.containerOptions = containerOptions;
         this.clock = clock;
     }
 
@@ -69,88 +73,51 @@ public final class PodSyncer {
 
     public SyncOutcome sync(Pod pod) {
         String uid = pod.getMetadata().getUid();
-        String restartPolicy = Optional.ofNullable(pod.getSpec().getRestartPolicy()).orElse("Always");
         PodRuntimeState state = observe(uid);
-        Map<String, Waiting> waiting = new HashMap<>();
         Optional<Duration> volumesPending = prepareVolumes(pod);
         if (volumesPending.isPresent()) {
-            return new SyncOutcome(state, waiting, volumesPending);
+            return new SyncOutcome(state, Map.of(), volumesPending);
         }
-        Optional<SandboxState> sandbox = state.latestSandbox();
-        String sandboxId;
-        PodSandboxConfig sandboxConfig;
-        if (sandbox.isPresent() && sandbox.get().ready()) {
-            sandboxId = sandbox.get().id();
-            sandboxConfig = SandboxConfigs.sandbox(pod, sandbox.get().attempt(), logRoot);
-        } else {
-            if (sandbox.isPresent()) {
-                if (restartPolicy.equals("Never") && !state.containers().isEmpty()) {
-                    return new SyncOutcome(state, waiting, Optional.empty()); // it ran once; it is over
-                }
-                events.record(pod, null, KubeletEvents.NORMAL, "SandboxChanged",
-                        "Pod sandbox changed, it will be killed and re-created.");
-                stopContainers(pod, state.running(), SandboxConfigs.gracePeriodSeconds(pod), null);
-                runtime.stopPodSandbox(sandbox.get().id());
-            }
-            int attempt = sandbox.map(s -> s.attempt() + 1).orElse(0);
-            sandboxConfig = SandboxConfigs.sandbox(pod, attempt, logRoot);
-            Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
-            if (wait.isPresent()) {
-                return new SyncOutcome(state, waiting, wait);
-            }
-            try {
-                Files.createDirectories(Path.of(sandboxConfig.getLogDirectory()));
-                sandboxId = runtime.runPodSandbox(sandboxConfig);
-                sandboxBackoff.reset(uid);
-            } catch (ContainerRuntime.RuntimeException | IOException e) {
-                sandboxBackoff.next(uid, clock.instant());
-                events.record(pod, null, KubeletEvents.WARNING, "FailedCreatePodSandBox",
-                        "Failed to create pod sandbox: " + e.getMessage());
-                log.warn("cannot create sandbox pod={}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                        e.getMessage());
-                return new SyncOutcome(state, waiting, Optional.of(sandboxBackoff.delay(uid)));
+        PodActions actions = PodActionsPlanner.compute(pod, state, probes);
+        if (actions.isNothing()) {
+            return new SyncOutcome(state, Map.of(), Optional.empty());
+        }
+        if (actions.createSandbox()) {
+            Optional<Duration> notYet = recreateSandbox(pod, state, actions);
+            if (notYet.isPresent()) {
+                return new SyncOutcome(state, Map.of(), notYet);
             }
             state = observe(uid);
         }
+        SandboxState sandbox = state.latestSandbox().orElseThrow();
+        String sandboxId = sandbox.id();
+        PodSandboxConfig sandboxConfig = SandboxConfigs.sandbox(pod, sandbox.attempt(), logRoot);
+        Map<String, Waiting> waiting = new HashMap<>();
+        String podIp = podIp(state);
+        List<String> podIps = sandbox.ips();
 
+        List<ContainerKiller.Target> kills = actions.kill().stream()
+                .map(k -> new ContainerKiller.Target(k.spec(), k.container(), k.message(), k.gracePeriodSeconds())).toList();
+        killer.kill(pod, kills, SandboxConfigs.gracePeriodSeconds(pod), podIp);
         Duration retry = null;
-        List<String> podIps = state.latestSandbox().map(SandboxState::ips).orElse(List.of());
-        for (Container container : pod.getSpec().getContainers()) {
-            Optional<ContainerState> latest = state.latest(container.getName());
-            int restartCount = latest.map(c -> c.restartCount() + 1)
+        for (PodActions.Start start : actions.start()) {
+            Container container = start.spec();
+            Optional<ContainerState> previous = start.previous();
+            int restartCount = previous.map(c -> c.restartCount() + 1)
                     .orElseGet(() -> restartCountFromLogs(SandboxConfigs.podLogDirectory(pod, logRoot).resolve(container.getName())));
-            if (latest.isPresent() && latest.get().running()) {
-                if (latest.get().hash().equals(SandboxConfigs.hash(container))) {
-                    continue;
-                }
-                stopContainers(pod, List.of(latest.get()), SandboxConfigs.gracePeriodSeconds(pod),
-                        "Container " + container.getName() + " definition changed, will be restarted");
-            } else if (latest.isPresent() && latest.get().exited()) {
-                ContainerState exited = latest.get();
-                if (!shouldRestart(restartPolicy, exited.exitCode())) {
-                    continue;
-                }
-                String key = backoffKey(pod, container);
-                var finished = exited.finishedAt().orElse(exited.createdAt());
-                Optional<Duration> wait = restartBackoff.remaining(key, finished);
+            if (previous.isPresent() && !previous.get().running() && !previous.get().exited()) {
+                // Created but never started (a failed start): replace it under the same count.
+                removeQuietly(previous.get().id());
+                restartCount = previous.get().restartCount();
+            } else if (previous.isPresent()) {
+                Optional<Duration> wait = backOff(pod, container, previous.get());
                 if (wait.isPresent()) {
-                    String podText = pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace()
-                            + "(" + pod.getMetadata().getUid() + ")";
-                    waiting.put(container.getName(), new Waiting(Waiting.CRASH_LOOP_BACK_OFF, "back-off "
-                            + GoDurations.format(restartBackoff.delay(key)) + " restarting failed container="
-                            + container.getName() + " pod=" + podText));
-                    events.record(pod, container.getName(), KubeletEvents.WARNING, "BackOff",
-                            "Back-off restarting failed container " + container.getName() + " in pod " + podText);
+                    waiting.put(container.getName(), crashLoop(pod, container));
                     retry = min(retry, wait.get());
                     continue;
                 }
-                restartBackoff.next(key, finished);
-            } else if (latest.isPresent()) {
-                // Created but never started (a failed start): replace it under the same count.
-                removeQuietly(latest.get().id());
-                restartCount = latest.get().restartCount();
             }
-            Optional<StartFailure> failed = start(pod, container, sandboxId, sandboxConfig, restartCount, podIps);
+            Optional<ContainerStarter.Failure> failed = starter.start(pod, container, sandboxId, sandboxConfig, podIp, podIps, restartCount);
             if (failed.isPresent()) {
                 waiting.put(container.getName(), failed.get().waiting());
                 retry = min(retry, failed.get().retryAfter().orElse(RestartBackoff.CONTAINER_INITIAL));
@@ -161,9 +128,6 @@ public final class PodSyncer {
         return new SyncOutcome(after, waiting, Optional.ofNullable(retry));
     }
 
-    private record StartFailure(Waiting waiting, Optional<Duration> retryAfter) {
-    }
-
     /** Sets up (or refreshes) the pod's volumes, recording FailedMount events; empty when the containers may start. */
     private Optional<Duration> prepareVolumes(Pod pod) {
         VolumeManager.Outcome outcome = volumes.prepare(pod);
@@ -171,50 +135,70 @@ public final class PodSyncer {
         return outcome.ready() ? Optional.empty() : outcome.retryAfter();
     }
 
-    private Optional<StartFailure> start(Pod pod, Container container, String sandboxId, PodSandboxConfig sandboxConfig,
-                                         int restartCount, List<String> podIps) {
-        ImagePuller.Result image = images.ensure(pod, container, sandboxConfig);
-        if (image instanceof ImagePuller.Failed failed) {
-            return Optional.of(new StartFailure(failed.waiting(), failed.retryAfter()));
+    /** Kills what is left of a dead sandbox and creates a new one; when it cannot (yet), how long to wait. */
+    private Optional<Duration> recreateSandbox(Pod pod, PodRuntimeState state, PodActions actions) {
+        String uid = pod.getMetadata().getUid();
+        if (actions.killPod()) {
+            events.record(pod, null, KubeletEvents.NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
+            killer.kill(pod, targets(pod, state.running(), null), SandboxConfigs.gracePeriodSeconds(pod), podIp(state));
+            state.latestSandbox().ifPresent(s -> runtime.stopPodSandbox(s.id()));
         }
-        RunContainerOptions options;
-        switch (containerOptions.generate(pod, container, restartCount, podIps)) {
-            case ContainerOptions.ConfigError error -> {
-                events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + error.message());
-                return Optional.of(new StartFailure(new Waiting(Waiting.CREATE_CONTAINER_CONFIG_ERROR, error.message()),
-                        Optional.empty()));
-            }
-            case ContainerOptions.Generated generated -> {
-                generated.warnings().forEach(w -> events.record(pod, null, KubeletEvents.WARNING, w.reason(), w.message()));
-                options = generated.options();
-            }
+        Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
+        if (wait.isPresent()) {
+            return wait;
         }
-        String id;
+        PodSandboxConfig config = SandboxConfigs.sandbox(pod, actions.sandboxAttempt(), logRoot);
         try {
-            id = runtime.createContainer(sandboxId, SandboxConfigs.container(pod, container, restartCount, options), sandboxConfig);
-        } catch (ContainerRuntime.RuntimeException e) {
-            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + e.description());
-            return Optional.of(new StartFailure(new Waiting(Waiting.CREATE_CONTAINER_ERROR, e.description()), Optional.empty()));
+            Files.createDirectories(Path.of(config.getLogDirectory()));
+            PodCgroups.apply(pod);
+            runtime.runPodSandbox(config);
+            sandboxBackoff.reset(uid);
+            return Optional.empty();
+        } catch (ContainerRuntime.RuntimeException | IOException e) {
+            sandboxBackoff.next(uid, clock.instant());
+            events.record(pod, null, KubeletEvents.WARNING, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + e.getMessage());
+            log.warn("cannot create sandbox pod={}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                    e.getMessage());
+            return Optional.of(sandboxBackoff.delay(uid));
         }
-        events.record(pod, container.getName(), KubeletEvents.NORMAL, "Created", "Created container: " + container.getName());
-        try {
-            runtime.startContainer(id);
-        } catch (ContainerRuntime.RuntimeException e) {
-            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + e.description());
-            return Optional.of(new StartFailure(new Waiting(Waiting.RUN_CONTAINER_ERROR, e.description()), Optional.empty()));
-        }
-        events.record(pod, container.getName(), KubeletEvents.NORMAL, "Started", "Started container " + container.getName());
-        log.info("started container pod={}/{} container={} restartCount={}", pod.getMetadata().getNamespace(),
-                pod.getMetadata().getName(), container.getName(), restartCount);
-        return Optional.empty();
     }
 
-    /** Stops every container of the pod (grace period honoured) and then its sandboxes; keeps them for logs. */
+    /**
+     * How long a restart after {@code previous} must still wait, empty if it may go now (then
+     * the next one waits twice as long). A container killed by this very sync finished now.
+     */
+    private Optional<Duration> backOff(Pod pod, Container container, ContainerState previous) {
+        String key = backoffKey(pod, container);
+        Instant finished = previous.exited() ? previous.finishedAt().orElse(previous.createdAt()) : clock.instant();
+        Optional<Duration> wait = restartBackoff.remaining(key, finished);
+        if (wait.isEmpty()) {
+            restartBackoff.next(key, finished);
+        }
+        return wait;
+    }
+
+    private Waiting crashLoop(Pod pod, Container container) {
+        String podText = LifecycleHooks.podText(pod);
+        events.record(pod, container.getName(), KubeletEvents.WARNING, "BackOff",
+                "Back-off restarting failed container " + container.getName() + " in pod " + podText);
+        return new Waiting(Waiting.CRASH_LOOP_BACK_OFF, "back-off " + GoDurations.format(restartBackoff.delay(backoffKey(pod, container)))
+                + " restarting failed container=" + container.getName() + " pod=" + podText);
+    }
+
+    /** Stops every container of the pod (preStop hooks, grace period) and then its sandboxes; keeps them for logs. */
     public PodRuntimeState stopPod(Pod pod, long gracePeriodSeconds) {
         PodRuntimeState state = observe(pod.getMetadata().getUid());
-        stopContainers(pod, state.running(), gracePeriodSeconds, null);
+        killer.kill(pod, targets(pod, state.running(), null), gracePeriodSeconds, podIp(state));
         stopSandboxes(state);
         return observe(pod.getMetadata().getUid());
+    }
+
+    private static List<ContainerKiller.Target> targets(Pod pod, List<ContainerState> containers, String message) {
+        return containers.stream().map(c -> new ContainerKiller.Target(PodActionsPlanner.spec(pod, c.name()), c, message)).toList();
+    }
+
+    private static String podIp(PodRuntimeState state) {
+        return state.latestSandbox().filter(SandboxState::ready).flatMap(s -> s.ips().stream().findFirst()).orElse("");
     }
 
     /** Releases the sandboxes (network, pause process) of a pod whose containers are all done. */
@@ -240,30 +224,6 @@ public final class PodSyncer {
         volumes.tearDown(podUid);
         podLogDirectory.ifPresent(PodSyncer::deleteTree);
         restartBackoff.collectGarbage();
-    }
-
-    /** Stops containers in parallel, each with the grace period; a Killing event for each. */
-    private void stopContainers(Pod pod, List<ContainerState> containers, long gracePeriodSeconds, String message) {
-        if (containers.isEmpty()) {
-            return;
-        }
-        try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (ContainerState c : containers) {
-                parallel.submit(() -> {
-                    if (pod != null) {
-                        events.record(pod, c.name(), KubeletEvents.NORMAL, "Killing",
-                                message != null ? message : "Stopping container " + c.name());
-                    }
-                    try {
-                        runtime.stopContainer(c.id(), gracePeriodSeconds);
-                    } catch (ContainerRuntime.RuntimeException e) {
-                        if (!e.notFound()) {
-                            log.warn("cannot stop container id={} name={}: {}", c.id(), c.name(), e.getMessage());
-                        }
-                    }
-                });
-            }
-        }
     }
 
     /** Keeps the current and the previous container of each name (for {@code logs --previous}); removes older ones. */
@@ -303,14 +263,6 @@ public final class PodSyncer {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    static boolean shouldRestart(String restartPolicy, int exitCode) {
-        return switch (restartPolicy) {
-            case "Never" -> false;
-            case "OnFailure" -> exitCode != 0;
-            default -> true;
-        };
     }
 
     static String backoffKey(Pod pod, Container container) {

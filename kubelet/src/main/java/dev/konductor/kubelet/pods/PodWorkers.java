@@ -1,5 +1,6 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.status.PodStatuses;
 import dev.konductor.kubelet.status.StatusManager;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -32,6 +33,7 @@ public final class PodWorkers implements AutoCloseable {
 
     private final PodSyncer syncer;
     private final StatusManager statuses;
+    private final ProbeManager probes;
     private final KubernetesClient client;
     private final Supplier<List<String>> hostIps;
     private final Path logRoot;
@@ -39,10 +41,11 @@ public final class PodWorkers implements AutoCloseable {
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public PodWorkers(PodSyncer syncer, StatusManager statuses, KubernetesClient client, Supplier<List<String>> hostIps,
-                      Path logRoot, Clock clock) {
+    public PodWorkers(PodSyncer syncer, StatusManager statuses, ProbeManager probes, KubernetesClient client,
+                      Supplier<List<String>> hostIps, Path logRoot, Clock clock) {
         this.syncer = syncer;
         this.statuses = statuses;
+        this.probes = probes;
         this.client = client;
         this.hostIps = hostIps;
         this.logRoot = logRoot;
@@ -158,14 +161,18 @@ public final class PodWorkers implements AutoCloseable {
             if (current.getStatus() != null && PodStatuses.isTerminal(current.getStatus().getPhase())) {
                 // Finished before (perhaps before this kubelet started): never run it again.
                 syncer.stopSandboxes(syncer.observe(uid));
+                probes.removePod(uid);
                 finished = true;
                 return Duration.ofMinutes(5);
             }
             SyncOutcome outcome = syncer.sync(current);
-            PodStatus status = PodStatuses.build(current, outcome.state(), outcome.waiting(), hostIps.get(), clock.instant(), false);
+            probes.sync(current, outcome.state());
+            PodStatus status = PodStatuses.build(current, outcome.state(), outcome.waiting(), hostIps.get(), clock.instant(), false,
+                    probes);
             statuses.set(current, status);
             if (PodStatuses.isTerminal(status.getPhase())) {
                 // Finished for good (restartPolicy Never/OnFailure): release the network, keep the containers for logs.
+                probes.removePod(uid);
                 syncer.stopSandboxes(outcome.state());
                 finished = true;
                 return Duration.ofMinutes(5);
@@ -178,6 +185,7 @@ public final class PodWorkers implements AutoCloseable {
             long grace = SandboxConfigs.gracePeriodSeconds(current);
             log.info("stopping pod pod={}/{} gracePeriodSeconds={}", current.getMetadata().getNamespace(),
                     current.getMetadata().getName(), grace);
+            probes.removePod(uid);
             var state = syncer.stopPod(current, grace);
             if (!apiDeleted) {
                 PodStatus status = PodStatuses.build(current, state, Map.of(), hostIps.get(), clock.instant(), true);

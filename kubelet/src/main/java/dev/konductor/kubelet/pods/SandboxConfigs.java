@@ -5,6 +5,8 @@ import dev.konductor.kubelet.cri.v1.ContainerConfig;
 import dev.konductor.kubelet.cri.v1.ContainerMetadata;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.KeyValue;
+import dev.konductor.kubelet.cri.v1.LinuxContainerConfig;
+import dev.konductor.kubelet.cri.v1.LinuxContainerSecurityContext;
 import dev.konductor.kubelet.cri.v1.LinuxPodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.LinuxSandboxSecurityContext;
 import dev.konductor.kubelet.cri.v1.NamespaceMode;
@@ -12,6 +14,7 @@ import dev.konductor.kubelet.cri.v1.NamespaceOption;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.PodSandboxMetadata;
 import dev.konductor.kubelet.env.Expansion;
+import dev.konductor.kubelet.resources.ContainerResources;
 import dev.konductor.kubelet.runtime.RuntimeLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -48,12 +51,7 @@ public final class SandboxConfigs {
                 .putLabels(RuntimeLabels.POD_UID, meta.getUid())
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
                         .setCgroupParent(cgroupParent(pod))
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                                .setNamespaceOptions(NamespaceOption.newBuilder()
-                                        .setNetwork(NamespaceMode.POD)
-                                        .setPid(Boolean.TRUE.equals(pod.getSpec().getShareProcessNamespace())
-                                                ? NamespaceMode.POD : NamespaceMode.CONTAINER)
-                                        .setIpc(NamespaceMode.POD))));
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod))));
         if (meta.getLabels() != null) {
             meta.getLabels().forEach((k, v) -> {
                 if (!k.startsWith("io.kubernetes.")) {
@@ -88,7 +86,11 @@ public final class SandboxConfigs {
                 .putAnnotations(RuntimeLabels.RESTART_COUNT, Integer.toString(restartCount))
                 .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_PATH,
                         Optional.ofNullable(container.getTerminationMessagePath()).orElse("/dev/termination-log"))
-                .putAnnotations(RuntimeLabels.GRACE_PERIOD, Long.toString(gracePeriodSeconds(pod)));
+                .putAnnotations(RuntimeLabels.GRACE_PERIOD, Long.toString(gracePeriodSeconds(pod)))
+                .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_POLICY,
+                        Optional.ofNullable(container.getTerminationMessagePolicy()).orElse("File"))
+                .setLinux(LinuxContainerConfig.newBuilder().setResources(ContainerResources.linux(pod, container))
+                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod))));
         UnaryOperator<String> mapping = Expansion.mappingFor(options.env());
         if (container.getCommand() != null) {
             container.getCommand().forEach(c -> config.addCommand(Expansion.expand(c, mapping)));
@@ -103,6 +105,19 @@ public final class SandboxConfigs {
                 .setValue(ByteString.copyFromUtf8(value))));
         config.addAllMounts(options.mounts());
         return config.build();
+    }
+
+    /**
+     * The pod's network and IPC namespaces are shared; each container has its own PID namespace
+     * unless {@code shareProcessNamespace}. The container's config must say so too: CRI's
+     * default (POD) would put every container in the sandbox's PID namespace.
+     */
+    static NamespaceOption namespaces(Pod pod) {
+        return NamespaceOption.newBuilder()
+                .setNetwork(NamespaceMode.POD)
+                .setPid(Boolean.TRUE.equals(pod.getSpec().getShareProcessNamespace()) ? NamespaceMode.POD : NamespaceMode.CONTAINER)
+                .setIpc(NamespaceMode.POD)
+                .build();
     }
 
     /** A digest of the container's spec: a running container whose hash differs is restarted. */

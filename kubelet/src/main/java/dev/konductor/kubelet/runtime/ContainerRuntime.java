@@ -89,6 +89,24 @@ public interface ContainerRuntime extends AutoCloseable {
     String portForward(PortForwardRequest request);
 
     /**
+     * Runs {@code command} in a running container and waits for it, at most {@code timeout}
+     * (as probes and exec hooks do); a command still running then is an
+     * {@link ExecTimeoutException}.
+     */
+    ExecResult execSync(String containerId, List<String> command, java.time.Duration timeout);
+
+    /** What a command run by {@link #execSync} left: its exit code and output. */
+    record ExecResult(int exitCode, byte[] stdout, byte[] stderr) {
+    }
+
+    /** {@link #execSync}'s command outlived its timeout. */
+    final class ExecTimeoutException extends java.lang.RuntimeException {
+        public ExecTimeoutException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
      * A runtime call that failed. Its message is the whole error as upstream's kubelet prints a
      * CRI error ({@code rpc error: code = NotFound desc = ...}); {@link #description()} is the
      * runtime's own words alone, which upstream puts in container events and waiting messages;

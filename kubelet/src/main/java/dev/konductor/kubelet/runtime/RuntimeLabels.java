@@ -10,6 +10,7 @@ public final class RuntimeLabels {
     public static final String CONTAINER_HASH = "io.kubernetes.container.hash";
     public static final String RESTART_COUNT = "io.kubernetes.container.restartCount";
     public static final String TERMINATION_MESSAGE_PATH = "io.kubernetes.container.terminationMessagePath";
+    public static final String TERMINATION_MESSAGE_POLICY = "io.kubernetes.container.terminationMessagePolicy";
     public static final String GRACE_PERIOD = "io.kubernetes.pod.terminationGracePeriod";
 
     private RuntimeLabels() {

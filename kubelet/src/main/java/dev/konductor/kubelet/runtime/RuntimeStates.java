@@ -76,7 +76,8 @@ public final class RuntimeStates {
         return new ContainerState(s.getId(), s.getMetadata().getName(), sandboxId, restartCount,
                 s.getAnnotationsOrDefault(RuntimeLabels.CONTAINER_HASH, ""), phase,
                 nanos(s.getCreatedAt()).orElse(Instant.EPOCH), nanos(s.getStartedAt()), nanos(s.getFinishedAt()),
-                s.getExitCode(), s.getReason(), s.getMessage(), s.getImage().getImage(), s.getImageRef(), s.getLogPath());
+                s.getExitCode(), s.getReason(), phase == ContainerState.Phase.EXITED ? TerminationMessages.of(s) : s.getMessage(),
+                s.getImage().getImage(), s.getImageRef(), s.getLogPath());
     }
 
     private static Optional<Instant> nanos(long epochNanos) {

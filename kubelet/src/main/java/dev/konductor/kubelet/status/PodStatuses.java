@@ -1,5 +1,7 @@
 package dev.konductor.kubelet.status;
 
+import dev.konductor.kubelet.prober.ProbeManager;
+import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.SandboxState;
@@ -25,33 +27,48 @@ import java.util.Set;
 
 /**
  * Computes a pod's status from what the runtime reports, as upstream's kubelet does
- * (generateAPIPodStatus): container statuses with state, lastState, ready, started,
- * restartCount, image, imageID and containerID; the phase; the conditions the kubelet owns
- * (PodReadyToStartContainers, Initialized, ContainersReady, Ready; PodScheduled when missing), each keeping its
- * lastTransitionTime while its status holds; pod and host IPs. Pure.
+ * (generateAPIPodStatus): init and app container statuses with state, lastState, ready,
+ * started (from the probes' verdicts), restartCount, image, imageID and containerID; the phase
+ * ({@link PodPhases}); the conditions the kubelet owns (PodReadyToStartContainers, Initialized,
+ * ContainersReady, Ready; PodScheduled when missing), each keeping its lastTransitionTime while
+ * its status holds; pod and host IPs. Pure.
  */
 public final class PodStatuses {
 
     static final Set<String> KUBELET_CONDITIONS = Set.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady");
     public static final String RUNTIME_PREFIX = "containerd://";
+    static final String POD_INITIALIZING = "PodInitializing";
 
     private PodStatuses() {
+    }
+
+    /** As {@link #build(Pod, PodRuntimeState, Map, List, Instant, boolean, ProbeVerdicts)} for a pod without probes. */
+    public static PodStatus build(Pod pod, PodRuntimeState state, Map<String, Waiting> waiting, List<String> hostIps,
+                                  Instant now, boolean terminating) {
+        return build(pod, state, waiting, hostIps, now, terminating, ProbeVerdicts.NONE);
     }
 
     /**
      * @param waiting     per container, why the last sync left it waiting
      * @param terminating whether the pod is being stopped for good (deleted or finished): its
      *                    phase is then terminal once nothing runs, whatever the restart policy
+     * @param probes      the probes' verdicts: which running containers have started and are ready
      */
     public static PodStatus build(Pod pod, PodRuntimeState state, Map<String, Waiting> waiting, List<String> hostIps,
-                                  Instant now, boolean terminating) {
+                                  Instant now, boolean terminating, ProbeVerdicts probes) {
         PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        List<Container> initSpecs = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
+        String defaultWaiting = initSpecs.isEmpty() ? Waiting.CONTAINER_CREATING : POD_INITIALIZING;
+        List<ContainerStatus> inits = new ArrayList<>();
+        for (Container spec : initSpecs) {
+            inits.add(initContainerStatus(spec, state, waiting.get(spec.getName()), probes, defaultWaiting));
+        }
         List<ContainerStatus> containers = new ArrayList<>();
         for (Container container : pod.getSpec().getContainers()) {
-            containers.add(containerStatus(container, state, waiting.get(container.getName())));
+            containers.add(containerStatus(container, state, waiting.get(container.getName()), probes, defaultWaiting));
         }
         String restartPolicy = Optional.ofNullable(pod.getSpec().getRestartPolicy()).orElse("Always");
-        String phase = phase(containers, terminating ? "Never" : restartPolicy);
+        String phase = PodPhases.phase(initSpecs, inits, containers, terminating ? "Never" : restartPolicy);
         if (isTerminal(old.getPhase())) {
             phase = old.getPhase(); // a terminal phase never changes back
         }
@@ -62,22 +79,7 @@ public final class PodStatuses {
             podIps = old.getPodIPs().stream().map(PodIP::getIp).toList();
         }
 
-        List<String> notReady = containers.stream().filter(c -> !Boolean.TRUE.equals(c.getReady())).map(ContainerStatus::getName).toList();
-        boolean allReady = notReady.isEmpty() && !isTerminal(phase);
-        List<PodCondition> conditions = new ArrayList<>();
-        conditions.add(condition(old, "PodReadyToStartContainers", sandboxReady, null, null, now));
-        conditions.add(condition(old, "Initialized", true, null, null, now));
-        String reason = isTerminal(phase) ? "PodCompleted" : "ContainersNotReady";
-        String message = isTerminal(phase) ? null : "containers with unready status: " + bracketed(notReady);
-        conditions.add(condition(old, "Ready", allReady, allReady ? null : reason, allReady ? null : message, now));
-        conditions.add(condition(old, "ContainersReady", allReady, allReady ? null : reason, allReady ? null : message, now));
-        if (old.getConditions() != null) {
-            old.getConditions().stream().filter(c -> !KUBELET_CONDITIONS.contains(c.getType())).forEach(conditions::add);
-        }
-        if (conditions.stream().noneMatch(c -> "PodScheduled".equals(c.getType()))) {
-            // A pod created with spec.nodeName never met a scheduler: the kubelet reports it scheduled, as upstream's.
-            conditions.add(condition(old, "PodScheduled", true, null, null, now));
-        }
+        List<PodCondition> conditions = conditions(old, initSpecs, inits, containers, phase, sandboxReady, now);
 
         return new io.fabric8.kubernetes.api.model.PodStatusBuilder()
                 .withPhase(phase)
@@ -89,11 +91,64 @@ public final class PodStatuses {
                 .withStartTime(old.getStartTime() != null ? old.getStartTime() : timestamp(now))
                 .withQosClass(old.getQosClass())
                 .withNominatedNodeName(old.getNominatedNodeName())
+                .withInitContainerStatuses(initSpecs.isEmpty() ? null : inits)
                 .withContainerStatuses(containers)
                 .build();
     }
 
+    /** The kubelet's conditions in upstream's order, then the others the pod already had (PodScheduled added if missing). */
+    private static List<PodCondition> conditions(PodStatus old, List<Container> initSpecs, List<ContainerStatus> inits,
+                                                 List<ContainerStatus> containers, String phase, boolean sandboxReady, Instant now) {
+        List<PodCondition> conditions = new ArrayList<>();
+        conditions.add(condition(old, "PodReadyToStartContainers", sandboxReady, null, null, now));
+        List<String> incomplete = PodPhases.incompleteInits(initSpecs, inits, containers);
+        conditions.add(incomplete.isEmpty() ? condition(old, "Initialized", true, null, null, now)
+                : condition(old, "Initialized", false, "ContainersNotInitialized",
+                "containers with incomplete status: " + bracketed(incomplete), now));
+        List<String> notReady = new ArrayList<>();
+        for (int i = 0; i < initSpecs.size(); i++) {
+            if ("Always".equals(initSpecs.get(i).getRestartPolicy()) && !Boolean.TRUE.equals(inits.get(i).getReady())) {
+                notReady.add(inits.get(i).getName());
+            }
+        }
+        containers.stream().filter(c -> !Boolean.TRUE.equals(c.getReady())).map(ContainerStatus::getName).forEach(notReady::add);
+        boolean allReady = notReady.isEmpty() && !isTerminal(phase);
+        String reason = switch (phase) {
+            case "Succeeded" -> "PodCompleted";
+            case "Failed" -> "PodFailed";
+            default -> "ContainersNotReady";
+        };
+        String message = isTerminal(phase) ? null : "containers with unready status: " + bracketed(notReady);
+        conditions.add(condition(old, "Ready", allReady, allReady ? null : reason, allReady ? null : message, now));
+        conditions.add(condition(old, "ContainersReady", allReady, allReady ? null : reason, allReady ? null : message, now));
+        if (old.getConditions() != null) {
+            old.getConditions().stream().filter(c -> !KUBELET_CONDITIONS.contains(c.getType())).forEach(conditions::add);
+        }
+        if (conditions.stream().noneMatch(c -> "PodScheduled".equals(c.getType()))) {
+            // A pod created with spec.nodeName never met a scheduler: the kubelet reports it scheduled, as upstream's.
+            conditions.add(condition(old, "PodScheduled", true, null, null, now));
+        }
+
+        return conditions;
+    }
+
+    /** An init container: a regular one is ready once it exited successfully; a sidecar as an app container. */
+    static ContainerStatus initContainerStatus(Container spec, PodRuntimeState state, Waiting waiting, ProbeVerdicts probes,
+                                               String defaultWaiting) {
+        ContainerStatus status = containerStatus(spec, state, waiting, probes, defaultWaiting);
+        if ("Always".equals(spec.getRestartPolicy())) {
+            return status;
+        }
+        boolean succeeded = status.getState().getTerminated() != null && status.getState().getTerminated().getExitCode() == 0;
+        return new ContainerStatusBuilder(status).withReady(succeeded).build();
+    }
+
     static ContainerStatus containerStatus(Container spec, PodRuntimeState state, Waiting waiting) {
+        return containerStatus(spec, state, waiting, ProbeVerdicts.NONE, Waiting.CONTAINER_CREATING);
+    }
+
+    static ContainerStatus containerStatus(Container spec, PodRuntimeState state, Waiting waiting, ProbeVerdicts probes,
+                                           String defaultWaiting) {
         Optional<ContainerState> latest = state.latest(spec.getName());
         ContainerStatusBuilder status = new ContainerStatusBuilder()
                 .withName(spec.getName())
@@ -106,14 +161,15 @@ public final class PodStatuses {
         latest.ifPresent(c -> status.withContainerID(RUNTIME_PREFIX + c.id()));
         Optional<ContainerState> previous = state.previous(spec.getName());
         if (latest.isEmpty()) {
-            Waiting w = waiting != null ? waiting : new Waiting(Waiting.CONTAINER_CREATING, null);
+            Waiting w = waiting != null ? waiting : new Waiting(defaultWaiting, null);
             return status.withState(new ContainerStateBuilder().withNewWaiting().withReason(w.reason()).withMessage(w.message())
                     .endWaiting().build()).build();
         }
         ContainerState c = latest.get();
         if (c.running()) {
             previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder().withTerminated(terminated(p)).build()));
-            return status.withReady(true).withStarted(true)
+            ProbeManager.Health health = probes.health(spec, c);
+            return status.withReady(health.ready()).withStarted(health.started())
                     .withState(new ContainerStateBuilder().withNewRunning()
                             .withStartedAt(timestamp(c.startedAt().orElse(c.createdAt()))).endRunning().build())
                     .build();
@@ -130,7 +186,7 @@ public final class PodStatuses {
             return status.withState(new ContainerStateBuilder().withTerminated(terminated(c)).build()).build();
         }
         // Created but not started, or unknown: still coming up.
-        Waiting w = waiting != null ? waiting : new Waiting(Waiting.CONTAINER_CREATING, null);
+        Waiting w = waiting != null ? waiting : new Waiting(defaultWaiting, null);
         return status.withState(new ContainerStateBuilder().withNewWaiting().withReason(w.reason()).withMessage(w.message())
                 .endWaiting().build()).build();
     }
@@ -147,45 +203,6 @@ public final class PodStatuses {
                 .build();
     }
 
-    /** Upstream's getPhase for regular containers. */
-    static String phase(List<ContainerStatus> containers, String restartPolicy) {
-        int running = 0;
-        int waiting = 0;
-        int stopped = 0;
-        int succeeded = 0;
-        for (ContainerStatus c : containers) {
-            var s = c.getState();
-            if (s.getRunning() != null) {
-                running++;
-            } else if (s.getTerminated() != null) {
-                stopped++;
-                if (s.getTerminated().getExitCode() == 0) {
-                    succeeded++;
-                }
-            } else if (s.getWaiting() != null) {
-                if (c.getLastState() != null && c.getLastState().getTerminated() != null) {
-                    stopped++;
-                } else {
-                    waiting++;
-                }
-            }
-        }
-        if (waiting > 0) {
-            return "Pending";
-        }
-        if (running > 0) {
-            return "Running";
-        }
-        if (stopped > 0) {
-            return switch (restartPolicy) {
-                case "Always" -> "Running";
-                case "OnFailure" -> stopped == succeeded ? "Succeeded" : "Running";
-                default -> stopped == succeeded ? "Succeeded" : "Failed";
-            };
-        }
-        return "Pending";
-    }
-
     public static boolean isTerminal(String phase) {
         return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
@@ -199,7 +216,7 @@ public final class PodStatuses {
                 .withLastProbeTime(null).withLastTransitionTime(since != null ? since : timestamp(now)).build();
     }
 
-    private static String bracketed(List<String> names) {
+    static String bracketed(List<String> names) {
         return "[" + String.join(" ", names) + "]";
     }
 

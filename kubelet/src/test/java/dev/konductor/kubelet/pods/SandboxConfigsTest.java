@@ -102,9 +102,9 @@ class SandboxConfigsTest {
 
     @Test
     void restartPolicies() {
-        assertThat(PodSyncer.shouldRestart("Always", 0)).isTrue();
-        assertThat(PodSyncer.shouldRestart("OnFailure", 0)).isFalse();
-        assertThat(PodSyncer.shouldRestart("OnFailure", 2)).isTrue();
-        assertThat(PodSyncer.shouldRestart("Never", 2)).isFalse();
+        assertThat(PodActionsPlanner.shouldRestart("Always", 0)).isTrue();
+        assertThat(PodActionsPlanner.shouldRestart("OnFailure", 0)).isFalse();
+        assertThat(PodActionsPlanner.shouldRestart("OnFailure", 2)).isTrue();
+        assertThat(PodActionsPlanner.shouldRestart("Never", 2)).isFalse();
     }
 }

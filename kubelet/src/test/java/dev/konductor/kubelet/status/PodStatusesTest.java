@@ -125,6 +125,82 @@ class PodStatusesTest {
         assertThat(later).isEqualTo(first);
     }
 
+    private static Pod podWithInits(String restartPolicy) {
+        return new PodBuilder(pod(restartPolicy)).editSpec()
+                .addNewInitContainer().withName("init1").withImage("busybox").endInitContainer()
+                .addNewInitContainer().withName("init2").withImage("busybox").endInitContainer()
+                .endSpec().build();
+    }
+
+    private static ContainerState named(String name, String id, ContainerState.Phase phase, Instant created, int exitCode) {
+        ContainerState c = container(id, 0, phase, created, exitCode);
+        return new ContainerState(c.id(), name, c.sandboxId(), c.restartCount(), c.hash(), c.phase(), c.createdAt(), c.startedAt(),
+                c.finishedAt(), c.exitCode(), c.reason(), c.message(), c.image(), c.imageRef(), c.logPath());
+    }
+
+    @Test
+    void initializingPodIsPendingWithPodInitializingAndIncompleteInitContainers() {
+        // kubectl prints this as Init:1/2: the first init container done, the second running.
+        PodStatus status = PodStatuses.build(podWithInits("Always"), new PodRuntimeState("u", List.of(readySandbox()), List.of(
+                named("init1", "i1", ContainerState.Phase.EXITED, T0, 0),
+                named("init2", "i2", ContainerState.Phase.RUNNING, T0.plusSeconds(2), 0))), Map.of(), HOST, NOW, false);
+
+        assertThat(status.getPhase()).isEqualTo("Pending");
+        assertThat(status.getInitContainerStatuses()).extracting(ContainerStatus::getName).containsExactly("init1", "init2");
+        assertThat(status.getInitContainerStatuses().get(0).getState().getTerminated().getReason()).isEqualTo("Completed");
+        assertThat(status.getInitContainerStatuses().get(0).getReady()).isTrue();
+        assertThat(status.getInitContainerStatuses().get(1).getState().getRunning()).isNotNull();
+        assertThat(status.getInitContainerStatuses().get(1).getReady()).isFalse();
+        assertThat(status.getContainerStatuses().getFirst().getState().getWaiting().getReason()).isEqualTo("PodInitializing");
+        assertThat(condition(status, "Initialized").getStatus()).isEqualTo("False");
+        assertThat(condition(status, "Initialized").getReason()).isEqualTo("ContainersNotInitialized");
+        assertThat(condition(status, "Initialized").getMessage()).isEqualTo("containers with incomplete status: [init2]");
+    }
+
+    @Test
+    void failedInitContainerCrashLoopsOrFailsThePodUnderNever() {
+        PodRuntimeState failed = new PodRuntimeState("u", List.of(readySandbox()), List.of(
+                named("init1", "i1", ContainerState.Phase.EXITED, T0, 1)));
+        Waiting backOff = new Waiting("CrashLoopBackOff", "back-off 10s restarting failed container=init1 pod=web_default(u)");
+        PodStatus looping = PodStatuses.build(podWithInits("Always"), failed, Map.of("init1", backOff), HOST, NOW, false);
+        assertThat(looping.getPhase()).isEqualTo("Pending");
+        assertThat(looping.getInitContainerStatuses().getFirst().getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
+        assertThat(looping.getInitContainerStatuses().getFirst().getLastState().getTerminated().getExitCode()).isEqualTo(1);
+
+        PodStatus never = PodStatuses.build(podWithInits("Never"), failed, Map.of(), HOST, NOW, false);
+        assertThat(never.getPhase()).isEqualTo("Failed");
+        // kubectl prints Init:Error from this terminated reason.
+        assertThat(never.getInitContainerStatuses().getFirst().getState().getTerminated().getReason()).isEqualTo("Error");
+        assertThat(condition(never, "Ready").getReason()).isEqualTo("PodFailed");
+    }
+
+    @Test
+    void initializedOnceTheAppRunsAndReadinessComesFromTheProbes() {
+        PodRuntimeState running = new PodRuntimeState("u", List.of(readySandbox()), List.of(
+                named("init1", "i1", ContainerState.Phase.EXITED, T0, 0),
+                named("init2", "i2", ContainerState.Phase.EXITED, T0.plusSeconds(1), 0),
+                named("web", "c1", ContainerState.Phase.RUNNING, T0.plusSeconds(2), 0)));
+        dev.konductor.kubelet.prober.ProbeVerdicts notReady = new dev.konductor.kubelet.prober.ProbeVerdicts() {
+            @Override
+            public dev.konductor.kubelet.prober.ProbeManager.Health health(io.fabric8.kubernetes.api.model.Container spec,
+                                                                            ContainerState c) {
+                return new dev.konductor.kubelet.prober.ProbeManager.Health(true, false);
+            }
+
+            @Override
+            public Optional<dev.konductor.kubelet.prober.ProbeType> mustRestart(ContainerState c) {
+                return Optional.empty();
+            }
+        };
+        PodStatus status = PodStatuses.build(podWithInits("Always"), running, Map.of(), HOST, NOW, false, notReady);
+        assertThat(status.getPhase()).isEqualTo("Running");
+        assertThat(condition(status, "Initialized").getStatus()).isEqualTo("True");
+        assertThat(status.getContainerStatuses().getFirst().getStarted()).isTrue();
+        assertThat(status.getContainerStatuses().getFirst().getReady()).isFalse();
+        assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+        assertThat(condition(status, "ContainersReady").getMessage()).isEqualTo("containers with unready status: [web]");
+    }
+
     private static PodCondition condition(PodStatus status, String type) {
         return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
     }

@@ -1,5 +1,7 @@
 package dev.konductor.kubelet;
 
+import dev.konductor.api.dns.PodDns;
+import dev.konductor.api.dns.ResolvConf;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.node.NodeAgent;
 import dev.konductor.kubelet.node.NodeStatuses;
@@ -69,10 +71,24 @@ public final class Kubelet implements AutoCloseable {
         this.clock = clock;
         this.statuses = new StatusManager(client, this::currentUid);
         KubeletEvents events = new KubeletEvents(client, settings.nodeName(), clock);
-        PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), clock);
         List<String> hostIps = settings.nodeIps().stream().map(InetAddress::getHostAddress).toList();
+        PodSyncer syncer = new PodSyncer(runtime, events, settings.podLogs(), podDns(settings.dns(), hostIps), clock);
         this.workers = new PodWorkers(syncer, statuses, client, () -> hostIps, settings.podLogs(), clock);
         this.pleg = new Pleg(runtime, workers::signal);
+    }
+
+    /** The node's resolver settings for PodDns; an unreadable host file counts as none, with a warning. */
+    static PodDns.Node podDns(KubeletSettings.ClusterDns dns, List<String> hostIps) {
+        Optional<ResolvConf> host = dns.resolvConf().flatMap(file -> {
+            try {
+                return Optional.of(ResolvConf.parse(Files.readString(file)));
+            } catch (IOException e) {
+                log.warn("cannot read resolv.conf file={} error={}; pods on the host's DNS get the node's resolver",
+                        file, e.getMessage());
+                return Optional.empty();
+            }
+        });
+        return new PodDns.Node(dns.servers(), dns.domain(), host, hostIps);
     }
 
     /** Starts everything; returns once the node is registered and the pod watch has synced. */
@@ -107,7 +123,8 @@ public final class Kubelet implements AutoCloseable {
                     }
                 }, 0);
         housekeeping = Thread.ofVirtual().name("kubelet-housekeeping").start(this::housekeep);
-        log.info("kubelet started node={} port={} podCidr={}", settings.nodeName(), server.port(), settings.podCidr());
+        log.info("kubelet started node={} port={} podCidr={} clusterDns={}", settings.nodeName(), server.port(),
+                settings.podCidr().orElse("(from the node IPAM controller)"), settings.dns().servers());
     }
 
     public int port() {

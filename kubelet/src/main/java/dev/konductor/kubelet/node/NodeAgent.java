@@ -50,9 +50,10 @@ public final class NodeAgent implements AutoCloseable {
     static final int MAX_IMAGES = 50;
 
     /**
+     * @param podCidr   the pod range to publish, or empty to leave it to the node IPAM controller
      * @param addresses InternalIP and Hostname addresses, in that order
      */
-    public record Settings(String nodeName, String podCidr, List<NodeAddress> addresses, int kubeletPort,
+    public record Settings(String nodeName, java.util.Optional<String> podCidr, List<NodeAddress> addresses, int kubeletPort,
                            String kubeletVersion, Path rootDir) {
     }
 
@@ -83,7 +84,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Creates or adopts the Node, posts its first status and lease; blocks until done. */
     public void register() {
-        Node wanted = NodeStatuses.registration(settings.nodeName(), settings.podCidr(), Map.of());
+        Node wanted = NodeStatuses.registration(settings.nodeName(), settings.podCidr().orElse(null), Map.of());
         Node node;
         try {
             node = client.nodes().resource(wanted).create();
@@ -93,9 +94,10 @@ public final class NodeAgent implements AutoCloseable {
                 throw e;
             }
             node = client.nodes().withName(settings.nodeName()).get();
-            if (node.getSpec() == null || node.getSpec().getPodCIDR() == null) {
+            if (settings.podCidr().isPresent() && (node.getSpec() == null || node.getSpec().getPodCIDR() == null)) {
+                String cidr = settings.podCidr().get();
                 node = client.nodes().withName(settings.nodeName()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"spec\":{\"podCIDR\":\"" + settings.podCidr() + "\",\"podCIDRs\":[\"" + settings.podCidr() + "\"]}}");
+                        "{\"spec\":{\"podCIDR\":\"" + cidr + "\",\"podCIDRs\":[\"" + cidr + "\"]}}");
             }
             log.info("node already registered name={}", settings.nodeName());
         }

@@ -1,5 +1,7 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.api.dns.PodDns;
+import dev.konductor.api.dns.ResolvConf;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
@@ -45,16 +47,35 @@ public final class PodSyncer {
     private final RestartBackoff sandboxBackoff;
     private final ImagePuller images;
     private final Path logRoot;
+    private final PodDns.Node dns;
     private final Clock clock;
 
+    /** A syncer whose pods get the host's resolver (no cluster DNS). */
     public PodSyncer(ContainerRuntime runtime, KubeletEvents events, Path logRoot, Clock clock) {
+        this(runtime, events, logRoot, new PodDns.Node(List.of(), "", Optional.empty(), List.of()), clock);
+    }
+
+    /** @param dns how this node resolves names, for the pods' resolv.conf */
+    public PodSyncer(ContainerRuntime runtime, KubeletEvents events, Path logRoot, PodDns.Node dns, Clock clock) {
         this.runtime = runtime;
         this.events = events;
         this.restartBackoff = RestartBackoff.forContainers(clock);
         this.sandboxBackoff = RestartBackoff.forContainers(clock);
         this.images = new ImagePuller(runtime, events, RestartBackoff.forContainers(clock), clock);
         this.logRoot = logRoot;
+        this.dns = dns;
         this.clock = clock;
+    }
+
+    /** The pod's resolv.conf; what had to be cut or changed is told in Warning events, as upstream. */
+    private ResolvConf resolvConf(Pod pod) {
+        PodDns.Result result = PodDns.forPod(pod, dns);
+        for (PodDns.Warning warning : result.warnings()) {
+            if (warning.subject() == PodDns.Subject.POD) {
+                events.record(pod, null, KubeletEvents.WARNING, warning.reason(), warning.message());
+            }
+        }
+        return result.resolvConf();
     }
 
     public PodRuntimeState observe(String podUid) {
@@ -83,11 +104,11 @@ public final class PodSyncer {
                 runtime.stopPodSandbox(sandbox.get().id());
             }
             int attempt = sandbox.map(s -> s.attempt() + 1).orElse(0);
-            sandboxConfig = SandboxConfigs.sandbox(pod, attempt, logRoot);
             Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
             if (wait.isPresent()) {
                 return new SyncOutcome(state, waiting, wait);
             }
+            sandboxConfig = SandboxConfigs.sandbox(pod, attempt, logRoot, Optional.of(resolvConf(pod)));
             try {
                 Files.createDirectories(Path.of(sandboxConfig.getLogDirectory()));
                 sandboxId = runtime.runPodSandbox(sandboxConfig);

@@ -38,6 +38,6 @@ public final class RestApi {
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow(),
                 new PodLogs(storage, registry.byPlural("", "v1", "nodes").orElseThrow(), new KubeletClient(tls)));
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
-                ready, advertiseAddress);
+                ready, advertiseAddress, tls == null ? null : tls.clientCa());
     }
 }

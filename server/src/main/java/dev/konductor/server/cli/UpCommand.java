@@ -122,6 +122,12 @@ public final class UpCommand implements Callable<Integer> {
         out.println("export KUBECONFIG=" + dir.kubeconfig());
         out.flush();
         err().println("konductor: then try: kubectl get namespaces");
+        if (Files.exists(dir.nodeToken())) {
+            // the address the server advertises when not told otherwise
+            String address = dev.konductor.server.net.HostAddresses.discover().defaultAdvertiseAddress().getHostAddress();
+            err().printf("konductor: join more nodes with: konductor agent --server https://%s:%d --token-file %s%n",
+                    address, port, dir.nodeToken());
+        }
         err().flush();
         return 0;
     }

@@ -15,12 +15,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * {@code --runtime cri}: the local node's containerd, started and supervised by this server with
- * a generated configuration under {@code DATA/containerd} (its registry: the cluster's own; its
- * pod network: a CNI bridge over the node's pod CIDR). If containerd dies, the server stops.
- * On stop, every pod of the node is removed and nothing of containerd's is left running or mounted.
+ * {@code --runtime cri}: a node's containerd, started and supervised with a generated
+ * configuration under {@code DATA/containerd} (its registry: the cluster's own; its pod network:
+ * a CNI bridge over the node's pod CIDR, configured once the control plane has assigned one).
+ * If containerd dies, the process stops. On stop, every pod of the node is removed and nothing
+ * of containerd's is left running or mounted.
  */
 public final class ContainerdComponent implements Component {
 
@@ -29,20 +31,23 @@ public final class ContainerdComponent implements Component {
     static final Path CNI_BIN_DIR = Path.of("/usr/lib/cni");
 
     private final Path dataDir;
-    private final String podCidr;
     private final List<String> podRoutes;
-    private final ImageRegistryComponent registry;
+    private final Supplier<String> registryUrl;
+    private final Set<String> dependsOn;
     private volatile ManagedContainerd containerd;
     private volatile boolean stopping;
 
     /**
-     * @param podRoutes the destinations pods may reach beyond their own network (service CIDR, node address)
+     * @param podRoutes   the destinations pods may reach beyond their own network (service CIDR,
+     *                    cluster CIDR, node address); never a default route
+     * @param registryUrl the cluster registry, every image's only source; asked once the
+     *                    components in {@code dependsOn} are ready
      */
-    public ContainerdComponent(Path dataDir, String podCidr, List<String> podRoutes, ImageRegistryComponent registry) {
+    public ContainerdComponent(Path dataDir, List<String> podRoutes, Supplier<String> registryUrl, Set<String> dependsOn) {
         this.dataDir = dataDir;
-        this.podCidr = podCidr;
         this.podRoutes = List.copyOf(podRoutes);
-        this.registry = registry;
+        this.registryUrl = registryUrl;
+        this.dependsOn = Set.copyOf(dependsOn);
     }
 
     @Override
@@ -52,7 +57,7 @@ public final class ContainerdComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ImageRegistryComponent.NAME);
+        return dependsOn;
     }
 
     @Override
@@ -69,9 +74,9 @@ public final class ContainerdComponent implements Component {
                     + ": apt-get install containernetworking-plugins");
         }
         ContainerdLayout layout = new ContainerdLayout(dataDir.resolve("containerd"));
-        ContainerdSettings settings = new ContainerdSettings(layout, BuiltinImages.PAUSE, registry.url(),
+        ContainerdSettings settings = new ContainerdSettings(layout, BuiltinImages.PAUSE, registryUrl.get(),
                 ContainerdSettings.DEFAULT_MIRRORED_HOSTS, CNI_BIN_DIR, runc,
-                new PodNetwork("konductor", bridgeName(layout.dir()), podCidr, podRoutes));
+                new PodNetwork("konductor", bridgeName(layout.dir()), podRoutes));
         containerd = ManagedContainerd.start(settings, binary, START_TIMEOUT);
         containerd.onExit().thenAccept(status -> {
             if (!stopping) {
@@ -85,6 +90,11 @@ public final class ContainerdComponent implements Component {
     static String bridgeName(Path containerdDir) {
         String digest = Digests.sha256(containerdDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
         return "knd" + digest.substring("sha256:".length(), "sha256:".length() + 8);
+    }
+
+    /** Gives pods addresses from {@code podCidr} (see {@link ManagedContainerd#configurePodNetwork}). */
+    public void configurePodNetwork(String podCidr) throws java.io.IOException {
+        containerd.configurePodNetwork(podCidr);
     }
 
     public ContainerRuntime runtime() {

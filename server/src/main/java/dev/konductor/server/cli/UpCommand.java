@@ -124,7 +124,7 @@ public final class UpCommand implements Callable<Integer> {
         err().println("konductor: then try: kubectl get namespaces");
         if (Files.exists(dir.nodeToken())) {
             // the address the server advertises when not told otherwise
-            String address = dev.konductor.server.net.HostAddresses.discover().defaultAdvertiseAddress().getHostAddress();
+            String address = dev.konductor.server.net.HostAddresses.discover().nodeAddress().getHostAddress();
             err().printf("konductor: join more nodes with: konductor agent --server https://%s:%d --token-file %s%n",
                     address, port, dir.nodeToken());
         }

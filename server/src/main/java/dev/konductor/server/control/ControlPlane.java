@@ -44,9 +44,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public ControlPlane(ServerOptions options, HostAddresses host, StoreOpener storeOpener, Clock clock) {
         this.options = options;
+        // As upstream: the address of the default-route interface, which other machines can reach
+        // (not whichever bridge of another cluster on this machine sorts first).
         InetAddress advertiseAddress = options.advertiseAddress()
                 .or(options::bindAddress)
-                .orElseGet(host::defaultAdvertiseAddress);
+                .orElseGet(host::nodeAddress);
         this.advertiseAddress = advertiseAddress;
         List<InetAddress> extraNames = new ArrayList<>();
         extraNames.add(advertiseAddress);

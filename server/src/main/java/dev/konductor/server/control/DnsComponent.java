@@ -31,7 +31,7 @@ public final class DnsComponent implements Component {
     static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     static final String DNS_NAMESPACE = "kube-system";
     static final String DNS_SERVICE = "kube-dns";
-    static final String MANAGED_BY = "konductor.dev/node";
+    static final String MANAGED_BY = "konductor-node";
     private static final Logger log = LoggerFactory.getLogger(DnsComponent.class);
 
     /** Whose endpoint of {@code kube-dns} this server is. */

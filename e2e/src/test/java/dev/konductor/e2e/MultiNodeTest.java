@@ -19,13 +19,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two agents joining a server, each in a network namespace standing in for a machine, each with
- * its own containerd: both nodes Ready, a pod on one node reaching a pod on the other by pod IP,
- * by ClusterIP and by DNS name (host-gw routes, service proxy, cluster DNS), then one agent
- * stopped: it leaves nothing behind in its namespace, its node goes NotReady and its pods come
- * back on the other node after their toleration. Needs root, containerd, runc, the CNI plugins
- * and a static busybox; skipped otherwise. Namespaces, veths, bridge and processes are removed
- * afterwards, also on failure.
+ * Two agents joining a server, each in a network namespace standing in for a machine (entered
+ * with {@code nsenter --net}), each with its own containerd: both nodes Ready, a pod on one node
+ * reaching a pod on the other by pod IP, by ClusterIP and by DNS name (host-gw routes, service
+ * proxy, cluster DNS), then one agent stopped: it leaves nothing behind in its namespace, its node
+ * goes NotReady and its pods come back on the other node after their toleration. Needs root,
+ * containerd, runc, the CNI plugins and a static busybox; skipped otherwise. Namespaces, veths,
+ * bridge and processes are removed afterwards, also on failure.
  */
 class MultiNodeTest {
 
@@ -108,7 +108,8 @@ class MultiNodeTest {
     private void startAgent(String name, String ip, String server, Path token, Path dir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path data = dir.resolve(name);
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name, java, "-cp",
+        // nsenter --net, not ip netns exec: that also remounts /sys, hiding the cgroup hierarchy runc needs
+        List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + name, java, "-cp",
                 System.getProperty("java.class.path"), "dev.konductor.server.Main", "agent", "--server", server,
                 "--token-file", token.toString(), "--data-dir", data.toString(), "--node-name", name,
                 "--node-ip", ip, "--kubelet-port", "19451"));

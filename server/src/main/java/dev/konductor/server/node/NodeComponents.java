@@ -2,6 +2,7 @@ package dev.konductor.server.node;
 
 import dev.konductor.kubelet.KubeletSettings;
 import dev.konductor.kubelet.images.Digests;
+import dev.konductor.proxy.ProxyMode;
 import dev.konductor.proxy.ProxySettings;
 import dev.konductor.proxy.model.Cidr;
 import dev.konductor.server.control.ContainerdComponent;
@@ -39,6 +40,10 @@ public final class NodeComponents {
     private NodeComponents() {
     }
 
+    /**
+     * @throws IllegalStateException when the proxy could not keep the service CIDR on the node
+     *                               (root without nftables)
+     */
     public static List<Component> cri(NodeSpec node, ClusterAccess cluster, Clock clock) {
         Path kubeconfig = cluster.kubeconfig();
         List<String> podRoutes = List.of(node.serviceCidr().toString(), node.clusterCidr().toString(),
@@ -54,6 +59,11 @@ public final class NodeComponents {
         ProxySettings proxy = ProxySettings.defaults(node.nodeName(), Cidr.parse(node.serviceCidr().toString()))
                 .withClusterCidr(clusterCidr)
                 .withHostNames("konductor-" + suffix, "ksvc" + suffix);
+        if (proxy.mode() != ProxyMode.NFTABLES) {
+            // userspace mode neither routes the service CIDR to the node nor rejects unallocated ClusterIPs
+            throw new IllegalStateException("a node that runs containers needs nftables for its service proxy,"
+                    + " so that ClusterIP traffic never leaves the machine: apt-get install nftables");
+        }
         try {
             return List.of(containerd, kubelet,
                     new PodNetworkComponent(kubeconfig, node.nodeName(), clusterCidr, containerd),

@@ -51,7 +51,8 @@ public record Cidr(InetAddress network, int prefixLength) {
     public InetAddress host(int offset) {
         int hostBits = network.getAddress().length * 8 - prefixLength;
         if (offset < 1 || (hostBits < 31 && BigInteger.valueOf(offset).compareTo(BigInteger.ONE.shiftLeft(hostBits).subtract(BigInteger.ONE)) >= 0)) {
-            throw new IllegalArgumentException(this + " has no room for host address " + offset);
+            throw new IllegalArgumentException(this + " has no room for a host address"
+                    + (offset == 1 ? "" : " at offset " + offset));
         }
         return fromInteger(toInteger(network).add(BigInteger.valueOf(offset)), network.getAddress().length);
     }

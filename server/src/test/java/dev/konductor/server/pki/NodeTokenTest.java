@@ -14,7 +14,9 @@ class NodeTokenTest {
     Path dir;
 
     @Test
-    void namesItsClusterCaAndNoOther() {
+    void namesItsClusterCaAndNoOther() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("a"));
+        java.nio.file.Files.createDirectories(dir.resolve("b"));
         ClusterCredentials ours = new ClusterPki(dir.resolve("a"), Clock.systemUTC()).ensure(new ServingNames(java.util.Set.of("localhost"), java.util.Set.of()));
         ClusterCredentials theirs = new ClusterPki(dir.resolve("b"), Clock.systemUTC()).ensure(new ServingNames(java.util.Set.of("localhost"), java.util.Set.of()));
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,9 +108,9 @@ public final class HostGatewayRoutes implements AutoCloseable {
     }
 
     private static boolean sameRouting(Node a, Node b) {
-        return java.util.Objects.equals(a.getSpec() == null ? null : a.getSpec().getPodCIDR(),
+        return Objects.equals(a.getSpec() == null ? null : a.getSpec().getPodCIDR(),
                 b.getSpec() == null ? null : b.getSpec().getPodCIDR())
-                && java.util.Objects.equals(a.getStatus() == null ? null : a.getStatus().getAddresses(),
+                && Objects.equals(a.getStatus() == null ? null : a.getStatus().getAddresses(),
                 b.getStatus() == null ? null : b.getStatus().getAddresses());
     }
 

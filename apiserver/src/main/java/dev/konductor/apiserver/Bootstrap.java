@@ -86,7 +86,9 @@ final class Bootstrap {
     /**
      * The cluster DNS Service at kubeadm's address (the tenth of the service range), with its
      * well-known name and ports. It has no selector: the DNS server runs in the node agents, not in
-     * pods, and whoever runs it publishes the endpoints.
+     * pods, and each node publishes an endpoint on itself. Its internal traffic policy is Local, so
+     * a pod always asks its own node's server (as with NodeLocal DNSCache) and a stopped node's
+     * endpoint misleads nobody else.
      */
     private ObjectNode kubeDns(String ip) {
         ObjectNode service = object("v1", "Service", "kube-dns", "kube-system");
@@ -99,7 +101,7 @@ final class Bootstrap {
         spec.put("clusterIP", ip);
         spec.putArray("clusterIPs").add(ip);
         spec.put("sessionAffinity", "None");
-        spec.put("internalTrafficPolicy", "Cluster");
+        spec.put("internalTrafficPolicy", "Local");
         spec.put("ipFamilyPolicy", "SingleStack");
         spec.putArray("ipFamilies").add("IPv4");
         for (String[] port : new String[][] {{"dns", "UDP"}, {"dns-tcp", "TCP"}}) {

@@ -23,6 +23,11 @@ public final class Controllers {
     }
 
     public static List<Controller> all() {
+        return all(dev.konductor.controllers.nodeipam.NodeIpamSettings.defaults());
+    }
+
+    /** Every controller, the node IPAM controller handing out ranges of {@code ipam}'s cluster CIDR. */
+    public static List<Controller> all(dev.konductor.controllers.nodeipam.NodeIpamSettings ipam) {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
         all.add(new NamespaceController());
@@ -43,7 +48,7 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.nodelifecycle.NodeLifecycleController());
         all.add(new dev.konductor.controllers.tainteviction.TaintEvictionController());
         all.add(new dev.konductor.controllers.podgc.PodGcController());
-        all.add(new dev.konductor.controllers.nodeipam.NodeIpamController());
+        all.add(new dev.konductor.controllers.nodeipam.NodeIpamController(ipam));
         return all;
     }
 }

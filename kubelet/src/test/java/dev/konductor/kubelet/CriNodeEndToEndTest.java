@@ -83,9 +83,9 @@ class CriNodeEndToEndTest {
             containerd = ManagedContainerd.start(settings, binary.get(), Duration.ofSeconds(30));
             api = LocalApiServer.start();
             client = api.client();
-            kubelet = new Kubelet(client, containerd.runtime(), new KubeletSettings("e2e-node", POD_CIDR,
+            kubelet = new Kubelet(client, containerd.runtime(), new KubeletSettings("e2e-node", Optional.of(POD_CIDR),
                     List.of(InetAddress.getLoopbackAddress()), InetAddress.getLoopbackAddress(), 0, dir.resolve("kubelet"),
-                    serverCertificate(URI.create(api.url())), "v1.32.0-konductor"), Clock.systemUTC());
+                    serverCertificate(URI.create(api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()), Clock.systemUTC());
             kubelet.start();
         } catch (Exception | AssertionError e) {
             stopNode();

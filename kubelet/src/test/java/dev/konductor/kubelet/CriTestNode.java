@@ -77,9 +77,9 @@ final class CriTestNode implements AutoCloseable {
                     runc.get(), new PodNetwork(bridge, bridge, podCidr, List.of("10.96.0.0/12")));
             node.containerd = ManagedContainerd.start(settings, binary.get(), Duration.ofSeconds(30));
             node.api = LocalApiServer.start();
-            node.kubelet = new Kubelet(node.api.client(), node.containerd.runtime(), new KubeletSettings(nodeName, podCidr,
+            node.kubelet = new Kubelet(node.api.client(), node.containerd.runtime(), new KubeletSettings(nodeName, Optional.of(podCidr),
                     List.of(InetAddress.getLoopbackAddress()), InetAddress.getLoopbackAddress(), 0, node.dir.resolve("kubelet"),
-                    serverCertificate(URI.create(node.api.url())), "v1.32.0-konductor"), Clock.systemUTC());
+                    serverCertificate(URI.create(node.api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()), Clock.systemUTC());
             node.kubelet.start();
             return node;
         } catch (Exception | AssertionError e) {

@@ -91,9 +91,9 @@ final class RealNode implements AutoCloseable {
                 List.of("10.96.0.0/12")));
         containerd = ManagedContainerd.start(settings, ContainerdProcess.findBinary().orElseThrow(), Duration.ofSeconds(30));
         api = LocalApiServer.start();
-        kubelet = new Kubelet(api.client(), containerd.runtime(), new KubeletSettings(nodeName, podCidr,
+        kubelet = new Kubelet(api.client(), containerd.runtime(), new KubeletSettings(nodeName, Optional.of(podCidr),
                 List.of(InetAddress.getLoopbackAddress()), InetAddress.getLoopbackAddress(), 0, dir.resolve("kubelet"),
-                serverCertificate(URI.create(api.url())), "v1.32.0-konductor"), Clock.systemUTC());
+                serverCertificate(URI.create(api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()), Clock.systemUTC());
         kubelet.start();
         Files.writeString(kubeconfig(), """
                 apiVersion: v1

@@ -132,9 +132,9 @@ class VolumesEndToEndTest {
     }
 
     private static Kubelet newKubelet() throws Exception {
-        return new Kubelet(client, containerd.runtime(), new KubeletSettings(NODE, POD_CIDR,
+        return new Kubelet(client, containerd.runtime(), new KubeletSettings(NODE, Optional.of(POD_CIDR),
                 List.of(InetAddress.getLoopbackAddress()), InetAddress.getLoopbackAddress(), 0, kubeletRoot(),
-                serverCertificate(URI.create(api.url())), "v1.32.0-konductor"), Clock.systemUTC());
+                serverCertificate(URI.create(api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()), Clock.systemUTC());
     }
 
     @Test

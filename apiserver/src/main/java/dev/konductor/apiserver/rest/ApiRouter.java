@@ -8,6 +8,7 @@ import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpExchange;
 import dev.konductor.apiserver.http.HttpHandler;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiRouter implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
-    private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version");
+    private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version", "/cacerts");
 
     /** Serves the OpenAPI documents; answers false when it does not know the path. */
     public interface OpenApiEndpoint {
@@ -40,10 +41,11 @@ public final class ApiRouter implements HttpHandler {
     private final BooleanSupplier ready;
     private final ObjectNode version;
     private final String advertiseAddress;
+    private final byte[] caCertificates;
 
     ApiRouter(ResourceRegistry registry, Discovery discovery, Responses responses, ResourceHandler resources,
               PatchHandler patches, ListWatchHandler lists, SubresourceHandler subresources, OpenApiEndpoint openApi,
-              Map<String, String> tokens, BooleanSupplier ready, String advertiseAddress) {
+              Map<String, String> tokens, BooleanSupplier ready, String advertiseAddress, X509Certificate clusterCa) {
         this.registry = registry;
         this.discovery = discovery;
         this.responses = responses;
@@ -55,6 +57,7 @@ public final class ApiRouter implements HttpHandler {
         this.tokens = tokens;
         this.ready = ready;
         this.advertiseAddress = advertiseAddress;
+        this.caCertificates = clusterCa == null ? null : pem(clusterCa);
         this.version = ServerVersion.json();
     }
 
@@ -174,9 +177,28 @@ public final class ApiRouter implements HttpHandler {
             responses.json(exchange, 200, version);
             return;
         }
+        if (path.equals("/cacerts")) {
+            // Public like k3s's: a joining node fetches the CA over unverified TLS and checks it
+            // against the hash its token carries before it trusts this server with anything.
+            if (caCertificates == null) {
+                throw notFoundPath();
+            }
+            exchange.respond(200, "application/x-pem-file", caCertificates);
+            return;
+        }
         boolean ok = !path.startsWith("/readyz") || ready.getAsBoolean();
         exchange.respond(ok ? 200 : 500, "text/plain; charset=utf-8",
                 (ok ? "ok" : "[-]informer-sync failed: not ready\nreadyz check failed").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] pem(X509Certificate certificate) {
+        try {
+            String body = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(certificate.getEncoded());
+            return ("-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalArgumentException("cannot encode the cluster CA", e);
+        }
     }
 
     private void respondOrNotFound(HttpExchange exchange, ObjectNode body) {

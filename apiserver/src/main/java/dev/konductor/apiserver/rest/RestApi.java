@@ -41,6 +41,6 @@ public final class RestApi {
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow(),
                 new PodLogs(storage, nodeType, kubelets), new PodStreams(storage, nodeType, kubelets));
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
-                ready, advertiseAddress);
+                ready, advertiseAddress, tls == null ? null : tls.clientCa());
     }
 }

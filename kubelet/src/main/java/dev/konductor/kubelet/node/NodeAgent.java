@@ -48,9 +48,10 @@ public final class NodeAgent implements AutoCloseable {
     static final Duration REPORT_PERIOD = Duration.ofMinutes(5);
 
     /**
+     * @param podCidr   the pod range to publish, or empty to leave it to the node IPAM controller
      * @param addresses InternalIP and Hostname addresses, in that order
      */
-    public record Settings(String nodeName, String podCidr, List<NodeAddress> addresses, int kubeletPort,
+    public record Settings(String nodeName, java.util.Optional<String> podCidr, List<NodeAddress> addresses, int kubeletPort,
                            String kubeletVersion, Path rootDir) {
     }
 
@@ -92,7 +93,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Creates or adopts the Node, posts its first status and lease; blocks until done. */
     public synchronized void register() {
-        Node wanted = NodeStatuses.registration(settings.nodeName(), settings.podCidr(), Map.of());
+        Node wanted = NodeStatuses.registration(settings.nodeName(), settings.podCidr().orElse(null), Map.of());
         Node registered;
         try {
             registered = client.nodes().resource(wanted).create();
@@ -102,9 +103,10 @@ public final class NodeAgent implements AutoCloseable {
                 throw e;
             }
             registered = client.nodes().withName(settings.nodeName()).get();
-            if (registered.getSpec() == null || registered.getSpec().getPodCIDR() == null) {
+            if (settings.podCidr().isPresent() && (registered.getSpec() == null || registered.getSpec().getPodCIDR() == null)) {
+                String cidr = settings.podCidr().get();
                 registered = client.nodes().withName(settings.nodeName()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"spec\":{\"podCIDR\":\"" + settings.podCidr() + "\",\"podCIDRs\":[\"" + settings.podCidr() + "\"]}}");
+                        "{\"spec\":{\"podCIDR\":\"" + cidr + "\",\"podCIDRs\":[\"" + cidr + "\"]}}");
             }
             log.info("node already registered name={}", settings.nodeName());
         }

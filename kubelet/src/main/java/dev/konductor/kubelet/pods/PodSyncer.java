@@ -1,5 +1,7 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.api.dns.PodDns;
+import dev.konductor.api.dns.ResolvConf;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.lifecycle.LifecycleHooks;
@@ -49,10 +51,12 @@ public final class PodSyncer {
     private final ContainerStarter starter;
     private final Path logRoot;
     private final VolumeManager volumes;
+    private final PodDns.Node dns;
     private final Clock clock;
 
+    /** @param dns how this node resolves names, for the pods' resolv.conf */
     public PodSyncer(ContainerRuntime runtime, KubeletEvents events, ProbeVerdicts probes, Path logRoot,
-                     VolumeManager volumes, ContainerOptions containerOptions, Clock clock) {
+                     VolumeManager volumes, ContainerOptions containerOptions, PodDns.Node dns, Clock clock) {
         this.runtime = runtime;
         this.events = events;
         this.probes = probes;
@@ -64,6 +68,7 @@ public final class PodSyncer {
         this.starter = new ContainerStarter(runtime, images, hooks, killer, containerOptions, events);
         this.logRoot = logRoot;
         this.volumes = volumes;
+        this.dns = dns;
         this.clock = clock;
     }
 
@@ -147,7 +152,7 @@ public final class PodSyncer {
         if (wait.isPresent()) {
             return wait;
         }
-        PodSandboxConfig config = SandboxConfigs.sandbox(pod, actions.sandboxAttempt(), logRoot);
+        PodSandboxConfig config = SandboxConfigs.sandbox(pod, actions.sandboxAttempt(), logRoot, Optional.of(resolvConf(pod)));
         try {
             Files.createDirectories(Path.of(config.getLogDirectory()));
             PodCgroups.apply(pod);
@@ -161,6 +166,17 @@ public final class PodSyncer {
                     e.getMessage());
             return Optional.of(sandboxBackoff.delay(uid));
         }
+    }
+
+    /** The pod's resolv.conf; what had to be cut or changed is told in Warning events, as upstream. */
+    private ResolvConf resolvConf(Pod pod) {
+        PodDns.Result result = PodDns.forPod(pod, dns);
+        for (PodDns.Warning warning : result.warnings()) {
+            if (warning.subject() == PodDns.Subject.POD) {
+                events.record(pod, null, KubeletEvents.WARNING, warning.reason(), warning.message());
+            }
+        }
+        return result.resolvConf();
     }
 
     /**

@@ -60,10 +60,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "HTTPS port of the local node's kubelet with --runtime cri; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int kubeletPort;
 
-    @Option(names = "--pod-cidr", paramLabel = "CIDR", defaultValue = ServerOptions.DEFAULT_POD_CIDR,
+    @Option(names = "--cluster-cidr", paramLabel = "CIDR", defaultValue = ServerOptions.DEFAULT_CLUSTER_CIDR,
             converter = OptionConverters.ServiceCidr.class,
-            description = "Pod IP range of the local node (default: ${DEFAULT-VALUE}).")
-    Cidr podCidr;
+            description = "Pod IP range of the cluster; every node, the local one too, gets a /24 of it (default: ${DEFAULT-VALUE}).")
+    Cidr clusterCidr;
 
     @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = ApiServerConfig.DEFAULT_SERVICE_CIDR,
             converter = OptionConverters.ServiceCidr.class,
@@ -95,7 +95,7 @@ public final class ServerCommand implements Callable<Integer> {
             log.info("runtime=auto chose {}: {}", choice.runtime(), choice.reason());
         }
         return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, choice.runtime(),
-                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort, podCidr);
+                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort, clusterCidr);
     }
 
     @Override
@@ -121,6 +121,8 @@ public final class ServerCommand implements Callable<Integer> {
                 }
                 log.info("konductor server ready port={} kubeconfig={} sinceProcessStartMs={}",
                         controlPlane.port(), options.dataDir().kubeconfig(), millisSinceProcessStart());
+                log.info("nodes join with: konductor agent --server https://{}:{} --token-file {}",
+                        controlPlane.advertiseAddress().getHostAddress(), controlPlane.port(), options.dataDir().nodeToken());
                 Optional<ComponentFailure> failure = controlPlane.awaitTermination();
                 if (failure.isPresent()) {
                     return fail(failure.get());

@@ -122,8 +122,22 @@ public final class UpCommand implements Callable<Integer> {
         out.println("export KUBECONFIG=" + dir.kubeconfig());
         out.flush();
         err().println("konductor: then try: kubectl get namespaces");
+        if (Files.exists(dir.nodeToken())) {
+            // the address the server advertises when not told otherwise
+            String address = dev.konductor.server.net.HostAddresses.discover().nodeAddress().getHostAddress();
+            err().printf("konductor: join more nodes with: konductor agent --server https://%s:%d --token %s%n"
+                    + "  (the token is also in %s)%n", address, port, readToken(dir), dir.nodeToken());
+        }
         err().flush();
         return 0;
+    }
+
+    private static String readToken(DataDir dir) {
+        try {
+            return Files.readString(dir.nodeToken()).strip();
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private int printLogTail(DataDir dir, long from) {

@@ -3,6 +3,7 @@ package dev.konductor.server.control;
 import dev.konductor.controllers.ControllerManager;
 import dev.konductor.controllers.Controllers;
 import dev.konductor.controllers.framework.ControllerSettings;
+import dev.konductor.controllers.nodeipam.NodeIpamSettings;
 import dev.konductor.server.supervisor.Component;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -15,12 +16,19 @@ public final class ControllerManagerComponent implements Component {
     public static final String NAME = "controller-manager";
 
     private final Path kubeconfig;
+    private final NodeIpamSettings ipam;
     private final Clock clock;
     private volatile KubernetesClient client;
     private volatile ControllerManager manager;
 
     public ControllerManagerComponent(Path kubeconfig, Clock clock) {
+        this(kubeconfig, NodeIpamSettings.defaults(), clock);
+    }
+
+    /** @param ipam the cluster CIDR the node IPAM controller divides among nodes */
+    public ControllerManagerComponent(Path kubeconfig, NodeIpamSettings ipam, Clock clock) {
         this.kubeconfig = kubeconfig;
+        this.ipam = ipam;
         this.clock = clock;
     }
 
@@ -37,7 +45,7 @@ public final class ControllerManagerComponent implements Component {
     @Override
     public void start(Monitor monitor) {
         client = LocalClients.fromKubeconfig(kubeconfig);
-        manager = new ControllerManager(client, LocalClients.identity(), Controllers::all,
+        manager = new ControllerManager(client, LocalClients.identity(), () -> Controllers.all(ipam),
                 ControllerSettings.defaults(), clock);
         manager.start();
     }

@@ -21,17 +21,24 @@ public final class IngressComponent implements Component {
 
     private final Path kubeconfig;
     private final IngressSettings settings;
+    private final Set<String> dependsOn;
     private volatile KubernetesClient client;
     private volatile IngressController controller;
 
     public IngressComponent(Path kubeconfig, IngressSettings settings) {
+        this(kubeconfig, settings, Set.of(ApiServerComponent.NAME));
+    }
+
+    /** @param dependsOn the components that make the API server reachable through {@code kubeconfig} */
+    public IngressComponent(Path kubeconfig, IngressSettings settings, Set<String> dependsOn) {
         this.kubeconfig = kubeconfig;
         this.settings = settings;
+        this.dependsOn = Set.copyOf(dependsOn);
     }
 
     /** Listening on every address with the default ports, reporting {@code nodeAddress} in Ingress status. */
-    public static IngressComponent onNode(Path kubeconfig, InetAddress nodeAddress) {
-        return new IngressComponent(kubeconfig, IngressSettings.defaults(nodeAddress.getHostAddress()));
+    public static IngressComponent onNode(Path kubeconfig, InetAddress nodeAddress, Set<String> dependsOn) {
+        return new IngressComponent(kubeconfig, IngressSettings.defaults(nodeAddress.getHostAddress()), dependsOn);
     }
 
     @Override
@@ -41,7 +48,7 @@ public final class IngressComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ApiServerComponent.NAME);
+        return dependsOn;
     }
 
     @Override

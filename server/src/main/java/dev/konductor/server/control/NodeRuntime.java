@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /** How the local node agent runs pods (see ARCHITECTURE.md, "Node agent and runtimes"). */
 public enum NodeRuntime {
-    /** cri where this machine can run it (root, containerd, runc, CNI plugins, busybox-static), else sim. */
+    /** cri where this machine can run it (root, containerd, runc, CNI plugins, busybox-static, nftables), else sim. */
     AUTO,
     /** Containers through containerd's CRI socket. */
     CRI,
@@ -50,8 +50,11 @@ public enum NodeRuntime {
         if (!Files.isExecutable(Path.of("/bin/busybox"))) {
             missing.add("busybox-static");
         }
+        if (dev.konductor.proxy.ProxyMode.nftBinary() == null) {
+            missing.add("nftables (the service proxy)");
+        }
         return missing.isEmpty()
-                ? new Choice(CRI, "root, containerd, runc, the CNI plugins and busybox-static are here")
+                ? new Choice(CRI, "root, containerd, runc, the CNI plugins, busybox-static and nftables are here")
                 : new Choice(SIM, "real containers need " + String.join(", ", missing)
                         + "; running a simulated node instead (pods run without containers)");
     }

@@ -17,14 +17,17 @@ import java.util.Optional;
  * @param advertiseAddress the address published for the API server; empty to pick one
  * @param schedulerConfig  a KubeSchedulerConfiguration file for the scheduler; empty for defaults
  * @param kubeletPort      the local node's kubelet HTTPS port (upstream's 10250; 0 picks a free one)
- * @param podCidr          the local node's pod CIDR (until a node IPAM controller hands them out)
+ * @param clusterCidr      the pod range: the node IPAM controller gives every node (the local one
+ *                         too) a /24 of it in {@code spec.podCIDR}
  */
 public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
                             NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
-                            Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr podCidr) {
+                            Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr) {
 
     public static final int DEFAULT_KUBELET_PORT = 10250;
-    public static final String DEFAULT_POD_CIDR = "10.244.0.0/24";
+    public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
+    /** Each node's share of the cluster CIDR, as upstream's --node-cidr-mask-size-ipv4. */
+    public static final int NODE_CIDR_MASK_SIZE = 24;
 
     public ServerOptions {
         if (port < 0 || port > 65535) {
@@ -34,13 +37,22 @@ public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, 
             throw new IllegalArgumentException("kubelet port must be between 0 and 65535: " + kubeletPort);
         }
         bindAddress = bindAddress.filter(address -> !address.isAnyLocalAddress());
+        if (clusterCidr.network().getAddress().length != 4 || clusterCidr.prefixLength() > NODE_CIDR_MASK_SIZE) {
+            throw new IllegalArgumentException("cluster CIDR must be an IPv4 range of at least one /"
+                    + NODE_CIDR_MASK_SIZE + ": " + clusterCidr);
+        }
     }
 
-    /** With the local node's defaults (kubelet port 10250, pod CIDR 10.244.0.0/24). */
+    /** With the node defaults (kubelet port 10250, cluster CIDR 10.244.0.0/16). */
     public ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
                          NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
                          Optional<java.nio.file.Path> schedulerConfig) {
         this(dataDir, bindAddress, port, datastore, runtime, serviceCidr, advertiseAddress, schedulerConfig,
-                DEFAULT_KUBELET_PORT, Cidr.parse(DEFAULT_POD_CIDR));
+                DEFAULT_KUBELET_PORT, Cidr.parse(DEFAULT_CLUSTER_CIDR));
+    }
+
+    /** The cluster DNS Service's address: the tenth of the service range, as kubeadm picks it. */
+    public InetAddress clusterDns() {
+        return serviceCidr.host(10);
     }
 }

@@ -13,7 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  *
  * <pre>
  * DIR/tls/             cluster CA, API serving certificate, admin client certificate
- * DIR/token            node-join token
+ * DIR/token            node-join token (its secret)
+ * DIR/node-token       the same token with the cluster CA's hash, for `konductor agent --token-file`
  * DIR/kubeconfig.yaml  admin kubeconfig
  * DIR/server.pid       PID of the server `up` started in the background
  * DIR/server.log       that server's output
@@ -45,6 +46,11 @@ public record DataDir(Path root) {
 
     public Path token() {
         return root.resolve("token");
+    }
+
+    /** The join token in its full form (CA hash and secret), the file agents are given. */
+    public Path nodeToken() {
+        return root.resolve("node-token");
     }
 
     public Path kubeconfig() {

@@ -50,6 +50,31 @@ class CommandLineTest {
                 Optional.empty()));
     }
 
+    @Test
+    void agentTakesTheServerTheTokenFileAndItsNode() throws Exception {
+        java.nio.file.Path tokenFile = dir.resolve("node-token");
+        String token = "K10" + "ab".repeat(32) + "::abcdef.0123456789abcdef";
+        java.nio.file.Files.writeString(tokenFile, token + "\n");
+
+        dev.konductor.server.agent.AgentOptions options = parse(AgentCommand.class, "agent", "--server",
+                "https://192.0.2.10:6443", "--token-file", tokenFile.toString(), "--data-dir", dir.toString(),
+                "--node-name", "worker-1", "--node-ip", "192.0.2.11", "--runtime", "sim", "--kubelet-port", "10251").options();
+
+        assertThat(options.server()).hasToString("https://192.0.2.10:6443");
+        assertThat(options.token().format()).isEqualTo(token);
+        assertThat(options.nodeName()).isEqualTo("worker-1");
+        assertThat(options.nodeIp()).contains(InetAddress.ofLiteral("192.0.2.11"));
+        assertThat(options.runtime()).isEqualTo(NodeRuntime.SIM);
+        assertThat(options.kubeletPort()).isEqualTo(10251);
+    }
+
+    @Test
+    void agentRefusesABareSecretAndAPlainHttpServer() {
+        assertThat(execute("agent", "--server", "https://192.0.2.10:6443", "--token", "abcdef.0123456789abcdef")).isEqualTo(2);
+        assertThat(execute("agent", "--server", "http://192.0.2.10:6443", "--token",
+                "K10" + "ab".repeat(32) + "::abcdef.0123456789abcdef")).isEqualTo(2);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--datastore|mysql://db:3306|'mysql://db:3306' is not a datastore",

@@ -40,6 +40,10 @@ class DnsComponentTest {
                     DnsSettings.defaults(InetAddress.getLoopbackAddress(), Forwarder.none()).withPort(0));
             try {
                 dns.start(cause -> { });
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!dns.ready() && System.nanoTime() < deadline) {
+                    Thread.sleep(100); // its caches may still be syncing on a loaded machine
+                }
                 assertThat(dns.ready()).isTrue();
                 SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), dns.port()));
                 resolver.setTimeout(Duration.ofSeconds(3));

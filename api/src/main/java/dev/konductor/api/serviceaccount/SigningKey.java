@@ -8,6 +8,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 
 /**
@@ -47,6 +48,20 @@ public record SigningKey(PrivateKey privateKey, PublicKey publicKey, String keyI
             return of(generator.generateKeyPair());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate an RSA key", e);
+        }
+    }
+
+    /**
+     * A fresh P-256 key pair: quick to make (RSA takes a second or more), for keys that live only
+     * as long as one process.
+     */
+    public static SigningKey generateEphemeral() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return of(generator.generateKeyPair());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate an EC key", e);
         }
     }
 

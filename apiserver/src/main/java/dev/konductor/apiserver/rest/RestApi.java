@@ -8,7 +8,6 @@ import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** Assembles the REST layer's handlers into the router. */
@@ -22,7 +21,7 @@ public final class RestApi {
 
     public static ApiRouter create(ResourceRegistry registry, Discovery discovery, ObjectStorage storage,
                                    ApiRules rules, List<Admission> admission, Output.TableRenderer tables,
-                                   ApiRouter.OpenApiEndpoint openApi, Map<String, String> tokens,
+                                   ApiRouter.OpenApiEndpoint openApi, Identity identity,
                                    BooleanSupplier ready, String advertiseAddress, ObjectMapper mapper,
                                    TlsMaterial tls) {
         Responses responses = new Responses(mapper);
@@ -36,8 +35,9 @@ public final class RestApi {
                 "konductor.apiserver.minRequestTimeoutSeconds", DEFAULT_MIN_REQUEST_TIMEOUT_S));
         SubresourceHandler subresources = new SubresourceHandler(storage, rules, writer, decoder, output, resources, patches,
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow(),
-                new PodLogs(storage, registry.byPlural("", "v1", "nodes").orElseThrow(), new KubeletClient(tls)));
-        return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
-                ready, advertiseAddress);
+                new PodLogs(storage, registry.byPlural("", "v1", "nodes").orElseThrow(), new KubeletClient(tls)),
+                identity.tokenRequests());
+        return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, identity,
+                decoder, ready, advertiseAddress);
     }
 }

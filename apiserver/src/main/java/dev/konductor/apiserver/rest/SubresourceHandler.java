@@ -7,6 +7,7 @@ import dev.konductor.api.meta.LabelSelector;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.FieldError;
 import dev.konductor.api.status.StatusException;
+import dev.konductor.apiserver.serviceaccount.TokenRequests;
 import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * The subresources: status, scale (as autoscaling/v1 Scale), pods/binding, pods/eviction
- * (honouring PodDisruptionBudgets), namespaces/finalize, pods/log (proxied to the pod's kubelet);
+ * (honouring PodDisruptionBudgets), namespaces/finalize, pods/log (proxied to the pod's kubelet),
+ * serviceaccounts/token (TokenRequest);
  * the other streaming ones answer 503 until the kubelet serves them.
  */
 final class SubresourceHandler {
@@ -29,10 +31,11 @@ final class SubresourceHandler {
     private final ResourceType pdbType;
     private final ApiRules rules;
     private final PodLogs podLogs;
+    private final TokenRequests tokenRequests;
 
     SubresourceHandler(ObjectStorage storage, ApiRules rules, ObjectWriter writer, BodyDecoder decoder, Output output,
                        ResourceHandler resources, PatchHandler patches, Deleter deleter, ResourceType pdbType,
-                       PodLogs podLogs) {
+                       PodLogs podLogs, TokenRequests tokenRequests) {
         this.storage = storage;
         this.rules = rules;
         this.writer = writer;
@@ -43,6 +46,7 @@ final class SubresourceHandler {
         this.deleter = deleter;
         this.pdbType = pdbType;
         this.podLogs = podLogs;
+        this.tokenRequests = tokenRequests;
     }
 
     void handle(RequestContext ctx, String method, String subresource) {
@@ -56,6 +60,8 @@ final class SubresourceHandler {
             case "eviction" -> requirePost(method, () -> evict(ctx));
             case "finalize" -> finalizeNamespace(ctx, method);
             case "log" -> podLogs.handle(ctx, resources.existing(ctx));
+            case "token" -> requirePost(method, () -> output.responses().json(ctx.exchange(), 201,
+                    tokenRequests.issue(ctx.namespace(), ctx.name(), decoder.object(ctx.exchange()))));
             case "exec", "attach", "portforward", "proxy" -> {
                 resources.existing(ctx);
                 throw StatusException.serviceUnavailable("no node agent serves " + subresource + " for "

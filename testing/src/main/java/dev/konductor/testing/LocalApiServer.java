@@ -5,6 +5,7 @@ import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.store.Store;
 import dev.konductor.store.Stores;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,7 +38,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A real Konductor API server on loopback, over a SQLite store in a temporary directory, for the
- * tests of components that are clients of the API (controllers, scheduler, node agents). Clients
+ * tests of components that are clients of the API (controllers, scheduler, node agents), with the
+ * {@code default} ServiceAccount in the namespaces a cluster starts with. Clients
  * authenticate with a bearer token; the certificate is self-signed and trusted by the clients
  * this class hands out.
  *
@@ -78,7 +80,28 @@ public final class LocalApiServer implements AutoCloseable {
             closeQuietly(store);
             throw e;
         }
-        return new LocalApiServer(dir, store, server);
+        LocalApiServer api = new LocalApiServer(dir, store, server);
+        try {
+            api.createDefaultServiceAccounts();
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
+        }
+        return api;
+    }
+
+    /**
+     * What the serviceaccount controller does moments after a cluster starts: the {@code default}
+     * ServiceAccount in each namespace that exists from the start. No controller manager runs
+     * here, and the ServiceAccount admission plugin refuses pods whose account is missing, so
+     * tests that make namespaces of their own run that controller or create the account.
+     */
+    private void createDefaultServiceAccounts() {
+        KubernetesClient client = client();
+        for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+                    .withName("default").endMetadata().build()).create();
+        }
     }
 
     /** The server's base URL, {@code https://127.0.0.1:PORT}. */

@@ -1,5 +1,6 @@
 package dev.konductor.testing;
 
+import dev.konductor.api.serviceaccount.SigningKey;
 import dev.konductor.apiserver.ApiServer;
 import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
@@ -54,12 +55,14 @@ public final class LocalApiServer implements AutoCloseable {
     private final Path dir;
     private final Store store;
     private final ApiServer server;
+    private final SigningKey serviceAccountKey;
     private final List<KubernetesClient> clients = new ArrayList<>();
 
-    private LocalApiServer(Path dir, Store store, ApiServer server) {
+    private LocalApiServer(Path dir, Store store, ApiServer server, SigningKey serviceAccountKey) {
         this.dir = dir;
         this.store = store;
         this.server = server;
+        this.serviceAccountKey = serviceAccountKey;
     }
 
     /** Starts a server on a free loopback port with an empty store (plus the bootstrap objects). */
@@ -71,16 +74,17 @@ public final class LocalApiServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Store store = Stores.open("sqlite", dir);
+        SigningKey serviceAccountKey = SigningKey.generateEphemeral();
         ApiServer server = new ApiServer(new ApiServerConfig(store, InetAddress.getLoopbackAddress(), 0,
                 selfSigned(), Map.of(TOKEN, "admin"), ApiServerConfig.DEFAULT_SERVICE_CIDR,
-                ApiServerConfig.DEFAULT_NODE_PORT_RANGE, "127.0.0.1"));
+                ApiServerConfig.DEFAULT_NODE_PORT_RANGE, "127.0.0.1", serviceAccountKey));
         try {
             server.start();
         } catch (RuntimeException e) {
             closeQuietly(store);
             throw e;
         }
-        LocalApiServer api = new LocalApiServer(dir, store, server);
+        LocalApiServer api = new LocalApiServer(dir, store, server, serviceAccountKey);
         try {
             api.createDefaultServiceAccounts();
         } catch (RuntimeException e) {
@@ -107,6 +111,11 @@ public final class LocalApiServer implements AutoCloseable {
     /** The server's base URL, {@code https://127.0.0.1:PORT}. */
     public String url() {
         return "https://127.0.0.1:" + server.port();
+    }
+
+    /** The key this server signs and verifies service account tokens with (for a controller manager). */
+    public SigningKey serviceAccountKey() {
+        return serviceAccountKey;
     }
 
     /** A client configuration for this server (trusting its certificate). */

@@ -49,7 +49,7 @@ public final class ControlPlane implements AutoCloseable {
         this.apiServer = new ApiServerComponent(options, advertiseAddress, store, certificates);
         Path kubeconfig = options.dataDir().kubeconfig();
         List<Component> all = new ArrayList<>(List.of(store, certificates, apiServer,
-                new ControllerManagerComponent(kubeconfig, clock),
+                new ControllerManagerComponent(kubeconfig, certificates, options.storageDir(), clock),
                 new SchedulerComponent(kubeconfig, options.schedulerConfig())));
         String nodeName = host.hostname().toLowerCase(java.util.Locale.ROOT);
         if (options.runtime() == NodeRuntime.CRI) {

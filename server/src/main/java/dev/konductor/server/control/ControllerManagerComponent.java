@@ -15,12 +15,21 @@ public final class ControllerManagerComponent implements Component {
     public static final String NAME = "controller-manager";
 
     private final Path kubeconfig;
+    private final CertificatesComponent certificates;
+    private final Path storageDir;
     private final Clock clock;
     private volatile KubernetesClient client;
     private volatile ControllerManager manager;
 
-    public ControllerManagerComponent(Path kubeconfig, Clock clock) {
+    /**
+     * @param certificates the service account key, for legacy token Secrets
+     * @param storageDir   where on a node the hostPath provisioner makes volumes
+     */
+    public ControllerManagerComponent(Path kubeconfig, CertificatesComponent certificates, Path storageDir,
+                                      Clock clock) {
         this.kubeconfig = kubeconfig;
+        this.certificates = certificates;
+        this.storageDir = storageDir;
         this.clock = clock;
     }
 
@@ -31,14 +40,16 @@ public final class ControllerManagerComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ApiServerComponent.NAME);
+        return Set.of(ApiServerComponent.NAME, CertificatesComponent.NAME);
     }
 
     @Override
     public void start(Monitor monitor) {
         client = LocalClients.fromKubeconfig(kubeconfig);
-        manager = new ControllerManager(client, LocalClients.identity(), Controllers::all,
-                ControllerSettings.defaults(), clock);
+        ControllerSettings settings = ControllerSettings.defaults()
+                .withServiceAccountKey(certificates.credentials().serviceAccountKey())
+                .withHostPathStorageRoot(storageDir.toString());
+        manager = new ControllerManager(client, LocalClients.identity(), Controllers::all, settings, clock);
         manager.start();
     }
 

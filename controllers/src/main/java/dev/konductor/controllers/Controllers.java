@@ -46,6 +46,8 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.tainteviction.TaintEvictionController());
         all.add(new dev.konductor.controllers.podgc.PodGcController());
         all.add(new dev.konductor.controllers.nodeipam.NodeIpamController());
+        all.add(new dev.konductor.controllers.persistentvolume.PersistentVolumeController());
+        all.add(new dev.konductor.controllers.provisioner.HostPathProvisioner());
         return all;
     }
 }

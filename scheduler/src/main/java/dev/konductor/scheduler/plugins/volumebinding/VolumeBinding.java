@@ -209,9 +209,14 @@ public final class VolumeBinding implements Plugin.PreFilter, Plugin.Filter, Plu
                 .orElseThrow(() -> new IllegalStateException("claim " + key + " of pod " + pod.key() + " vanished"));
     }
 
-    /** Polls the informers until every claim is bound to a volume reserved for it. */
+    /**
+     * Polls the informers until every claim is bound to a volume reserved for it. A provisioner
+     * that cannot serve the node takes the selected-node annotation away again; that counts only
+     * once the informer has shown the annotation, which it may not have yet right after the write.
+     */
     private Status awaitBound(List<PersistentVolumeClaim> claims, List<PersistentVolumeClaim> provisioned) {
         long deadline = System.nanoTime() + bindTimeout.toNanos();
+        Set<String> seenSelected = new HashSet<>();
         while (true) {
             boolean allBound = true;
             for (PersistentVolumeClaim wanted : claims) {
@@ -220,10 +225,13 @@ public final class VolumeBinding implements Plugin.PreFilter, Plugin.Filter, Plu
                 if (claim.isEmpty() || !claim.get().getMetadata().getUid().equals(wanted.getMetadata().getUid())) {
                     return Status.error("binding volumes: claim " + key(wanted) + " was deleted");
                 }
-                if (provisioned.contains(wanted) && !isBound(claim.get())
-                        && !VolumeBindings.hasAnnotation(claim.get(), VolumeBindings.SELECTED_NODE)) {
-                    return Status.error("binding volumes: selectedNode annotation reset for PVC \""
-                            + wanted.getMetadata().getName() + "\"");
+                if (provisioned.contains(wanted) && !isBound(claim.get())) {
+                    if (VolumeBindings.hasAnnotation(claim.get(), VolumeBindings.SELECTED_NODE)) {
+                        seenSelected.add(key(wanted));
+                    } else if (seenSelected.contains(key(wanted))) {
+                        return Status.error("binding volumes: selectedNode annotation reset for PVC \""
+                                + wanted.getMetadata().getName() + "\"");
+                    }
                 }
                 allBound &= isBound(claim.get());
             }

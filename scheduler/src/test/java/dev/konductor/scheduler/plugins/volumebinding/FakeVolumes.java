@@ -18,6 +18,8 @@ public final class FakeVolumes implements VolumeState, VolumeWriter {
     final Map<String, PersistentVolume> volumes = new ConcurrentHashMap<>();
     final Map<String, StorageClass> classes = new ConcurrentHashMap<>();
     final List<String> writes = new ArrayList<>();
+    /** Whether the selected-node annotation shows at once (an informer that keeps up) or only when a test adds it. */
+    volatile boolean showSelectedNode = true;
 
     void add(PersistentVolumeClaim claim) {
         claims.put(claim.getMetadata().getNamespace() + "/" + claim.getMetadata().getName(), claim);
@@ -59,6 +61,9 @@ public final class FakeVolumes implements VolumeState, VolumeWriter {
     @Override
     public synchronized void selectNode(PersistentVolumeClaim claim, String node) {
         writes.add("select " + node + " for " + claim.getMetadata().getName());
+        if (!showSelectedNode) {
+            return;
+        }
         // as the informer would soon show the annotated claim
         add(new PersistentVolumeClaimBuilder(claim).editMetadata()
                 .addToAnnotations("volume.kubernetes.io/selected-node", node).endMetadata().build());

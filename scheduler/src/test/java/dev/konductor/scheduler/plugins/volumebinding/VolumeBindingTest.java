@@ -150,6 +150,52 @@ class VolumeBindingTest {
                 .isEqualTo("binding volumes: timed out waiting for the condition");
     }
 
+    @Test
+    void annotationTheInformerHasNotShownYetIsNoReset() throws Exception {
+        storageClass("standard", "WaitForFirstConsumer", "konductor.dev/hostpath");
+        claim("www", "standard", null);
+        PodInfo pod = podUsing("www");
+        plugin.preFilter(state, pod, null);
+        plugin.filter(state, pod, nodeA);
+        volumes.showSelectedNode = false;
+
+        Thread informer = Thread.ofVirtual().start(() -> {
+            sleep(100);
+            volumes.add(new PersistentVolumeClaimBuilder(volumes.claims.get("default/www")).editMetadata()
+                    .addToAnnotations("volume.kubernetes.io/selected-node", "node-a").endMetadata().build());
+            sleep(100);
+            volumes.add(new PersistentVolumeBuilder().withNewMetadata().withName("pvc-1").endMetadata().withNewSpec()
+                    .withNewClaimRef().withNamespace("default").withName("www").withUid("uid-www").endClaimRef()
+                    .endSpec().build());
+            volumes.add(new PersistentVolumeClaimBuilder(volumes.claims.get("default/www")).editMetadata()
+                    .addToAnnotations("pv.kubernetes.io/bind-completed", "yes").endMetadata()
+                    .editSpec().withVolumeName("pvc-1").endSpec().build());
+        });
+        Status bound = plugin.preBind(state, pod, "node-a");
+        informer.join();
+
+        assertThat(bound).isEqualTo(Status.SUCCESS);
+    }
+
+    @Test
+    void provisionerGivingTheNodeBackFailsTheBinding() throws Exception {
+        storageClass("standard", "WaitForFirstConsumer", "konductor.dev/hostpath");
+        claim("www", "standard", null);
+        PodInfo pod = podUsing("www");
+        plugin.preFilter(state, pod, null);
+        plugin.filter(state, pod, nodeA);
+
+        Thread provisioner = Thread.ofVirtual().start(() -> {
+            sleep(100);
+            volumes.add(new PersistentVolumeClaimBuilder(volumes.claims.get("default/www")).editMetadata()
+                    .removeFromAnnotations("volume.kubernetes.io/selected-node").endMetadata().build());
+        });
+        Status status = plugin.preBind(state, pod, "node-a");
+        provisioner.join();
+
+        assertThat(status.message()).isEqualTo("binding volumes: selectedNode annotation reset for PVC \"www\"");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

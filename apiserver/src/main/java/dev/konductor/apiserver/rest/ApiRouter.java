@@ -91,12 +91,7 @@ public final class ApiRouter implements HttpHandler {
             return;
         }
         UserInfo user = identity.authenticator().authenticate(exchange).orElseThrow(StatusException::unauthorized);
-        if (path.equals(IssuerDiscovery.CONFIGURATION_PATH)) {
-            exchange.respond(200, Responses.JSON, responses.bytes(identity.issuer().configuration()), CACHE_AN_HOUR);
-            return;
-        }
-        if (path.equals(IssuerDiscovery.KEYS_PATH)) {
-            exchange.respond(200, "application/jwk-set+json", responses.bytes(identity.issuer().keys()), CACHE_AN_HOUR);
+        if (issuerDocument(exchange, path)) {
             return;
         }
         if (path.equals("/api") || path.equals("/api/")) {
@@ -175,6 +170,20 @@ public final class ApiRouter implements HttpHandler {
             case "DELETE" -> resources.delete(ctx);
             default -> throw methodNotAllowed();
         }
+    }
+
+    /** The service account issuer's OpenID discovery documents; false for any other path. */
+    private boolean issuerDocument(HttpExchange exchange, String path) {
+        switch (path) {
+            case IssuerDiscovery.CONFIGURATION_PATH -> exchange.respond(200, Responses.JSON,
+                    responses.bytes(identity.issuer().configuration()), CACHE_AN_HOUR);
+            case IssuerDiscovery.KEYS_PATH -> exchange.respond(200, "application/jwk-set+json",
+                    responses.bytes(identity.issuer().keys()), CACHE_AN_HOUR);
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** TokenReview and SelfSubjectReview: created (answered), never stored. */

@@ -70,7 +70,7 @@ public final class TokenRequests {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant warnAfter = null;
         long tokenLifetime = lifetime;
-        if (binding.pod() != null && lifetime == PROJECTED_EXPIRATION_SECONDS && audiences.equals(apiAudiences)) {
+        if (binding.pod() != null && lifetime == PROJECTED_EXPIRATION_SECONDS && apiAudiences.containsAll(audiences)) {
             warnAfter = now.plusSeconds(lifetime);
             tokenLifetime = EXTENDED_EXPIRATION_SECONDS;
         }

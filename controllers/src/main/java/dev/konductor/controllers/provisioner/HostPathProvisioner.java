@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -41,6 +42,7 @@ public final class HostPathProvisioner implements Controller {
     private static final Duration POLL = Duration.ofSeconds(1);
 
     private KubernetesClient client;
+    private Clock clock;
     private EventRecorder events;
     private String defaultRoot;
     private Lister<PersistentVolumeClaim> claims;
@@ -59,6 +61,7 @@ public final class HostPathProvisioner implements Controller {
     @Override
     public void start(ControllerContext context) {
         client = context.client();
+        clock = context.clock();
         events = context.events(HostPathVolumes.PROVISIONER + "_" + NAME);
         defaultRoot = context.settings().hostPathStorageRoot();
         claims = context.informers().lister(PersistentVolumeClaim.class);
@@ -199,7 +202,7 @@ public final class HostPathProvisioner implements Controller {
             return release(volume);
         }
         boolean timedOut = Instant.parse(helper.get().getMetadata().getCreationTimestamp())
-                .plus(CLEANUP_TIMEOUT).isBefore(Instant.now());
+                .plus(CLEANUP_TIMEOUT).isBefore(clock.instant());
         if ("Failed".equals(phase) || timedOut) {
             events.warning(volume, "VolumeFailedDelete", "the pod removing " + volume.getSpec().getHostPath().getPath()
                     + " on node " + node.get() + (timedOut ? " did not finish in time" : " failed") + "; retrying");

@@ -10,6 +10,7 @@ import dev.konductor.controllers.replicaset.ReplicaSetController;
 import dev.konductor.controllers.resourcequota.ResourceQuotaController;
 import dev.konductor.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
+import dev.konductor.controllers.serviceaccounttoken.TokensController;
 import dev.konductor.controllers.daemonset.DaemonSetController;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.statefulset.StatefulSetController;
@@ -33,6 +34,7 @@ public final class Controllers {
         all.add(new NamespaceController());
         all.add(new GarbageCollector());
         all.add(new ServiceAccountsController());
+        all.add(new TokensController());
         all.add(new RootCaCertPublisher());
         all.add(new ReplicaSetController());
         all.add(new DeploymentController());
@@ -49,6 +51,8 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.tainteviction.TaintEvictionController());
         all.add(new dev.konductor.controllers.podgc.PodGcController());
         all.add(new dev.konductor.controllers.nodeipam.NodeIpamController(ipam));
+        all.add(new dev.konductor.controllers.persistentvolume.PersistentVolumeController());
+        all.add(new dev.konductor.controllers.provisioner.HostPathProvisioner());
         return all;
     }
 }

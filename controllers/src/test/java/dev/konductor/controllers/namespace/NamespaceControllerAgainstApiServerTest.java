@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerSettings;
 import dev.konductor.controllers.framework.Informers;
+import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
 import dev.konductor.testing.Await;
 import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -34,6 +35,8 @@ class NamespaceControllerAgainstApiServerTest {
     private static Informers informers;
     private static ControllerContext context;
     private static NamespaceController controller;
+    /** Every cluster runs it; without a namespace's default account its pods are refused. */
+    private static ServiceAccountsController accounts;
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,12 +46,15 @@ class NamespaceControllerAgainstApiServerTest {
         context = new ControllerContext(client, informers, Clock.systemUTC(), ControllerSettings.defaults());
         controller = new NamespaceController();
         controller.start(context);
+        accounts = new ServiceAccountsController();
+        accounts.start(context);
         informers.startAll(10_000);
     }
 
     @AfterAll
     static void stop() {
         controller.close();
+        accounts.close();
         context.close();
         informers.close();
         api.close();
@@ -143,6 +149,8 @@ class NamespaceControllerAgainstApiServerTest {
     private static void createNamespace(String name) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .create();
+        Await.until("the default service account of " + name,
+                () -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
     }
 
     private static Map<String, NamespaceCondition> conditions(String name) {

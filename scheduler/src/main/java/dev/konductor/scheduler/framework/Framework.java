@@ -22,17 +22,20 @@ public final class Framework {
     private final List<Plugin.PreScore> preScores;
     private final List<WeightedScore> scores;
     private final List<Plugin.Reserve> reserves;
+    private final List<Plugin.PreBind> preBinds;
     private final List<Plugin.Bind> binds;
 
     public Framework(List<Plugin.PreFilter> preFilters, List<Plugin.Filter> filters,
                      List<Plugin.PostFilter> postFilters, List<Plugin.PreScore> preScores,
-                     List<WeightedScore> scores, List<Plugin.Reserve> reserves, List<Plugin.Bind> binds) {
+                     List<WeightedScore> scores, List<Plugin.Reserve> reserves, List<Plugin.PreBind> preBinds,
+                     List<Plugin.Bind> binds) {
         this.preFilters = List.copyOf(preFilters);
         this.filters = List.copyOf(filters);
         this.postFilters = List.copyOf(postFilters);
         this.preScores = List.copyOf(preScores);
         this.scores = List.copyOf(scores);
         this.reserves = List.copyOf(reserves);
+        this.preBinds = List.copyOf(preBinds);
         this.binds = List.copyOf(binds);
     }
 
@@ -182,6 +185,17 @@ public final class Framework {
         }
     }
 
+    /** Every PreBind plugin in order; the first that does not succeed stops the binding. */
+    public Status runPreBind(CycleState state, PodInfo pod, String node) {
+        for (Plugin.PreBind p : preBinds) {
+            Status s = p.preBind(state, pod, node);
+            if (!s.isSuccess() && !s.isSkip()) {
+                return s.withPlugin(p.name());
+            }
+        }
+        return Status.SUCCESS;
+    }
+
     /** The first Bind plugin that does not Skip binds. */
     public Status runBind(PodInfo pod, String node) {
         for (Plugin.Bind b : binds) {
@@ -202,6 +216,7 @@ public final class Framework {
         preScores.forEach(p -> names.add(p.name()));
         scores.forEach(p -> names.add(p.plugin().name()));
         reserves.forEach(p -> names.add(p.name()));
+        preBinds.forEach(p -> names.add(p.name()));
         binds.forEach(p -> names.add(p.name()));
         return names;
     }

@@ -78,6 +78,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) for the scheduler, e.g. to pick the MostAllocated scoring strategy.")
     java.nio.file.Path schedulerConfig;
 
+    @Option(names = "--storage-dir", paramLabel = "DIR",
+            description = "Where on each node the default StorageClass 'standard' makes its volumes (default: DATA-DIR/storage).")
+    java.nio.file.Path storageDir;
+
     private final StoreOpener storeOpener;
 
     public ServerCommand() {
@@ -95,7 +99,8 @@ public final class ServerCommand implements Callable<Integer> {
             log.info("runtime=auto chose {}: {}", choice.runtime(), choice.reason());
         }
         return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, choice.runtime(),
-                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort, clusterCidr);
+                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort, clusterCidr,
+                storageDir);
     }
 
     @Override

@@ -61,7 +61,7 @@ public final class ControlPlane implements AutoCloseable {
         Path kubeconfig = options.dataDir().kubeconfig();
         ImageRegistryComponent registry = new ImageRegistryComponent(options.dataDir().images(), options.bindAddress());
         List<Component> all = new ArrayList<>(List.of(store, certificates, apiServer,
-                new ControllerManagerComponent(kubeconfig, NodeIpamSettings.of(options.clusterCidr().toString(),
+                new ControllerManagerComponent(kubeconfig, certificates, options.storageDir(), NodeIpamSettings.of(options.clusterCidr().toString(),
                         ServerOptions.NODE_CIDR_MASK_SIZE, 64), clock),
                 new SchedulerComponent(kubeconfig, options.schedulerConfig()),
                 registry, new ClusterConfigComponent(kubeconfig, options, advertiseAddress, registry)));

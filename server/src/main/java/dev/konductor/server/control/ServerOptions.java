@@ -19,10 +19,13 @@ import java.util.Optional;
  * @param kubeletPort      the local node's kubelet HTTPS port (upstream's 10250; 0 picks a free one)
  * @param clusterCidr      the pod range: the node IPAM controller gives every node (the local one
  *                         too) a /24 of it in {@code spec.podCIDR}
+ * @param storageDir       where on a node the default StorageClass's volumes are made
+ *                         ({@code DATA/storage} unless given, as k3s keeps its local-path volumes)
  */
 public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
                             NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
-                            Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr) {
+                            Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr,
+                            java.nio.file.Path storageDir) {
 
     public static final int DEFAULT_KUBELET_PORT = 10250;
     public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
@@ -41,6 +44,15 @@ public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, 
             throw new IllegalArgumentException("cluster CIDR must be an IPv4 range of at least one /"
                     + NODE_CIDR_MASK_SIZE + ": " + clusterCidr);
         }
+        storageDir = storageDir == null ? dataDir.storage() : storageDir.toAbsolutePath().normalize();
+    }
+
+    /** With the volumes under the data directory. */
+    public ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
+                         NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
+                         Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr) {
+        this(dataDir, bindAddress, port, datastore, runtime, serviceCidr, advertiseAddress, schedulerConfig,
+                kubeletPort, clusterCidr, null);
     }
 
     /** With the node defaults (kubelet port 10250, cluster CIDR 10.244.0.0/16). */

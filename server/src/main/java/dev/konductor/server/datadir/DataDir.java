@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * DIR/server.pid       PID of the server `up` started in the background
  * DIR/server.log       that server's output
  * DIR/server.lock      held by the running server so two servers never share a directory
+ * DIR/storage/         the local node's provisioned volumes (unless --storage-dir says otherwise)
  * </pre>
  */
 public record DataDir(Path root) {
@@ -38,6 +39,11 @@ public record DataDir(Path root) {
     /** The cluster's images (an OCI image layout), served by its registry. */
     public Path images() {
         return root.resolve("images");
+    }
+
+    /** Where the default StorageClass's volumes live on the local node. */
+    public Path storage() {
+        return root.resolve("storage");
     }
 
     public Path tlsDir() {

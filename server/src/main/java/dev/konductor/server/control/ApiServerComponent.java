@@ -3,6 +3,7 @@ package dev.konductor.server.control;
 import dev.konductor.apiserver.ApiServer;
 import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
+import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.server.kubeconfig.Kubeconfig;
 import dev.konductor.server.pki.ClusterCredentials;
 import dev.konductor.server.pki.JoinToken;
@@ -12,6 +13,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,7 +55,9 @@ public final class ApiServerComponent implements Component {
     public void start(Monitor monitor) throws Exception {
         ClusterCredentials credentials = certificates.credentials();
         ApiServerConfig config = new ApiServerConfig(store.store(), options.bindAddress().orElse(null),
-                options.port(), tlsMaterial(credentials), Map.of(certificates.joinToken(), JoinToken.BOOTSTRAP_USER),
+                options.port(), tlsMaterial(credentials), Map.of(certificates.joinToken(),
+                        new UserInfo(JoinToken.user(certificates.joinToken()), "", List.of(JoinToken.BOOTSTRAPPERS),
+                                Map.of())),
                 options.serviceCidr().toString(), ApiServerConfig.DEFAULT_NODE_PORT_RANGE,
                 advertiseAddress.getHostAddress(), credentials.serviceAccountKey());
         apiServer = new ApiServer(config);

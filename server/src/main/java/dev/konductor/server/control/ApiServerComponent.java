@@ -5,6 +5,7 @@ import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.server.kubeconfig.Kubeconfig;
+import dev.konductor.server.pki.ClientIdentity;
 import dev.konductor.server.pki.ClusterCredentials;
 import dev.konductor.server.pki.JoinToken;
 import dev.konductor.server.supervisor.Component;
@@ -12,6 +13,9 @@ import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +23,9 @@ import java.util.Set;
 
 /**
  * The Kubernetes API server, serving HTTPS with the cluster's certificates over the store. Once
- * it listens, it writes the admin kubeconfig with the port actually bound (which differs from
- * {@code --port} when that is 0).
+ * it listens, it writes the admin kubeconfig, and one for each of the server's components with a
+ * client certificate of its own, with the port actually bound (which differs from {@code --port}
+ * when that is 0).
  */
 public final class ApiServerComponent implements Component {
 
@@ -71,7 +76,14 @@ public final class ApiServerComponent implements Component {
             }
             throw e;
         }
-        Kubeconfig.forAdmin(serverUrl(apiServer.port()), credentials).write(options.dataDir().kubeconfig());
+        URI url = serverUrl(apiServer.port());
+        Kubeconfig.forAdmin(url, credentials).write(options.dataDir().kubeconfig());
+        for (ClientIdentity component : certificates.components()) {
+            Path file = options.dataDir().componentKubeconfig(component.file());
+            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            Kubeconfig.forComponent(url, credentials, component).write(file);
+        }
         serving = true;
     }
 

@@ -34,6 +34,7 @@ final class Bindings {
                 BindingSpec.of("system:public-info-viewer", group("system:authenticated"),
                         group("system:unauthenticated")),
                 BindingSpec.of("system:kube-controller-manager", user("system:kube-controller-manager")),
+                BindingSpec.of(ComponentRoles.CONTROLLERS, user("system:kube-controller-manager")),
                 BindingSpec.of("system:kube-dns", serviceAccount("kube-system", "kube-dns")),
                 BindingSpec.of("system:kube-scheduler", user("system:kube-scheduler")),
                 BindingSpec.of("system:volume-scheduler", user("system:kube-scheduler")),
@@ -49,7 +50,9 @@ final class Bindings {
                         "system:certificates.k8s.io:certificatesigningrequests:nodeclient", List.of(group(BOOTSTRAPPERS))),
                 new BindingSpec("konductor:node-autoapprove-certificate-rotation",
                         "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", List.of(group(NODES))),
-                BindingSpec.of(ComponentRoles.NODE_NETWORKING, group(NODES)));
+                BindingSpec.of(ComponentRoles.NODE_NETWORKING, group(NODES), group(BOOTSTRAPPERS)),
+                // an agent's components present the node token: no certificate signing requests yet
+                BindingSpec.of(ComponentRoles.TOKEN_NODE, group(BOOTSTRAPPERS)));
     }
 
     /**
@@ -58,12 +61,12 @@ final class Bindings {
      */
     static List<NamespacedGrant> namespaced() {
         return List.of(
-                new NamespacedGrant("kube-system", "konductor:cluster-config-reader",
+                new NamespacedGrant("kube-system", "system:konductor:cluster-config-reader",
                         List.of(verbs("get").groups("").resources("configmaps").names("konductor-config").rule()),
                         List.of(BOOTSTRAPPERS, NODES)),
-                new NamespacedGrant("kube-system", "konductor:node-dns",
+                new NamespacedGrant("kube-system", "system:konductor:node-dns",
                         List.of(verbs("get", "create", "update", "delete").groups("discovery.k8s.io")
                                 .resources("endpointslices").rule()),
-                        List.of(NODES)));
+                        List.of(NODES, BOOTSTRAPPERS)));
     }
 }

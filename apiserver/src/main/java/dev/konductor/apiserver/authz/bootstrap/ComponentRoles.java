@@ -11,13 +11,24 @@ import java.util.List;
  * The roles of the cluster's own components, as upstream's bootstrap policy defines them
  * ({@code system:kube-scheduler}, {@code system:volume-scheduler},
  * {@code system:kube-controller-manager}, {@code system:node}, {@code system:node-proxier},
- * {@code system:kube-dns}), and what Konductor's node agents do beyond upstream's kubelet.
+ * {@code system:kube-dns}), and Konductor's own, named {@code system:konductor:*}: what its
+ * controller manager's controllers need between them, what its nodes' networking components do
+ * beyond upstream's kubelet, and what an agent that joined with the node token does.
  */
 public final class ComponentRoles {
 
     /** Konductor's own role for the service proxy, DNS, ServiceLB, ingress and network policy on every node. */
-    static final String NODE_NETWORKING = "konductor:node-networking";
+    static final String NODE_NETWORKING = "system:konductor:node-networking";
+    /** What the controller manager's controllers need between them, beyond upstream's own role. */
+    static final String CONTROLLERS = "system:konductor:controller-manager";
+    /** A node that joined with the node token, until agents get node certificates of their own. */
+    static final String TOKEN_NODE = "system:konductor:token-node";
     private static final String[] EVENT_GROUPS = {"", "events.k8s.io"};
+    /**
+     * Upstream grants get and update on a component's own leader Lease; fabric8's leader election,
+     * which Konductor's components use, renews it with a patch.
+     */
+    private static final String[] LEASE_VERBS = {"get", "update", "patch"};
 
     private ComponentRoles() {
     }
@@ -47,7 +58,9 @@ public final class ComponentRoles {
                         verbs(READ).groups("storage.k8s.io").resources("storageclasses").rule(),
                         verbs("watch").groups("").resources("events").rule(),
                         verbs("create", "patch", "update").groups(EVENT_GROUPS).resources("events").rule()),
-                RoleSpec.of(NODE_NETWORKING, nodeNetworking().toArray(PolicyRule[]::new)));
+                RoleSpec.of(NODE_NETWORKING, nodeNetworking().toArray(PolicyRule[]::new)),
+                RoleSpec.of(CONTROLLERS, controllers().toArray(PolicyRule[]::new)),
+                RoleSpec.of(TOKEN_NODE, nodeRules().toArray(PolicyRule[]::new)));
     }
 
     /**
@@ -96,7 +109,7 @@ public final class ComponentRoles {
         return List.of(
                 verbs("create", "patch", "update").groups(EVENT_GROUPS).resources("events").rule(),
                 verbs("create").groups("coordination.k8s.io").resources("leases").rule(),
-                verbs("get", "update").groups("coordination.k8s.io").resources("leases").names("kube-scheduler").rule(),
+                verbs(LEASE_VERBS).groups("coordination.k8s.io").resources("leases").names("kube-scheduler").rule(),
                 verbs(READ).groups("").resources("nodes").rule(),
                 verbs("delete", "get", "list", "watch").groups("").resources("pods").rule(),
                 verbs("create").groups("").resources("bindings", "pods/binding").rule(),
@@ -118,7 +131,7 @@ public final class ComponentRoles {
         return List.of(
                 verbs("create", "patch", "update").groups(EVENT_GROUPS).resources("events").rule(),
                 verbs("create").groups("coordination.k8s.io").resources("leases").rule(),
-                verbs("get", "update").groups("coordination.k8s.io").resources("leases")
+                verbs(LEASE_VERBS).groups("coordination.k8s.io").resources("leases")
                         .names("kube-controller-manager").rule(),
                 verbs("create").groups("").resources("secrets", "serviceaccounts").rule(),
                 verbs("delete").groups("").resources("secrets").rule(),
@@ -128,6 +141,29 @@ public final class ComponentRoles {
                 verbs("create").groups("authorization.k8s.io").resources("subjectaccessreviews").rule(),
                 verbs("list", "watch").groups("*").resources("*").rule(),
                 verbs("create").groups("").resources("serviceaccounts/token").rule());
+    }
+
+    /**
+     * Upstream runs each controller under a service account of its own, bound to its
+     * {@code system:controller:*} role ({@code --use-service-account-credentials}); Konductor's
+     * controller manager runs them all under {@code system:kube-controller-manager}, so this is
+     * the union of those roles: the namespace controller and the garbage collector read, change
+     * and delete objects of every resource, the workload controllers create what they own, the
+     * clusterrole-aggregation controller writes roles it does not hold ({@code escalate}).
+     * Neither {@code bind} nor {@code impersonate}: no controller needs them.
+     */
+    private static List<PolicyRule> controllers() {
+        return List.of(
+                verbs("get", "list", "watch", "update", "patch", "delete", "deletecollection").groups("*")
+                        .resources("*").rule(),
+                verbs("create").groups("").resources("pods", "pods/eviction", "endpoints", "events",
+                        "serviceaccounts", "serviceaccounts/token", "secrets", "configmaps", "persistentvolumes",
+                        "persistentvolumeclaims").rule(),
+                verbs("create").groups("apps").resources("replicasets", "controllerrevisions").rule(),
+                verbs("create").groups("batch").resources("jobs").rule(),
+                verbs("create").groups("discovery.k8s.io").resources("endpointslices").rule(),
+                verbs("create").groups("events.k8s.io").resources("events").rule(),
+                verbs("escalate").groups("rbac.authorization.k8s.io").resources("clusterroles").rule());
     }
 
     /**

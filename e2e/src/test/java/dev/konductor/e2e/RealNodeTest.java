@@ -51,7 +51,7 @@ class RealNodeTest {
     static void start() throws Exception {
         NodeRuntime.Choice choice = NodeRuntime.AUTO.resolve();
         assumeTrue(choice.runtime() == NodeRuntime.CRI, "skipped: " + choice.reason());
-        cluster = KonductorCluster.startIn(Path.of("/tmp"), "kn-e2e-node", "--runtime", "cri", "--pod-cidr", POD_CIDR,
+        cluster = KonductorCluster.startIn(Path.of("/tmp"), "kn-e2e-node", "--runtime", "cri", "--cluster-cidr", POD_CIDR,
                 "--kubelet-port", "0");
         client = LocalClients.fromKubeconfig(cluster.kubeconfig());
         KonductorCluster.Result nodes = cluster.eventually(WAIT, r -> r.out().contains(" Ready "),

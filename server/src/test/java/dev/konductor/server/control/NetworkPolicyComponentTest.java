@@ -51,6 +51,8 @@ class NetworkPolicyComponentTest {
             try (KubernetesClient admin = LocalClients.fromKubeconfig(options.dataDir().kubeconfig())) {
                 component.start(cause -> { });
                 waitFor(component::ready);
+                // pods need their namespace's default account, which the serviceaccount controller makes
+                waitFor(() -> admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
 
                 admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("web").endMetadata()
                         .withNewSpec().withNodeName("node-1").addNewContainer().withName("web").withImage("busybox")

@@ -131,7 +131,11 @@ final class RealNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         List<Throwable> failures = new ArrayList<>();
-        for (AutoCloseable part : new AutoCloseable[] {kubelet, containerd, registry, api}) {
+        if (kubelet != null) {
+            kubelet.close();
+            kubelet.unmountVolumes(); // the node goes down with its pods, as a reboot would end their tmpfs volumes
+        }
+        for (AutoCloseable part : new AutoCloseable[] {containerd, registry, api}) {
             if (part != null) {
                 try {
                     part.close();

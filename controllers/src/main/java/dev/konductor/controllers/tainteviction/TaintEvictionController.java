@@ -109,6 +109,16 @@ public final class TaintEvictionController implements Controller {
         }
     }
 
+    /** Looks at the pod {@code key} again now (tests call it after moving their clock). */
+    void resync(String key) {
+        loop.enqueue(key);
+    }
+
+    /** True while the pod {@code key} is due to be evicted once its tolerationSeconds run out. */
+    boolean evictionPending(String key) {
+        return scheduled.containsKey(key);
+    }
+
     Result reconcile(String key) {
         Pod pod = pods.get(key).orElse(null);
         if (pod == null || PodReadiness.isTerminating(pod)) {

@@ -103,7 +103,7 @@ public final class RootCaCertPublisher implements Controller {
                 enqueueIfOurs(cm);
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueIfOurs(ConfigMap cm) {

@@ -98,7 +98,7 @@ public final class TaintEvictionController implements Controller {
             public void onDelete(Node node, boolean finalStateUnknown) {
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueuePodsOn(String nodeName) {

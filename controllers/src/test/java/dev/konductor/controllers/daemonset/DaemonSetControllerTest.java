@@ -31,9 +31,9 @@ class DaemonSetControllerTest {
 
     private static final String NS = "default";
     /**
-     * Replacing a daemon pod takes several rounds of the fake nodes (complete the deletion, bind,
-     * mark ready) and a sync of the controller after each, per node: on a loaded machine a round
-     * alone can take seconds.
+     * Running or replacing daemon pods takes several rounds of the fake nodes (complete a deletion,
+     * bind, mark ready) and a sync of the controller after each, per node: on a loaded machine a
+     * round alone can take seconds (a first rollout of two pods took over 60 s at a load of 40).
      */
     private static final Duration ROLLOUT = Duration.ofMinutes(2);
 
@@ -79,7 +79,7 @@ class DaemonSetControllerTest {
         });
 
         try (FakeNodes nodes = new FakeNodes(harness, NS, "n1")) {
-            Await.until("all ready and available", () -> {
+            Await.until(ROLLOUT, "all ready and available", () -> {
                 DaemonSetStatus s = status("agent");
                 return s.getNumberReady() == 3 && s.getNumberAvailable() == 3 && s.getUpdatedNumberScheduled() == 3
                         && s.getNumberUnavailable() == 0;
@@ -134,7 +134,7 @@ class DaemonSetControllerTest {
         harness.createNode("n3", Map.of());
         client.apps().daemonSets().inNamespace(NS).resource(daemonSet("agent", "agent:1")).create();
         try (FakeNodes nodes = new FakeNodes(harness, NS, "n1")) {
-            Await.until("rolled out", () -> status("agent").getNumberAvailable() == 3);
+            Await.until(ROLLOUT, "rolled out", () -> status("agent").getNumberAvailable() == 3);
             Set<String> unavailableAtOnce = ConcurrentHashMap.newKeySet();
             client.apps().daemonSets().inNamespace(NS).withName("agent").edit(d -> new DaemonSetBuilder(d).editSpec()
                     .editTemplate().editSpec().editFirstContainer().withImage("agent:2").endContainer().endSpec()
@@ -167,7 +167,7 @@ class DaemonSetControllerTest {
                 .withMaxUnavailable(new IntOrString(0)).endRollingUpdate().endUpdateStrategy().endSpec().build();
         client.apps().daemonSets().inNamespace(NS).resource(ds).create();
         try (FakeNodes nodes = new FakeNodes(harness, NS, "n1")) {
-            Await.until("rolled out", () -> status("agent").getNumberAvailable() == 1);
+            Await.until(ROLLOUT, "rolled out", () -> status("agent").getNumberAvailable() == 1);
             String oldPod = harness.pods(NS).getFirst().getMetadata().getName();
             nodes.holdBack(p -> !p.getMetadata().getName().equals(oldPod)); // the new pod never gets ready
             client.apps().daemonSets().inNamespace(NS).withName("agent").edit(d -> new DaemonSetBuilder(d).editSpec()
@@ -190,7 +190,7 @@ class DaemonSetControllerTest {
                 .withType("OnDelete").endUpdateStrategy().endSpec().build();
         client.apps().daemonSets().inNamespace(NS).resource(ds).create();
         try (FakeNodes nodes = new FakeNodes(harness, NS, "n1")) {
-            Await.until("rolled out", () -> status("agent").getNumberAvailable() == 2);
+            Await.until(ROLLOUT, "rolled out", () -> status("agent").getNumberAvailable() == 2);
             client.apps().daemonSets().inNamespace(NS).withName("agent").edit(d -> new DaemonSetBuilder(d).editSpec()
                     .editTemplate().editSpec().editFirstContainer().withImage("agent:2").endContainer().endSpec()
                     .endTemplate().endSpec().build());

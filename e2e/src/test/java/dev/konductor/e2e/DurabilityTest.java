@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * machine they add up to more than the 3 minutes it used to be (two server starts of up to
  * {@link KonductorCluster#STARTUP} each, the burst of up to {@link #BURST}, kubectl).
  */
-@Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 class DurabilityTest {
 
     private static final int WRITES = 300;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
  * catches a hang: a server start ({@link KonductorCluster#STARTUP}) and the script's run, each
  * bounded on its own, take more than 3 minutes together on a loaded machine.
  */
-@Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class PythonClientTest {
 
     @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Watches over WebSocket, as fabric8 clients open them unless told to use plain HTTP. */
-@Timeout(60)
+// a hang guard above the 60 s waits inside: at a load average of 60 a cold first request took a minute
+@Timeout(300)
 class WebSocketWatchTest {
 
     private static TestApiServer api;

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Watches resume from a resourceVersion, expire with 410, and carry bookmarks, as upstream's do. */
-@Timeout(60)
+// a hang guard above the 60 s waits inside: at a load average of 60 a cold first request took a minute
+@Timeout(300)
 class WatchSemanticsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

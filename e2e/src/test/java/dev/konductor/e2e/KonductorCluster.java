@@ -16,6 +16,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class KonductorCluster implements AutoCloseable {
 
+    private static final long PROCESS_HANG = 180;
+    /**
+     * How long a server may take to answer /readyz. Measured on 2 cores: at a load average of 40,
+     * 91 s from process start to ready (the API server alone 41 s), and a restart on the same data
+     * did not make it in 90 s; at 60 (CI's worst), a start was not ready after 180 s. A process then
+     * gets a thirtieth of a core for the few seconds of CPU a start needs.
+     */
+    static final Duration STARTUP = Duration.ofMinutes(5);
+
     final Path dir;
     final int port;
     private final List<String> args;
@@ -64,7 +73,7 @@ final class KonductorCluster implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
                 .start();
-        awaitReady(Duration.ofSeconds(90));
+        awaitReady(STARTUP);
     }
 
     /** SIGKILLs the server (no shutdown hook runs), as a power cut would. */
@@ -174,7 +183,10 @@ final class KonductorCluster implements AutoCloseable {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
         p.getOutputStream().close();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        // a guard against a hung kubectl (or python client), so longer than any --timeout a test gives
+        // kubectl itself (at most 120 s): cut at 60 s, a rollout status that a loaded machine made slow
+        // failed here with "timed out" instead of kubectl's own verdict
+        if (!p.waitFor(PROCESS_HANG, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("timed out: " + command);
         }

@@ -72,10 +72,11 @@ class NetworkPolicyComponentTest {
         }
     }
 
+    /** Waits for an outcome, generously: informers, API and the test share a loaded 2-core machine. */
     private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("waited 90 s").isLessThan(deadline);
             Thread.sleep(20);
         }
     }

@@ -30,7 +30,7 @@ import java.util.Optional;
  *       a discarding link and rejects unallocated ClusterIPs; userspace otherwise) with ServiceLB;</li>
  *   <li>{@code dns}: the cluster DNS server on the node's address, the node's endpoint of
  *       {@code kube-dns};</li>
- *   <li>{@code ingress}: the built-in Ingress controller.</li>
+ *   <li>{@code ingress}: the built-in Ingress controller, on {@link NodeSpec#ingressPorts()}.</li>
  * </ul>
  * Host objects are named after the data directory, so two clusters on one machine never share
  * a bridge, a link or an nftables table.
@@ -69,7 +69,8 @@ public final class NodeComponents {
                     new PodNetworkComponent(kubeconfig, node.nodeName(), clusterCidr, containerd),
                     new ProxyComponent(kubeconfig, proxy, true, cluster.components()),
                     DnsComponent.onNode(kubeconfig, node.nodeName(), node.nodeIp(), cluster.components()),
-                    IngressComponent.onNode(kubeconfig, node.nodeIp(), cluster.components()));
+                    IngressComponent.onNode(kubeconfig, node.nodeIp(), node.ingressPorts().http(),
+                            node.ingressPorts().https(), cluster.components()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the host's resolvers for the cluster DNS: " + e.getMessage(), e);
         }

@@ -16,6 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class KonductorCluster implements AutoCloseable {
 
+    /**
+     * Held by tests whose server runs a node on the host's network with its defaults: its cluster
+     * DNS on port 53 of the host's address, its Ingress controller on ports 80 and 443. Two such
+     * servers at once cannot both bind them.
+     */
+    static final String HOST_NETWORK_NODE = "a node on the host's address and ports 53, 80, 443";
+
     final Path dir;
     final int port;
     private final List<String> args;

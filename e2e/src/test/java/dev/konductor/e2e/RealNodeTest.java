@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 4's acceptance on a real node: a {@code konductor server --runtime cri} in its own JVM
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * containerd, runc, the CNI plugins and busybox-static; skipped otherwise. The server removes
  * every pod, container, mount and its bridge when stopped, also when a test fails.
  */
+@ResourceLock(KonductorCluster.HOST_NETWORK_NODE)
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealNodeTest {

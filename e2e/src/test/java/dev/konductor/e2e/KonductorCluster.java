@@ -151,6 +151,20 @@ final class KonductorCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts kubectl against this cluster without waiting for it, for a command that streams (a
+     * watch): the caller reads its output and destroys it. What it prints on stderr is dropped.
+     */
+    Process startKubectl(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("/usr/bin/kubectl");
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("KUBECONFIG", kubeconfig().toString());
+        pb.environment().put("HOME", dir.toString());
+        return pb.start();
+    }
+
     Result kubectl(String... args) throws IOException, InterruptedException {
         return kubectlWithInput(null, args);
     }

@@ -214,6 +214,8 @@ class LoadBalancedServicesTest {
         assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: c.example", ingress).out()).isEqualTo("404");
         cluster.eventually(Duration.ofSeconds(60), r -> r.out().equals(NODE_ADDRESS),
                 "get", "ingress", "two-hosts", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}");
+        assertThat(cluster.kubectl("get", "ingress", "two-hosts", "-o", "jsonpath={.spec.ingressClassName}").out())
+                .as("the default IngressClass, given at creation").isEqualTo("konductor");
     }
 
     /** The web pods that are Ready now, by name. */

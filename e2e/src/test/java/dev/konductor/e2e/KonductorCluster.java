@@ -25,6 +25,13 @@ final class KonductorCluster implements AutoCloseable {
      */
     static final Duration STARTUP = Duration.ofMinutes(5);
 
+    /**
+     * Held by tests whose server runs a node on the host's network with its defaults: its cluster
+     * DNS on port 53 of the host's address, its Ingress controller on ports 80 and 443. Two such
+     * servers at once cannot both bind them.
+     */
+    static final String HOST_NETWORK_NODE = "a node on the host's address and ports 53, 80, 443";
+
     final Path dir;
     final int port;
     private final List<String> args;
@@ -151,6 +158,20 @@ final class KonductorCluster implements AutoCloseable {
         String all() {
             return out + err;
         }
+    }
+
+    /**
+     * Starts kubectl against this cluster without waiting for it, for a command that streams (a
+     * watch): the caller reads its output and destroys it. What it prints on stderr is dropped.
+     */
+    Process startKubectl(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("/usr/bin/kubectl");
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("KUBECONFIG", kubeconfig().toString());
+        pb.environment().put("HOME", dir.toString());
+        return pb.start();
     }
 
     Result kubectl(String... args) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import dev.konductor.server.control.StoreOpener;
 import dev.konductor.server.datadir.DataDir;
 import dev.konductor.server.net.Cidr;
 import dev.konductor.server.net.HostAddresses;
+import dev.konductor.server.node.IngressPorts;
 import dev.konductor.server.supervisor.ComponentFailure;
 import dev.konductor.store.Stores;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -82,6 +84,14 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Where on each node the default StorageClass 'standard' makes its volumes (default: DATA-DIR/storage).")
     java.nio.file.Path storageDir;
 
+    @Option(names = "--ingress-http-port", paramLabel = "PORT",
+            description = "HTTP port of the local node's Ingress controller with --runtime cri (default: 80 as root, else 8080).")
+    Integer ingressHttpPort;
+
+    @Option(names = "--ingress-https-port", paramLabel = "PORT",
+            description = "HTTPS port of the local node's Ingress controller; -1 for none (default: 443 as root, else 8443).")
+    Integer ingressHttpsPort;
+
     private final StoreOpener storeOpener;
 
     public ServerCommand() {
@@ -98,9 +108,13 @@ public final class ServerCommand implements Callable<Integer> {
         if (runtime == NodeRuntime.AUTO) {
             log.info("runtime=auto chose {}: {}", choice.runtime(), choice.reason());
         }
-        return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, choice.runtime(),
-                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort, clusterCidr,
-                storageDir);
+        try {
+            return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, choice.runtime(),
+                    serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort,
+                    clusterCidr, storageDir, IngressPorts.of(ingressHttpPort, ingressHttpsPort));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     @Override

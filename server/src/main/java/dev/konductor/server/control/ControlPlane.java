@@ -69,7 +69,7 @@ public final class ControlPlane implements AutoCloseable {
         if (options.runtime() == NodeRuntime.CRI) {
             InetAddress nodeIp = options.advertiseAddress().orElseGet(host::nodeAddress);
             NodeSpec node = new NodeSpec(nodeName, nodeIp, options.kubeletPort(), options.dataDir().root(),
-                    options.serviceCidr(), options.clusterCidr(), options.clusterDns());
+                    options.serviceCidr(), options.clusterCidr(), options.clusterDns(), options.ingressPorts());
             all.addAll(NodeComponents.cri(node, new LocalAccess(kubeconfig, certificates, registry), clock));
         }
         if (options.runtime() == NodeRuntime.SIM) {

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class NetworkPolicyComponentTest {
         try (ControlPlane controlPlane = new ControlPlane(options, HostAddresses.discover(), Stores::open, Clock.systemUTC())) {
             assertThat(controlPlane.start()).isTrue();
             NetworkPolicyComponent component = new NetworkPolicyComponent(options.dataDir().kubeconfig(),
-                    NetworkPolicySettings.defaults("node-1"), recorder);
+                    NetworkPolicySettings.defaults("node-1"), recorder, Set.of(ApiServerComponent.NAME));
             try (KubernetesClient admin = LocalClients.fromKubeconfig(options.dataDir().kubeconfig())) {
                 component.start(cause -> { });
                 waitFor(component::ready);

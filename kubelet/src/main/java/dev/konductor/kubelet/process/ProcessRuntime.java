@@ -125,13 +125,13 @@ public final class ProcessRuntime implements ContainerRuntime {
         return runtime;
     }
 
-    /** Why this machine cannot run the process runtime, or empty when it can. */
+    /** Why this machine cannot run the process runtime ("needs ..."), or empty when it can. */
     public static Optional<String> unavailable() {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return Optional.of("it needs Linux (/proc, process groups)");
+            return Optional.of("needs Linux (/proc, process groups)");
         }
         if (HostLauncher.discover().isEmpty()) {
-            return Optional.of("it needs util-linux's setsid (apt-get install util-linux)");
+            return Optional.of("needs util-linux's setsid (apt-get install util-linux)");
         }
         return Optional.empty();
     }

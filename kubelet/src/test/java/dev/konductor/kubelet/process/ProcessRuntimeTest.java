@@ -43,7 +43,7 @@ class ProcessRuntimeTest {
 
     @BeforeEach
     void open() throws IOException {
-        assumeTrue(ProcessRuntime.unavailable().isEmpty(), () -> "skipped: " + ProcessRuntime.unavailable().get());
+        assumeTrue(ProcessRuntime.unavailable().isEmpty(), () -> "skipped: the process runtime " + ProcessRuntime.unavailable().get());
         runtime = ProcessRuntime.open(dir.resolve("state"), InetAddress.getLoopbackAddress(), "test", Clock.systemUTC());
         sandbox = runtime.runPodSandbox(PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName("p").setNamespace("default").setUid("uid-1"))

@@ -21,7 +21,8 @@ import java.util.Optional;
  * controller manager, the scheduler and the local node. Those last three depend on
  * {@code apiserver} only: they reach it through a Kubernetes client, like any remote component.
  * With {@code --runtime cri} the local node is the image registry, a supervised containerd
- * (both independent of the API server, so they start alongside it) and a kubelet on top.
+ * (both independent of the API server, so they start alongside it) and a kubelet on top; with
+ * {@code --runtime process} a kubelet whose containers are host processes.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -66,6 +67,11 @@ public final class ControlPlane implements AutoCloseable {
             all.add(containerd);
             all.add(new CriNodeComponent(kubeconfig, nodeName, podCidr, nodeIp, options.kubeletPort(),
                     root.resolve("kubelet"), certificates, containerd, clock));
+        }
+        if (options.runtime() == NodeRuntime.PROCESS) {
+            all.add(new ProcessNodeComponent(kubeconfig, nodeName, options.podCidr().toString(),
+                    options.advertiseAddress().orElseGet(host::nodeAddress), options.kubeletPort(), options.dataDir().root(),
+                    certificates, clock));
         }
         if (options.runtime() == NodeRuntime.SIM) {
             all.add(new SimNodeComponent(kubeconfig, new SimSettings(nodeName, 1, "4", "8Gi", 110)));

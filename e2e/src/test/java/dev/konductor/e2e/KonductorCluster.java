@@ -35,13 +35,22 @@ final class KonductorCluster implements AutoCloseable {
     final Path dir;
     final int port;
     private final List<String> args;
+    /** What the server's command line starts with to run as another user (setpriv ...); empty for this JVM's user. */
+    private final List<String> asUser;
+    private final String classPath;
     private Process server;
     private final List<Process> sims = new ArrayList<>();
 
     private KonductorCluster(Path dir, int port, List<String> args) {
+        this(dir, port, args, List.of(), System.getProperty("java.class.path"));
+    }
+
+    private KonductorCluster(Path dir, int port, List<String> args, List<String> asUser, String classPath) {
         this.dir = dir;
         this.port = port;
         this.args = args;
+        this.asUser = List.copyOf(asUser);
+        this.classPath = classPath;
     }
 
     static KonductorCluster start() throws Exception {
@@ -70,17 +79,50 @@ final class KonductorCluster implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * As {@link #startIn}, with the server running as user and group {@code uid} (setpriv) when
+     * this JVM is root: its directory is that user's, and the class path entries that user could
+     * not read (the local Maven repository under /root) are copied into it.
+     */
+    static KonductorCluster startAsUser(Path parent, String prefix, int uid, String... args) throws Exception {
+        Path dir = Files.createTempDirectory(parent, prefix);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> asUser = List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--");
+        KonductorCluster cluster = new KonductorCluster(dir, port, List.of(args), asUser,
+                UserClassPath.readableCopy(System.getProperty("java.class.path"), dir.resolve("classpath")));
+        try {
+            UserClassPath.chownTree(dir, uid);
+            cluster.launch();
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
     private void launch() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(asUser);
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
                 "dev.konductor.server.Main", "server", "--data-dir", dir.resolve("data").toString(),
                 "--port", Integer.toString(port)));
         command.addAll(args);
-        server = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
+        if (!asUser.isEmpty()) {
+            builder.environment().put("HOME", dir.toString());
+        }
+        server = builder.start();
         awaitReady(STARTUP);
+    }
+
+    /** The server's log so far. */
+    String serverLog() throws IOException {
+        return Files.readString(dir.resolve("server.log"));
     }
 
     /** SIGKILLs the server (no shutdown hook runs), as a power cut would. */

@@ -165,7 +165,7 @@ final class RealNode implements AutoCloseable {
     }
 
     /** The API server's certificate (in LocalApiServer, also its client CA): what the kubelet trusts. */
-    private static X509Certificate serverCertificate(URI url) throws Exception {
+    static X509Certificate serverCertificate(URI url) throws Exception {
         X509TrustManager any = new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {

@@ -54,12 +54,13 @@ public final class ServerCommand implements Callable<Integer> {
     String datastore;
 
     @Option(names = "--runtime", defaultValue = "auto",
-            description = "Node agent runtime: cri (real containers), sim (simulated pods), none (no node), or auto:"
-                    + " cri where this machine can run it, else sim (default: ${DEFAULT-VALUE}; process does not exist yet).")
+            description = "Node agent runtime: cri (real containers), process (containers as host processes, no root"
+                    + " needed), sim (simulated pods), none (no node), or auto: cri where this machine can run it, else"
+                    + " process, else sim (default: ${DEFAULT-VALUE}).")
     NodeRuntime runtime;
 
     @Option(names = "--kubelet-port", defaultValue = "" + ServerOptions.DEFAULT_KUBELET_PORT,
-            description = "HTTPS port of the local node's kubelet with --runtime cri; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+            description = "HTTPS port of the local node's kubelet with --runtime cri or process; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int kubeletPort;
 
     @Option(names = "--cluster-cidr", paramLabel = "CIDR", defaultValue = ServerOptions.DEFAULT_CLUSTER_CIDR,
@@ -123,10 +124,6 @@ public final class ServerCommand implements Callable<Integer> {
         log.info("starting konductor server version={} dataDir={} port={} bindAddress={} datastore={} runtime={} serviceCidr={}",
                 KonductorVersion.current().version(), options.dataDir().root(), options.port(),
                 bindAddress.getHostAddress(), options.datastore(), options.runtime(), options.serviceCidr());
-        if (!options.runtime().implemented()) {
-            log.warn("runtime={} is not implemented yet: running the control plane without a node agent,"
-                    + " so pods will stay Pending", options.runtime());
-        }
         DataDir.create(options.dataDir().root());
         try (ControlPlane controlPlane = new ControlPlane(options, HostAddresses.discover(), storeOpener, Clock.systemUTC())) {
             Thread shutdown = Thread.ofPlatform().name("shutdown").unstarted(() -> {

@@ -34,7 +34,7 @@ class CommandLineTest {
         assertThat(options.port()).isEqualTo(6443);
         assertThat(options.bindAddress()).isEmpty(); // 0.0.0.0: every address, IPv4 and IPv6
         assertThat(options.datastore()).isEqualTo("sqlite");
-        assertThat(options.runtime()).isIn(NodeRuntime.CRI, NodeRuntime.SIM); // auto: what this machine can run
+        assertThat(options.runtime()).isIn(NodeRuntime.CRI, NodeRuntime.PROCESS, NodeRuntime.SIM); // auto: what this machine can run
         assertThat(options.serviceCidr()).isEqualTo(Cidr.parse("10.96.0.0/12"));
         assertThat(options.advertiseAddress()).isEmpty();
     }

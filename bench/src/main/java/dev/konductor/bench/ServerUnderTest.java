@@ -28,6 +28,7 @@ final class ServerUnderTest implements AutoCloseable {
     private final long readyMillis;
     private final URI url;
     private final SSLContext tls;
+    private boolean keepData;
 
     private ServerUnderTest(Path dataDir, Process process, EtcdProcess etcd, long readyMillis, URI url,
                             SSLContext tls) {
@@ -41,18 +42,32 @@ final class ServerUnderTest implements AutoCloseable {
 
     /** Starts a server on {@code datastore} ("sqlite" or "etcd") and waits until /readyz answers 200. */
     static ServerUnderTest start(Path repo, String datastore) throws Exception {
-        Path dataDir = Files.createTempDirectory("konductor-bench-" + datastore);
+        return start(repo, datastore, freePort(), 0, List.of());
+    }
+
+    /**
+     * Starts a server on {@code datastore} on {@code port}, with its data in a new directory
+     * {@code /tmp/kb-*}, and waits until /readyz answers 200.
+     *
+     * @param etcdPort  with etcd: its client port, the peer port being the next one; 0 picks free ones
+     * @param extraArgs more {@code konductor server} options, e.g. {@code --scheduler-config F}
+     */
+    static ServerUnderTest start(Path repo, String datastore, int port, int etcdPort, List<String> extraArgs)
+            throws Exception {
+        Path dataDir = Files.createTempDirectory("kb-" + datastore + "-");
         EtcdProcess etcd = null;
         String storeArg = "sqlite";
         if (datastore.equals("etcd")) {
-            etcd = EtcdProcess.start(dataDir.resolve("etcd"));
+            etcd = etcdPort == 0 ? EtcdProcess.start(dataDir.resolve("etcd"))
+                    : EtcdProcess.start(dataDir.resolve("etcd"), etcdPort, etcdPort + 1);
             storeArg = "etcd://" + etcd.endpoint().getHost() + ":" + etcd.endpoint().getPort();
         }
-        int port = freePort();
         long begin = System.nanoTime();
-        Process process = new ProcessBuilder(repo.resolve("konductor").toString(), "server",
-                "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--datastore", storeArg,
-                "--runtime", "none")
+        List<String> command = new java.util.ArrayList<>(List.of(repo.resolve("konductor").toString(), "server",
+                "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--bind-address", "127.0.0.1",
+                "--datastore", storeArg, "--runtime", "none"));
+        command.addAll(extraArgs);
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("bench-server.log").toFile()).start();
         Path kubeconfig = dataDir.resolve("kubeconfig.yaml");
         URI url = URI.create("https://127.0.0.1:" + port);
@@ -98,6 +113,23 @@ final class ServerUnderTest implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} leaves the data directory (and the logs in it) behind. */
+    void keepData(boolean keep) {
+        this.keepData = keep;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    Path kubeconfig() {
+        return dataDir.resolve("kubeconfig.yaml");
+    }
+
     long readyMillis() {
         return readyMillis;
     }
@@ -112,7 +144,12 @@ final class ServerUnderTest implements AutoCloseable {
 
     /** The server JVM's resident set in MiB (the launcher execs java, so its PID is the JVM's). */
     double rssMiB() throws IOException {
-        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"));
+        return rssMiB(process.pid());
+    }
+
+    /** The resident set of process {@code pid} in MiB, from /proc. */
+    static double rssMiB(long pid) throws IOException {
+        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
         for (String line : status) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
@@ -129,6 +166,9 @@ final class ServerUnderTest implements AutoCloseable {
         }
         if (etcd != null) {
             etcd.close();
+        }
+        if (keepData) {
+            return;
         }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

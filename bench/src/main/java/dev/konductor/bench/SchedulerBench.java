@@ -48,7 +48,7 @@ final class SchedulerBench implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "Pods created per second over all clients; 0: as fast as they go (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--warmup", defaultValue = "500", description = "Pods created and run before the measured ones, in another namespace (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "1000", description = "Pods created and run before the measured ones, in another namespace (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--port", defaultValue = "23400", description = "API server port; etcd takes the next two (default: ${DEFAULT-VALUE}).")
@@ -115,7 +115,7 @@ final class SchedulerBench implements Callable<Integer> {
                 for (int i = 0; i < pids.length; i++) {
                     result.put(names[i] + "_cpu_ms_per_pod", round1((cpu[i] - cpuBefore[i]) / pods));
                 }
-                progress("CPU per pod: server %.2f ms, sim %.2f ms, bench %.2f ms",
+                progress("CPU per pod (JIT compilation left out): server %.2f ms, sim %.2f ms, bench %.2f ms",
                         (cpu[0] - cpuBefore[0]) / pods, (cpu[1] - cpuBefore[1]) / pods, (cpu[2] - cpuBefore[2]) / pods);
                 result.put("server_rss_mib", Math.round(server.rssMiB()));
                 result.put("sim_rss_mib", Math.round(sim.rssMiB()));

@@ -14,6 +14,13 @@ class ProcessCpuTest {
     }
 
     @Test
+    void tellsTheJitCompilerThreadsApart() {
+        assertThat(ProcessCpu.isCompilerThread("77 (C2 CompilerThre) S 1 2 3")).isTrue();
+        assertThat(ProcessCpu.isCompilerThread("78 (C1 CompilerThre) S 1 2 3")).isTrue();
+        assertThat(ProcessCpu.isCompilerThread("79 (sqlite-writer) S 1 2 3")).isFalse();
+    }
+
+    @Test
     void readsThisProcess() throws Exception {
         assertThat(ProcessCpu.millis(ProcessHandle.current().pid())).isGreaterThanOrEqualTo(0);
     }

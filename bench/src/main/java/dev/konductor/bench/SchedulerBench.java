@@ -99,7 +99,7 @@ final class SchedulerBench implements Callable<Integer> {
                     List.of("--name-prefix", "kb", "--pod-start-delay", "0s", "--metrics-interval", "0s",
                             "--api-concurrency", Integer.toString(simConcurrency)),
                     Duration.ofSeconds(120 + nodes / 10))) {
-                cluster.awaitReadyNodes("kb-", nodes, Duration.ofSeconds(120));
+                cluster.awaitReadyNodes("kb-", nodes, Duration.ofSeconds(120 + nodes / 20));
                 progress("%d nodes ready in %.1f s", nodes, (System.nanoTime() - simStart) / 1e9);
                 if (warmup > 0) {
                     PodTimeline warm = run(server, WARMUP_NAMESPACE, warmup, 0);
@@ -275,7 +275,8 @@ final class SchedulerBench implements Callable<Integer> {
                     if (ready >= count) {
                         return;
                     }
-                    Thread.sleep(1000);
+                    progress("%d of %d nodes ready, load %s", ready, count, loadAverage());
+                    Thread.sleep(5000);
                 }
             }
             throw new IllegalStateException("only " + ready + " of " + count + " nodes ready after " + timeout);

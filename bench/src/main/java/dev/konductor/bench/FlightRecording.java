@@ -1,7 +1,6 @@
 package dev.konductor.bench;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A JDK Flight Recording of another JVM over one measured phase, through {@code jcmd PID JFR.start}
@@ -22,7 +21,7 @@ final class FlightRecording implements AutoCloseable {
 
     /** Starts recording {@code pid} with the "profile" settings into {@code file}. */
     static FlightRecording start(long pid, Path file) throws Exception {
-        jcmd(pid, "JFR.start", "name=" + NAME, "settings=profile", "filename=" + file.toAbsolutePath());
+        Jcmd.run(pid, "JFR.start", "name=" + NAME, "settings=profile", "filename=" + file.toAbsolutePath());
         return new FlightRecording(pid, file);
     }
 
@@ -33,19 +32,6 @@ final class FlightRecording implements AutoCloseable {
     /** Stops the recording and writes the file. */
     @Override
     public void close() throws Exception {
-        jcmd(pid, "JFR.stop", "name=" + NAME);
-    }
-
-    private static void jcmd(long pid, String... command) throws Exception {
-        String javaHome = System.getProperty("java.home");
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(javaHome, "bin", "jcmd").toString(), Long.toString(pid)));
-        args.addAll(java.util.List.of(command));
-        Process process = new ProcessBuilder(args).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException("jcmd " + pid + " " + String.join(" ", command) + " failed");
-        }
+        Jcmd.run(pid, "JFR.stop", "name=" + NAME);
     }
 }

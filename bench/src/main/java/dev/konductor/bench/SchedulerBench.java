@@ -65,8 +65,8 @@ final class SchedulerBench implements Callable<Integer> {
     @Option(names = "--probe-seconds", defaultValue = "30", description = "How long the steady-state probe runs (default: ${DEFAULT-VALUE}).")
     int probeSeconds;
 
-    @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for every pod to run before reporting what did (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Option(names = "--timeout", description = "Seconds to wait for every pod to run before reporting what did (default: 300 + pods / 10).")
+    Integer timeoutOption;
 
     @Option(names = "--profile", paramLabel = "DIR", description = "Record the server and the nodes with JFR over the measured run, into DIR/server.jfr and DIR/sim.jfr.")
     Path profileDir;
@@ -149,6 +149,7 @@ final class SchedulerBench implements Callable<Integer> {
                         + created.firstFailure());
             }
             result.put("creates_per_second", Math.round(created.createsPerSecond(count)));
+            int timeoutSeconds = timeoutOption != null ? timeoutOption : 300 + count / 10;
             boolean all = timeline.awaitAllRunning(timeoutSeconds, TimeUnit.SECONDS);
             progress.interrupt();
             if (!all) {
@@ -187,14 +188,17 @@ final class SchedulerBench implements Callable<Integer> {
         SingleObjectProbe.Result probe = new SingleObjectProbe(server.url(), server.tls(), 4, Duration.ofMillis(50))
                 .run(NAMESPACE, timeline, Duration.ofSeconds(probeSeconds));
         result.put("steady_server_rss_mib", Math.round(server.rssMiB()));
+        double liveHeap = Jcmd.liveHeapMiB(server.pid());
+        result.put("steady_server_live_heap_mib", Math.round(liveHeap));
         result.put("get_p50_ms", round1(probe.gets().percentileMillis(50)))
                 .put("get_p99_ms", round1(probe.gets().percentileMillis(99)))
                 .put("put_p50_ms", round1(probe.puts().percentileMillis(50)))
                 .put("put_p99_ms", round1(probe.puts().percentileMillis(99)))
                 .put("probe_calls", probe.gets().count() + probe.puts().count())
                 .put("probe_failures", probe.failures());
-        progress("steady state: server RSS %.0f MiB; GET p50 %.1f ms p99 %.1f ms; PUT p50 %.1f ms p99 %.1f ms;"
-                        + " %d failures", server.rssMiB(), probe.gets().percentileMillis(50),
+        progress("steady state: server RSS %.0f MiB, live heap %.0f MiB; GET p50 %.1f ms p99 %.1f ms;"
+                        + " PUT p50 %.1f ms p99 %.1f ms; %d failures", server.rssMiB(), liveHeap,
+                probe.gets().percentileMillis(50),
                 probe.gets().percentileMillis(99), probe.puts().percentileMillis(50), probe.puts().percentileMillis(99),
                 probe.failures());
     }

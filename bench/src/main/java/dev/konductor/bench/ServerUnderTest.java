@@ -22,15 +22,18 @@ import javax.net.ssl.SSLContext;
  */
 final class ServerUnderTest implements AutoCloseable {
 
+    /** A busy shared machine has taken half a minute to start a server. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
     private final Path dataDir;
-    private final Process process;
+    private final ChildProcess process;
     private final EtcdProcess etcd;
     private final long readyMillis;
     private final URI url;
     private final SSLContext tls;
     private boolean keepData;
 
-    private ServerUnderTest(Path dataDir, Process process, EtcdProcess etcd, long readyMillis, URI url,
+    private ServerUnderTest(Path dataDir, ChildProcess process, EtcdProcess etcd, long readyMillis, URI url,
                             SSLContext tls) {
         this.dataDir = dataDir;
         this.process = process;
@@ -67,11 +70,23 @@ final class ServerUnderTest implements AutoCloseable {
                 "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--bind-address", "127.0.0.1",
                 "--datastore", storeArg, "--runtime", "none"));
         command.addAll(extraArgs);
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(dataDir.resolve("bench-server.log").toFile()).start();
+        ChildProcess process = ChildProcess.start(new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("bench-server.log").toFile()));
+        try {
+            return awaitReady(dataDir, process, etcd, begin, URI.create("https://127.0.0.1:" + port));
+        } catch (Exception | Error e) {
+            process.close();
+            if (etcd != null) {
+                etcd.close();
+            }
+            throw e;
+        }
+    }
+
+    private static ServerUnderTest awaitReady(Path dataDir, ChildProcess process, EtcdProcess etcd, long begin, URI url)
+            throws Exception {
         Path kubeconfig = dataDir.resolve("kubeconfig.yaml");
-        URI url = URI.create("https://127.0.0.1:" + port);
-        long deadline = begin + TimeUnit.SECONDS.toNanos(60);
+        long deadline = begin + READY_TIMEOUT.toNanos();
         SSLContext tls = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -90,8 +105,8 @@ final class ServerUnderTest implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("server not ready within 60 s");
+        throw new IllegalStateException("server not ready within " + READY_TIMEOUT + "; see "
+                + dataDir.resolve("bench-server.log"));
     }
 
     private static boolean readyz(URI url, SSLContext tls) {
@@ -160,10 +175,7 @@ final class ServerUnderTest implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        process.destroy(); // SIGTERM to this PID: the server shuts down cleanly
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        process.close(); // SIGTERM: the server shuts down cleanly
         if (etcd != null) {
             etcd.close();
         }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code konductor sim} started through the real launcher as a child process, as a user would run
@@ -16,10 +15,10 @@ final class SimUnderTest implements AutoCloseable {
 
     private static final String READY_LINE = "simulated nodes ready";
 
-    private final Process process;
+    private final ChildProcess process;
     private final Path log;
 
-    private SimUnderTest(Process process, Path log) {
+    private SimUnderTest(ChildProcess process, Path log) {
         this.process = process;
         this.log = log;
     }
@@ -35,20 +34,25 @@ final class SimUnderTest implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>(List.of(repo.resolve("konductor").toString(), "sim",
                 "--nodes", Integer.toString(nodes), "--kubeconfig", kubeconfig.toString()));
         command.addAll(extraArgs);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SimUnderTest sim = new SimUnderTest(process, log);
+        ChildProcess process = ChildProcess.start(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()));
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("konductor sim exited with status " + process.exitValue() + "; see " + log);
+        try {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("konductor sim exited with status " + process.exitValue()
+                            + "; see " + log);
+                }
+                if (Files.readString(log).contains(READY_LINE)) {
+                    return new SimUnderTest(process, log);
+                }
+                Thread.sleep(200);
             }
-            if (Files.readString(log).contains(READY_LINE)) {
-                return sim;
-            }
-            Thread.sleep(200);
+            throw new IllegalStateException(nodes + " simulated nodes not registered within " + timeout + "; see " + log);
+        } catch (Exception e) {
+            process.close();
+            throw e;
         }
-        sim.close();
-        throw new IllegalStateException(nodes + " simulated nodes not registered within " + timeout + "; see " + log);
     }
 
     long pid() {
@@ -61,9 +65,6 @@ final class SimUnderTest implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy(); // SIGTERM to this PID: the nodes stop heartbeating
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        process.close(); // SIGTERM: the nodes stop heartbeating
     }
 }

@@ -101,6 +101,7 @@ final class SchedulerBench implements Callable<Integer> {
                     Duration.ofSeconds(120 + nodes / 10))) {
                 cluster.awaitReadyNodes("kb-", nodes, Duration.ofSeconds(120 + nodes / 20));
                 progress("%d nodes ready in %.1f s", nodes, (System.nanoTime() - simStart) / 1e9);
+                measureIdle(server.pid(), sim.pid(), result);
                 if (warmup > 0) {
                     PodTimeline warm = run(server, WARMUP_NAMESPACE, warmup, 0);
                     progress("warm-up: %d pods running, %.0f pods/s", warm.runningCount(), warm.summary().podsPerSecond());
@@ -201,6 +202,20 @@ final class SchedulerBench implements Callable<Integer> {
                 probe.gets().percentileMillis(50),
                 probe.gets().percentileMillis(99), probe.puts().percentileMillis(50), probe.puts().percentileMillis(99),
                 probe.failures());
+    }
+
+    /** What the nodes alone cost (lease renewals, their fan-out): CPU of server and sim over 10 idle seconds. */
+    private static void measureIdle(long serverPid, long simPid, ObjectNode result) throws Exception {
+        long[] pids = {serverPid, simPid};
+        double[] before = cpuMillis(pids);
+        long start = System.nanoTime();
+        Thread.sleep(10_000);
+        double[] after = cpuMillis(pids);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double server = (after[0] - before[0]) / 10 / seconds;
+        double sim = (after[1] - before[1]) / 10 / seconds;
+        result.put("idle_server_cpu_percent", Math.round(server)).put("idle_sim_cpu_percent", Math.round(sim));
+        progress("idle cluster: server %.0f %%, sim %.0f %% of a core (load %s)", server, sim, loadAverage());
     }
 
     private static double[] cpuMillis(long[] pids) throws java.io.IOException {

@@ -191,14 +191,16 @@ final class SchedulerBench implements Callable<Integer> {
         result.put("steady_server_rss_mib", Math.round(server.rssMiB()));
         double liveHeap = Jcmd.liveHeapMiB(server.pid());
         result.put("steady_server_live_heap_mib", Math.round(liveHeap));
+        result.put("steady_server_rss_after_gc_mib", Math.round(server.rssMiB()));
         result.put("get_p50_ms", round1(probe.gets().percentileMillis(50)))
                 .put("get_p99_ms", round1(probe.gets().percentileMillis(99)))
                 .put("put_p50_ms", round1(probe.puts().percentileMillis(50)))
                 .put("put_p99_ms", round1(probe.puts().percentileMillis(99)))
                 .put("probe_calls", probe.gets().count() + probe.puts().count())
                 .put("probe_failures", probe.failures());
-        progress("steady state: server RSS %.0f MiB, live heap %.0f MiB; GET p50 %.1f ms p99 %.1f ms;"
-                        + " PUT p50 %.1f ms p99 %.1f ms; %d failures", server.rssMiB(), liveHeap,
+        progress("steady state: server RSS %d MiB (%.0f MiB after a full GC), live heap %.0f MiB; GET p50 %.1f ms"
+                        + " p99 %.1f ms; PUT p50 %.1f ms p99 %.1f ms; %d failures",
+                result.get("steady_server_rss_mib").asLong(), server.rssMiB(), liveHeap,
                 probe.gets().percentileMillis(50),
                 probe.gets().percentileMillis(99), probe.puts().percentileMillis(50), probe.puts().percentileMillis(99),
                 probe.failures());
@@ -214,8 +216,11 @@ final class SchedulerBench implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         double server = (after[0] - before[0]) / 10 / seconds;
         double sim = (after[1] - before[1]) / 10 / seconds;
-        result.put("idle_server_cpu_percent", Math.round(server)).put("idle_sim_cpu_percent", Math.round(sim));
-        progress("idle cluster: server %.0f %%, sim %.0f %% of a core (load %s)", server, sim, loadAverage());
+        double liveHeap = Jcmd.liveHeapMiB(serverPid);
+        result.put("idle_server_cpu_percent", Math.round(server)).put("idle_sim_cpu_percent", Math.round(sim))
+                .put("idle_server_live_heap_mib", Math.round(liveHeap));
+        progress("idle cluster: server %.0f %%, sim %.0f %% of a core, server live heap %.0f MiB (load %s)", server, sim,
+                liveHeap, loadAverage());
     }
 
     private static double[] cpuMillis(long[] pids) throws java.io.IOException {

@@ -95,6 +95,34 @@ class WebSocketWatchTest {
         socket.abort();
     }
 
+    @Test
+    void aBacklogSentAtOnceIsStillOneTextMessagePerEvent() throws Exception {
+        var configMaps = api.client().configMaps().inNamespace("default");
+        String before = configMaps.list().getMetadata().getResourceVersion();
+        for (String name : List.of("backlog-a", "backlog-b", "backlog-c")) {
+            configMaps.resource(configMap(name, "v")).create();
+        }
+        List<String> messages = new CopyOnWriteArrayList<>();
+        WebSocket socket = TestApiServer.trustingClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + TestApiServer.TOKEN)
+                .buildAsync(URI.create(api.url().replace("https://", "wss://")
+                        + "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=5&resourceVersion=" + before),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                messages.add(data.toString());
+                                webSocket.request(1);
+                                return null;
+                            }
+                        }).get(10, TimeUnit.SECONDS);
+        await("the backlog arrived", () -> messages.stream().anyMatch(m -> m.contains("\"backlog-c\"")));
+        assertThat(messages).filteredOn(m -> m.contains("\"backlog-"))
+                .extracting(m -> m.substring(m.indexOf("backlog-"), m.indexOf("backlog-") + 9))
+                .containsExactly("backlog-a", "backlog-b", "backlog-c");
+        assertThat(messages).allSatisfy(m -> assertThat(m.indexOf('\n')).isEqualTo(m.length() - 1));
+        socket.abort();
+    }
+
     private static Watcher<ConfigMap> recorder(List<String> events) {
         return new Watcher<>() {
             @Override

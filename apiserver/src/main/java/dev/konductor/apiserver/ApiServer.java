@@ -9,6 +9,7 @@ import dev.konductor.api.serviceaccount.SigningKey;
 import dev.konductor.api.serviceaccount.TokenClaims;
 import dev.konductor.api.serviceaccount.TokenVerifier;
 import dev.konductor.apiserver.admission.Admission;
+import dev.konductor.apiserver.admission.DefaultIngressClass;
 import dev.konductor.apiserver.admission.DefaultStorageClass;
 import dev.konductor.apiserver.admission.DefaultTolerationSeconds;
 import dev.konductor.apiserver.admission.NamespaceLifecycle;
@@ -124,6 +125,7 @@ public final class ApiServer implements AutoCloseable {
         var resourceQuotas = type("", "resourcequotas");
         var priorityClasses = type("scheduling.k8s.io", "priorityclasses");
         var storageClasses = type("storage.k8s.io", "storageclasses");
+        var ingressClasses = type("networking.k8s.io", "ingressclasses");
         return List.of(
                 escalation,
                 new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))),
@@ -138,6 +140,7 @@ public final class ApiServer implements AutoCloseable {
                 }, () -> cachedList(priorityClasses)),
                 new DefaultTolerationSeconds(300),
                 new DefaultStorageClass(() -> cachedList(storageClasses)),
+                new DefaultIngressClass(() -> cachedList(ingressClasses)),
                 allocator,
                 new ResourceQuotaAdmission(new ResourceQuotaAdmission.Quotas() {
                     @Override

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code konductor server --runtime cri} as a user tries it: a Deployment exposed as a Service
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * from a pod through the cluster DNS; a LoadBalancer Service gets the node's address. Needs root,
  * containerd, runc, the CNI plugins and a static busybox; skipped otherwise.
  */
+@ResourceLock(KonductorCluster.HOST_NETWORK_NODE)
 class SingleNodeNetworkTest {
 
     @Test

@@ -24,6 +24,7 @@ import dev.konductor.kubelet.runtime.RuntimeStates;
 import dev.konductor.kubelet.server.KubeletServer;
 import dev.konductor.kubelet.server.LogSource;
 import dev.konductor.kubelet.server.ServingCertificate;
+import dev.konductor.kubelet.status.PodStatuses;
 import dev.konductor.kubelet.status.StatusManager;
 import dev.konductor.kubelet.streaming.ContainerStreams;
 import dev.konductor.kubelet.token.ApiTokenRequester;
@@ -89,6 +90,7 @@ public final class Kubelet implements AutoCloseable {
     private ResourceMetricsCollector metrics;
     private KubeletServer server;
     private Thread housekeeping;
+    private volatile String runtimeName = PodStatuses.DEFAULT_RUNTIME;
     private volatile boolean closed;
 
     public Kubelet(KubernetesClient client, ContainerRuntime runtime, KubeletSettings settings, Clock clock) {
@@ -106,7 +108,8 @@ public final class Kubelet implements AutoCloseable {
         this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock);
         PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options,
                 podDns(settings.dns(), hostIps), clock);
-        this.workers = new PodWorkers(syncer, statuses, probes, client, () -> hostIps, settings.podLogs(), clock);
+        this.workers = new PodWorkers(syncer, statuses, probes, client, () -> hostIps, () -> runtimeName,
+                settings.podLogs(), clock);
         this.pleg = new Pleg(runtime, workers::signal);
     }
 
@@ -127,7 +130,8 @@ public final class Kubelet implements AutoCloseable {
     /** Starts everything; returns once the node is registered and the pod watch has synced. */
     public void start() throws IOException, InterruptedException {
         Files.createDirectories(settings.podLogs());
-        runtime.version(); // fails fast when the runtime is not there
+        String name = runtime.version().getRuntimeName(); // fails fast when the runtime is not there
+        runtimeName = name.isEmpty() ? PodStatuses.DEFAULT_RUNTIME : name;
         ServingCertificate certificate = ServingCertificate.loadOrCreate(settings.pki(), settings.nodeName(),
                 settings.nodeIps(), clock);
         server = KubeletServer.start(new InetSocketAddress(settings.bindAddress(), settings.port()), certificate,

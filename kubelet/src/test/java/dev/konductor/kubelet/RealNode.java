@@ -131,7 +131,11 @@ final class RealNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         List<Throwable> failures = new ArrayList<>();
-        for (AutoCloseable part : new AutoCloseable[] {kubelet, containerd, registry, api}) {
+        if (kubelet != null) {
+            kubelet.close();
+            kubelet.unmountVolumes(); // the node goes down with its pods, as a reboot would end their tmpfs volumes
+        }
+        for (AutoCloseable part : new AutoCloseable[] {containerd, registry, api}) {
             if (part != null) {
                 try {
                     part.close();
@@ -161,7 +165,7 @@ final class RealNode implements AutoCloseable {
     }
 
     /** The API server's certificate (in LocalApiServer, also its client CA): what the kubelet trusts. */
-    private static X509Certificate serverCertificate(URI url) throws Exception {
+    static X509Certificate serverCertificate(URI url) throws Exception {
         X509TrustManager any = new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {

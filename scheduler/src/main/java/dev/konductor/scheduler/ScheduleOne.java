@@ -13,8 +13,6 @@ import dev.konductor.scheduler.framework.Snapshot;
 import dev.konductor.scheduler.framework.Status;
 import dev.konductor.scheduler.queue.QueuedPod;
 import dev.konductor.scheduler.queue.SchedulingQueue;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -206,8 +204,7 @@ final class ScheduleOne {
     }
 
     private void assumeAndBind(QueuedPod qp, long cycle, CycleState state, String node) {
-        Pod assumedPod = new PodBuilder(qp.pod().pod()).editSpec().withNodeName(node).endSpec().build();
-        PodInfo assumed = PodInfo.of(assumedPod);
+        PodInfo assumed = qp.pod().assumedOn(node);
         cache.assume(assumed, node);
         queue.removeNomination(qp.key());
         Status reserved = framework.runReserve(state, assumed, node);

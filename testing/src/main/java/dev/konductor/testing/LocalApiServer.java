@@ -76,8 +76,9 @@ public final class LocalApiServer implements AutoCloseable {
         }
         Store store = Stores.open("sqlite", dir);
         SigningKey serviceAccountKey = SigningKey.generateEphemeral();
+        TlsMaterial tls = selfSigned();
         ApiServer server = new ApiServer(new ApiServerConfig(store, InetAddress.getLoopbackAddress(), 0,
-                selfSigned(), Map.of(TOKEN, UserInfo.of("admin", List.of("system:masters"))), ApiServerConfig.DEFAULT_SERVICE_CIDR,
+                tls, Map.of(TOKEN, UserInfo.of("admin", List.of("system:masters"))), ApiServerConfig.DEFAULT_SERVICE_CIDR,
                 ApiServerConfig.DEFAULT_NODE_PORT_RANGE, "127.0.0.1", serviceAccountKey));
         try {
             server.start();
@@ -88,6 +89,7 @@ public final class LocalApiServer implements AutoCloseable {
         LocalApiServer api = new LocalApiServer(dir, store, server, serviceAccountKey);
         try {
             api.createDefaultServiceAccounts();
+            api.publishRootCa(tls.serverChain()[0]);
         } catch (RuntimeException e) {
             api.close();
             throw e;
@@ -106,6 +108,27 @@ public final class LocalApiServer implements AutoCloseable {
         for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
             client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
                     .withName("default").endMetadata().build()).create();
+        }
+    }
+
+    /**
+     * What the root-ca-cert-publisher controller does: the {@code kube-root-ca.crt} ConfigMap,
+     * which every pod's {@code kube-api-access} volume mounts, in the namespaces a cluster starts
+     * with. This server's certificate is self-signed, so it is its own CA.
+     */
+    private void publishRootCa(X509Certificate certificate) {
+        String pem;
+        try {
+            pem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the test certificate", e);
+        }
+        KubernetesClient client = client();
+        for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            client.configMaps().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata().withName("kube-root-ca.crt").endMetadata()
+                    .addToData("ca.crt", pem).build()).create();
         }
     }
 

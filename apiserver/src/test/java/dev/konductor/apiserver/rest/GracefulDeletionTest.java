@@ -26,8 +26,9 @@ class GracefulDeletionTest {
     static void start() {
         api = TestApiServer.start();
         client = api.client();
-        // the ServiceAccount admission plugin refuses pods whose account is missing
-        client.serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder().withNewMetadata().withName("default").endMetadata().build()).create();
+        // no serviceaccount controller runs here; the ServiceAccount admission needs the pods' account
+        client.serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName("default").endMetadata().build()).create();
     }
 
     @AfterAll

@@ -64,8 +64,8 @@ public final class PersistentVolumeController implements Controller {
         context.informers().of(PersistentVolumeClaim.class).addEventHandler(Handlers.onChange(this::claimChanged));
         context.informers().of(StorageClass.class).addEventHandler(Handlers.onAddOrUpdate((StorageClass c) ->
                 claims.list().forEach(claim -> claimLoop.enqueue(Keys.of(claim)))));
-        volumeLoop.start();
-        claimLoop.start();
+        volumeLoop.start(context.informers()::synced);
+        claimLoop.start(context.informers()::synced);
     }
 
     private void volumeChanged(PersistentVolume volume) {

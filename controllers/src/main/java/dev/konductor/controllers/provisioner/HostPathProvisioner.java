@@ -82,8 +82,8 @@ public final class HostPathProvisioner implements Controller {
                 volumeLoop.enqueue(volume);
             }
         }));
-        claimLoop.start();
-        volumeLoop.start();
+        claimLoop.start(context.informers()::synced);
+        volumeLoop.start(context.informers()::synced);
     }
 
     /** Makes the volume of a claim that waits for this provisioner. */

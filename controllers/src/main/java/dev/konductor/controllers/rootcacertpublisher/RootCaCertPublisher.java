@@ -98,7 +98,7 @@ public final class RootCaCertPublisher implements Controller {
                 enqueueIfOurs(cm);
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueIfOurs(ConfigMap cm) {

@@ -61,8 +61,8 @@ public final class TokensController implements Controller {
         }));
         context.informers().of(ServiceAccount.class).addEventHandler(
                 Handlers.onChange((ServiceAccount sa) -> accountLoop.enqueue(Keys.of(sa))));
-        secretLoop.start();
-        accountLoop.start();
+        secretLoop.start(context.informers()::synced);
+        accountLoop.start(context.informers()::synced);
     }
 
     /** Fills a token Secret, or deletes it when its account is gone. */

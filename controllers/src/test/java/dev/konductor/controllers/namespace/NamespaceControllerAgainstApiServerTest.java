@@ -30,6 +30,12 @@ import org.junit.jupiter.api.Test;
 /** Namespace termination end to end against a real API server. */
 class NamespaceControllerAgainstApiServerTest {
 
+    /**
+     * Each pass of the controller deletes and lists every namespaced resource type, about a
+     * hundred requests: 10 to 20 s on a loaded 2-core machine, and an outcome may need two or three.
+     */
+    private static final Duration PASSES = Duration.ofMinutes(2);
+
     private static LocalApiServer api;
     private static KubernetesClient client;
     private static Informers informers;
@@ -79,7 +85,7 @@ class NamespaceControllerAgainstApiServerTest {
 
         client.namespaces().withName("doomed").delete();
 
-        Await.until("the namespace disappears", () -> client.namespaces().withName("doomed").get() == null);
+        Await.until(PASSES, "the namespace disappears", () -> client.namespaces().withName("doomed").get() == null);
         assertThat(client.configMaps().inNamespace("doomed").list().getItems()).isEmpty();
         assertThat(client.pods().inNamespace("doomed").list().getItems()).isEmpty();
         assertThat(client.apps().deployments().inNamespace("doomed").list().getItems()).isEmpty();
@@ -95,7 +101,7 @@ class NamespaceControllerAgainstApiServerTest {
 
         client.namespaces().withName("held").delete();
 
-        Await.until("the conditions report the finalizer", () -> {
+        Await.until(PASSES, "the conditions report the finalizer", () -> {
             Map<String, NamespaceCondition> c = conditions("held");
             return c.containsKey("NamespaceFinalizersRemaining")
                     && "True".equals(c.get("NamespaceFinalizersRemaining").getStatus());
@@ -119,7 +125,7 @@ class NamespaceControllerAgainstApiServerTest {
         client.configMaps().inNamespace("held").withName("cm").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"finalizers\":null}}");
 
-        Await.until("the namespace goes once its content has", () ->
+        Await.until(PASSES, "the namespace goes once its content has", () ->
                 client.namespaces().withName("held").get() == null);
     }
 
@@ -131,9 +137,9 @@ class NamespaceControllerAgainstApiServerTest {
 
         client.namespaces().withName("graceful").delete();
 
-        Await.until("the pod is being deleted gracefully", () -> client.pods().inNamespace("graceful")
+        Await.until(PASSES, "the pod is being deleted gracefully", () -> client.pods().inNamespace("graceful")
                 .withName("bound").get().getMetadata().getDeletionTimestamp() != null);
-        Await.until("the conditions say the pod remains", () -> conditions("graceful")
+        Await.until(PASSES, "the conditions say the pod remains", () -> conditions("graceful")
                 .getOrDefault("NamespaceContentRemaining", new NamespaceCondition()).getMessage() != null
                 && conditions("graceful").get("NamespaceContentRemaining").getMessage()
                 .equals("Some resources are remaining: pods. has 1 resource instances"));
@@ -142,7 +148,7 @@ class NamespaceControllerAgainstApiServerTest {
         // what the kubelet does once the containers stopped
         client.pods().inNamespace("graceful").withName("bound").withGracePeriod(0).delete();
 
-        Await.until(Duration.ofSeconds(30), "the namespace goes after its pod",
+        Await.until(PASSES, "the namespace goes after its pod",
                 () -> client.namespaces().withName("graceful").get() == null);
     }
 

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +31,7 @@ public final class ControllerHarness implements AutoCloseable {
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     private final LocalApiServer api;
+    private final Clock clock;
     private final KubernetesClient client;
     private final ControllerManager manager;
     private final Map<String, Predicate<Pod>> kubelet = new ConcurrentHashMap<>();
@@ -42,7 +42,16 @@ public final class ControllerHarness implements AutoCloseable {
      * the {@code default} account of a namespace, its pods are refused.
      */
     public ControllerHarness(Supplier<List<Controller>> controllers) {
+        this(controllers, Clock.systemUTC());
+    }
+
+    /**
+     * Controllers that read {@code clock}, which also stamps the Ready transitions this harness
+     * writes, so a test can move the time that counts for minReadySeconds by hand.
+     */
+    public ControllerHarness(Supplier<List<Controller>> controllers, Clock clock) {
         this.api = LocalApiServer.start();
+        this.clock = clock;
         this.client = api.client();
         Supplier<List<Controller>> withAccounts = () -> {
             List<Controller> all = new ArrayList<>(controllers.get());
@@ -52,7 +61,7 @@ public final class ControllerHarness implements AutoCloseable {
             return all;
         };
         this.manager = new ControllerManager(api.client(), "test", withAccounts,
-                ControllerSettings.defaults().withServiceAccountKey(api.serviceAccountKey()), Clock.systemUTC());
+                ControllerSettings.defaults().withServiceAccountKey(api.serviceAccountKey()), clock);
         manager.startWithoutElection();
         this.kubeletThread = Thread.ofVirtual().name("fake-kubelet").start(this::runKubelet);
     }
@@ -107,7 +116,7 @@ public final class ControllerHarness implements AutoCloseable {
             if (ready || pod.getMetadata().getDeletionTimestamp() != null || !which.test(pod)) {
                 continue;
             }
-            String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
             Pod updated = new PodBuilder(pod).editOrNewStatus().withPhase("Running")
                     .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True")
                             .withLastTransitionTime(now).build())

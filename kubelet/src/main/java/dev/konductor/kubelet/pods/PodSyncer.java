@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class PodSyncer {
 
     private static final Logger log = LoggerFactory.getLogger(PodSyncer.class);
+    /** The event that tells a pod's user its containers run without isolation (the process runtime). */
+    static final String HOST_PROCESSES = "HostProcesses";
 
     private final ContainerRuntime runtime;
     private final KubeletEvents events;
@@ -158,6 +160,8 @@ public final class PodSyncer {
             PodCgroups.apply(pod);
             runtime.runPodSandbox(config);
             sandboxBackoff.reset(uid);
+            runtime.isolationNotice().ifPresent(notice -> events.record(pod, null, KubeletEvents.NORMAL,
+                    HOST_PROCESSES, notice));
             return Optional.empty();
         } catch (ContainerRuntime.RuntimeException | IOException e) {
             sandboxBackoff.next(uid, clock.instant());

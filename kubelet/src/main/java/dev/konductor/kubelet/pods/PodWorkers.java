@@ -1,6 +1,7 @@
 package dev.konductor.kubelet.pods;
 
 import dev.konductor.kubelet.prober.ProbeManager;
+import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.status.PodStatuses;
 import dev.konductor.kubelet.status.StatusManager;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -36,18 +37,23 @@ public final class PodWorkers implements AutoCloseable {
     private final ProbeManager probes;
     private final KubernetesClient client;
     private final Supplier<List<String>> hostIps;
+    private final Supplier<String> runtimeName;
     private final Path logRoot;
     private final Clock clock;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
+    /**
+     * @param runtimeName the container runtime's name, as container IDs carry it ({@code containerd})
+     */
     public PodWorkers(PodSyncer syncer, StatusManager statuses, ProbeManager probes, KubernetesClient client,
-                      Supplier<List<String>> hostIps, Path logRoot, Clock clock) {
+                      Supplier<List<String>> hostIps, Supplier<String> runtimeName, Path logRoot, Clock clock) {
         this.syncer = syncer;
         this.statuses = statuses;
         this.probes = probes;
         this.client = client;
         this.hostIps = hostIps;
+        this.runtimeName = runtimeName;
         this.logRoot = logRoot;
         this.clock = clock;
     }
@@ -168,7 +174,7 @@ public final class PodWorkers implements AutoCloseable {
             SyncOutcome outcome = syncer.sync(current);
             probes.sync(current, outcome.state());
             PodStatus status = PodStatuses.build(current, outcome.state(), outcome.waiting(), hostIps.get(), clock.instant(), false,
-                    probes);
+                    probes, runtimeName.get());
             statuses.set(current, status);
             if (PodStatuses.isTerminal(status.getPhase())) {
                 // Finished for good (restartPolicy Never/OnFailure): release the network, keep the containers for logs.
@@ -188,7 +194,8 @@ public final class PodWorkers implements AutoCloseable {
             probes.removePod(uid);
             var state = syncer.stopPod(current, grace);
             if (!apiDeleted) {
-                PodStatus status = PodStatuses.build(current, state, Map.of(), hostIps.get(), clock.instant(), true);
+                PodStatus status = PodStatuses.build(current, state, Map.of(), hostIps.get(), clock.instant(), true,
+                        ProbeVerdicts.NONE, runtimeName.get());
                 statuses.writeNow(current, status);
             }
             syncer.removePod(uid, Optional.of(SandboxConfigs.podLogDirectory(current, logRoot)));

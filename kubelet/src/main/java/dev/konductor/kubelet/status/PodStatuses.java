@@ -36,7 +36,8 @@ import java.util.Set;
 public final class PodStatuses {
 
     static final Set<String> KUBELET_CONDITIONS = Set.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady");
-    public static final String RUNTIME_PREFIX = "containerd://";
+    /** The runtime named in container IDs ({@code containerd://...}) unless the caller names another. */
+    public static final String DEFAULT_RUNTIME = "containerd";
     static final String POD_INITIALIZING = "PodInitializing";
 
     private PodStatuses() {
@@ -48,24 +49,34 @@ public final class PodStatuses {
         return build(pod, state, waiting, hostIps, now, terminating, ProbeVerdicts.NONE);
     }
 
+    /** As {@link #build(Pod, PodRuntimeState, Map, List, Instant, boolean, ProbeVerdicts, String)} on containerd. */
+    public static PodStatus build(Pod pod, PodRuntimeState state, Map<String, Waiting> waiting, List<String> hostIps,
+                                  Instant now, boolean terminating, ProbeVerdicts probes) {
+        return build(pod, state, waiting, hostIps, now, terminating, probes, DEFAULT_RUNTIME);
+    }
+
     /**
      * @param waiting     per container, why the last sync left it waiting
      * @param terminating whether the pod is being stopped for good (deleted or finished): its
      *                    phase is then terminal once nothing runs, whatever the restart policy
      * @param probes      the probes' verdicts: which running containers have started and are ready
+     * @param runtimeName the runtime's name (CRI Version's runtime_name), the scheme of container IDs
+     *                    as upstream writes them ({@code containerd://ID}, {@code process://ID})
      */
     public static PodStatus build(Pod pod, PodRuntimeState state, Map<String, Waiting> waiting, List<String> hostIps,
-                                  Instant now, boolean terminating, ProbeVerdicts probes) {
+                                  Instant now, boolean terminating, ProbeVerdicts probes, String runtimeName) {
+        String idPrefix = runtimeName + "://";
         PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         List<Container> initSpecs = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
         String defaultWaiting = initSpecs.isEmpty() ? Waiting.CONTAINER_CREATING : POD_INITIALIZING;
         List<ContainerStatus> inits = new ArrayList<>();
         for (Container spec : initSpecs) {
-            inits.add(initContainerStatus(spec, state, waiting.get(spec.getName()), probes, defaultWaiting));
+            inits.add(initContainerStatus(spec, state, waiting.get(spec.getName()), probes, defaultWaiting, idPrefix));
         }
         List<ContainerStatus> containers = new ArrayList<>();
         for (Container container : pod.getSpec().getContainers()) {
-            containers.add(containerStatus(container, state, waiting.get(container.getName()), probes, defaultWaiting));
+            containers.add(containerStatus(container, state, waiting.get(container.getName()), probes, defaultWaiting,
+                    idPrefix));
         }
         String restartPolicy = Optional.ofNullable(pod.getSpec().getRestartPolicy()).orElse("Always");
         String phase = PodPhases.phase(initSpecs, inits, containers, terminating ? "Never" : restartPolicy);
@@ -134,8 +145,8 @@ public final class PodStatuses {
 
     /** An init container: a regular one is ready once it exited successfully; a sidecar as an app container. */
     static ContainerStatus initContainerStatus(Container spec, PodRuntimeState state, Waiting waiting, ProbeVerdicts probes,
-                                               String defaultWaiting) {
-        ContainerStatus status = containerStatus(spec, state, waiting, probes, defaultWaiting);
+                                               String defaultWaiting, String idPrefix) {
+        ContainerStatus status = containerStatus(spec, state, waiting, probes, defaultWaiting, idPrefix);
         if ("Always".equals(spec.getRestartPolicy())) {
             return status;
         }
@@ -143,12 +154,8 @@ public final class PodStatuses {
         return new ContainerStatusBuilder(status).withReady(succeeded).build();
     }
 
-    static ContainerStatus containerStatus(Container spec, PodRuntimeState state, Waiting waiting) {
-        return containerStatus(spec, state, waiting, ProbeVerdicts.NONE, Waiting.CONTAINER_CREATING);
-    }
-
     static ContainerStatus containerStatus(Container spec, PodRuntimeState state, Waiting waiting, ProbeVerdicts probes,
-                                           String defaultWaiting) {
+                                           String defaultWaiting, String idPrefix) {
         Optional<ContainerState> latest = state.latest(spec.getName());
         ContainerStatusBuilder status = new ContainerStatusBuilder()
                 .withName(spec.getName())
@@ -158,7 +165,7 @@ public final class PodStatuses {
                 .withReady(false)
                 .withStarted(false)
                 .withNewLastState().endLastState();
-        latest.ifPresent(c -> status.withContainerID(RUNTIME_PREFIX + c.id()));
+        latest.ifPresent(c -> status.withContainerID(idPrefix + c.id()));
         Optional<ContainerState> previous = state.previous(spec.getName());
         if (latest.isEmpty()) {
             Waiting w = waiting != null ? waiting : new Waiting(defaultWaiting, null);
@@ -167,7 +174,8 @@ public final class PodStatuses {
         }
         ContainerState c = latest.get();
         if (c.running()) {
-            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder().withTerminated(terminated(p)).build()));
+            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder()
+                    .withTerminated(terminated(p, idPrefix)).build()));
             ProbeManager.Health health = probes.health(spec, c);
             return status.withReady(health.ready()).withStarted(health.started())
                     .withState(new ContainerStateBuilder().withNewRunning()
@@ -176,14 +184,15 @@ public final class PodStatuses {
         }
         if (c.exited() && waiting != null) {
             // Waiting to be restarted (e.g. CrashLoopBackOff): the exit becomes the last state.
-            return status.withLastState(new ContainerStateBuilder().withTerminated(terminated(c)).build())
+            return status.withLastState(new ContainerStateBuilder().withTerminated(terminated(c, idPrefix)).build())
                     .withState(new ContainerStateBuilder().withNewWaiting().withReason(waiting.reason())
                             .withMessage(waiting.message()).endWaiting().build())
                     .build();
         }
         if (c.exited()) {
-            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder().withTerminated(terminated(p)).build()));
-            return status.withState(new ContainerStateBuilder().withTerminated(terminated(c)).build()).build();
+            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder()
+                    .withTerminated(terminated(p, idPrefix)).build()));
+            return status.withState(new ContainerStateBuilder().withTerminated(terminated(c, idPrefix)).build()).build();
         }
         // Created but not started, or unknown: still coming up.
         Waiting w = waiting != null ? waiting : new Waiting(defaultWaiting, null);
@@ -191,7 +200,7 @@ public final class PodStatuses {
                 .endWaiting().build()).build();
     }
 
-    static ContainerStateTerminated terminated(ContainerState c) {
+    static ContainerStateTerminated terminated(ContainerState c, String idPrefix) {
         String reason = c.reason() == null || c.reason().isEmpty() ? (c.exitCode() == 0 ? "Completed" : "Error") : c.reason();
         return new ContainerStateTerminatedBuilder()
                 .withExitCode(c.exitCode())
@@ -199,7 +208,7 @@ public final class PodStatuses {
                 .withMessage(c.message() == null || c.message().isEmpty() ? null : c.message())
                 .withStartedAt(c.startedAt().map(PodStatuses::timestamp).orElse(null))
                 .withFinishedAt(c.finishedAt().map(PodStatuses::timestamp).orElse(null))
-                .withContainerID(RUNTIME_PREFIX + c.id())
+                .withContainerID(idPrefix + c.id())
                 .build();
     }
 

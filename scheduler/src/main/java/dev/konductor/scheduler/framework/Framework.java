@@ -62,10 +62,7 @@ public final class Framework {
 
     /** The first Filter that does not pass the pod on {@code node}, as upstream stops at the first. */
     public Status runFilter(CycleState state, PodInfo pod, NodeInfo node) {
-        for (Plugin.Filter f : filters) {
-            if (state.skipFilter().contains(f.name())) {
-                continue;
-            }
+        for (Plugin.Filter f : state.filtersToRun(filters)) {
             Status s = f.filter(state, pod, node);
             if (!s.isSuccess()) {
                 return s.withPlugin(f.name());

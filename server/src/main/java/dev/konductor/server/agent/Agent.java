@@ -77,7 +77,8 @@ public final class Agent implements AutoCloseable {
         }
         InetAddress nodeIp = options.nodeIp().orElseGet(host::nodeAddress);
         NodeSpec node = new NodeSpec(options.nodeName(), nodeIp, options.kubeletPort(), options.dataDir().root(),
-                joined.config().serviceCidr(), joined.config().clusterCidr(), joined.config().clusterDns());
+                joined.config().serviceCidr(), joined.config().clusterCidr(), joined.config().clusterDns(),
+                options.ingressPorts());
         return NodeComponents.cri(node, joined, clock);
     }
 

@@ -2,6 +2,7 @@ package dev.konductor.server.agent;
 
 import dev.konductor.server.control.NodeRuntime;
 import dev.konductor.server.datadir.DataDir;
+import dev.konductor.server.node.IngressPorts;
 import dev.konductor.server.pki.NodeToken;
 import java.net.InetAddress;
 import java.net.URI;
@@ -17,16 +18,18 @@ import java.util.Optional;
  * @param nodeName    the Node's name
  * @param nodeIp      the node's InternalIP; empty for the address of the default-route interface
  * @param runtime     cri (real containers) or sim
- * @param kubeletPort the kubelet's HTTPS port
+ * @param kubeletPort  the kubelet's HTTPS port
+ * @param ingressPorts where the node's Ingress controller listens
  */
 public record AgentOptions(URI server, NodeToken token, DataDir dataDir, String nodeName, Optional<InetAddress> nodeIp,
-                           NodeRuntime runtime, int kubeletPort) {
+                           NodeRuntime runtime, int kubeletPort, IngressPorts ingressPorts) {
 
     public AgentOptions {
         Objects.requireNonNull(server);
         Objects.requireNonNull(token);
         Objects.requireNonNull(dataDir);
         Objects.requireNonNull(nodeIp);
+        Objects.requireNonNull(ingressPorts);
         if (!"https".equals(server.getScheme()) || server.getHost() == null) {
             throw new IllegalArgumentException("--server must be an https:// URL of the API server: " + server);
         }

@@ -5,6 +5,7 @@ import dev.konductor.server.agent.AgentOptions;
 import dev.konductor.server.control.NodeRuntime;
 import dev.konductor.server.datadir.DataDir;
 import dev.konductor.server.net.HostAddresses;
+import dev.konductor.server.node.IngressPorts;
 import dev.konductor.server.pki.NodeToken;
 import dev.konductor.server.supervisor.ComponentFailure;
 import java.io.IOException;
@@ -76,13 +77,22 @@ public final class AgentCommand implements Callable<Integer> {
             description = "HTTPS port of the kubelet; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int kubeletPort;
 
+    @Option(names = "--ingress-http-port", paramLabel = "PORT",
+            description = "HTTP port of the node's Ingress controller (default: 80 as root, else 8080).")
+    Integer ingressHttpPort;
+
+    @Option(names = "--ingress-https-port", paramLabel = "PORT",
+            description = "HTTPS port of the node's Ingress controller; -1 for none (default: 443 as root, else 8443).")
+    Integer ingressHttpsPort;
+
     /** The validated options; also what tests check the parsing against. */
     AgentOptions options() {
         HostAddresses host = HostAddresses.discover();
         String name = nodeName != null ? nodeName : host.hostname().toLowerCase(Locale.ROOT);
         try {
             return new AgentOptions(server, NodeToken.parse(tokenText()), new DataDir(dataDir), name,
-                    Optional.ofNullable(nodeIp), runtime.resolve().runtime(), kubeletPort);
+                    Optional.ofNullable(nodeIp), runtime.resolve().runtime(), kubeletPort,
+                    IngressPorts.of(ingressHttpPort, ingressHttpsPort));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code konductor}: one binary, several roles (as k3s). Each subcommand is a class in this
- * package. Planned next, as its own class added to {@code subcommands} below: {@code bench}
- * (load generators).
+ * package. {@code bench} (load generators) lives in the bench module, which depends on this one;
+ * the launcher runs it.
  */
 @Command(name = "konductor",
         description = "Kubernetes, rebuilt in Java.",

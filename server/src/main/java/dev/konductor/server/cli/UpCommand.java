@@ -44,12 +44,13 @@ public final class UpCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--runtime", defaultValue = "auto",
-            description = "Node agent runtime: cri (real containers), sim (simulated pods), none (no node), or auto:"
-                    + " cri where this machine can run it, else sim (default: ${DEFAULT-VALUE}; process does not exist yet).")
+            description = "Node agent runtime: cri (real containers), process (containers as host processes, no root"
+                    + " needed), sim (simulated pods), none (no node), or auto: cri where this machine can run it, else"
+                    + " process, else sim (default: ${DEFAULT-VALUE}).")
     NodeRuntime runtime;
 
     @Option(names = "--kubelet-port", defaultValue = "10250",
-            description = "HTTPS port of the local node's kubelet with --runtime cri (default: ${DEFAULT-VALUE}).")
+            description = "HTTPS port of the local node's kubelet with --runtime cri or process (default: ${DEFAULT-VALUE}).")
     int kubeletPort;
 
     @Option(names = "--datastore", defaultValue = "sqlite", converter = OptionConverters.Datastore.class,

@@ -29,7 +29,8 @@ import java.util.Set;
  * and the local node. Those depend on {@code apiserver} only: they reach it through a
  * Kubernetes client, like any remote component. With {@code --runtime cri} the local node is
  * what an agent runs too ({@link NodeComponents}): containerd, kubelet, pod network, proxy, DNS
- * and ingress.
+ * and ingress. With {@code --runtime process} the local node is a kubelet whose containers are
+ * host processes.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -75,8 +76,13 @@ public final class ControlPlane implements AutoCloseable {
         if (options.runtime() == NodeRuntime.CRI) {
             InetAddress nodeIp = options.advertiseAddress().orElseGet(host::nodeAddress);
             NodeSpec node = new NodeSpec(nodeName, nodeIp, options.kubeletPort(), options.dataDir().root(),
-                    options.serviceCidr(), options.clusterCidr(), options.clusterDns());
+                    options.serviceCidr(), options.clusterCidr(), options.clusterDns(), options.ingressPorts());
             all.addAll(NodeComponents.cri(node, new LocalAccess(nodeKubeconfig, certificates, registry), clock));
+        }
+        if (options.runtime() == NodeRuntime.PROCESS) {
+            all.add(new ProcessNodeComponent(nodeKubeconfig, nodeName,
+                    options.advertiseAddress().orElseGet(host::nodeAddress), options.kubeletPort(), options.dataDir().root(),
+                    certificates, clock));
         }
         if (options.runtime() == NodeRuntime.SIM) {
             all.add(new SimNodeComponent(nodeKubeconfig, new SimSettings(nodeName, 1, "4", "8Gi", 110)));

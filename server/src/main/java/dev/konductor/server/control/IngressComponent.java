@@ -36,9 +36,15 @@ public final class IngressComponent implements Component {
         this.dependsOn = Set.copyOf(dependsOn);
     }
 
-    /** Listening on every address with the default ports, reporting {@code nodeAddress} in Ingress status. */
-    public static IngressComponent onNode(Path kubeconfig, InetAddress nodeAddress, Set<String> dependsOn) {
-        return new IngressComponent(kubeconfig, IngressSettings.defaults(nodeAddress.getHostAddress()), dependsOn);
+    /**
+     * Listening on every address, on {@code httpPort} and {@code httpsPort} (-1: no HTTPS),
+     * reporting {@code nodeAddress} in Ingress status.
+     */
+    public static IngressComponent onNode(Path kubeconfig, InetAddress nodeAddress, int httpPort, int httpsPort,
+                                          Set<String> dependsOn) {
+        IngressSettings defaults = IngressSettings.defaults(nodeAddress.getHostAddress());
+        return new IngressComponent(kubeconfig, defaults.withListeners(defaults.bindAddress(), httpPort, httpsPort),
+                dependsOn);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.konductor.server.control;
 
 import dev.konductor.server.datadir.DataDir;
 import dev.konductor.server.net.Cidr;
+import dev.konductor.server.node.IngressPorts;
 import java.net.InetAddress;
 import java.util.Optional;
 
@@ -21,11 +22,13 @@ import java.util.Optional;
  *                         too) a /24 of it in {@code spec.podCIDR}
  * @param storageDir       where on a node the default StorageClass's volumes are made
  *                         ({@code DATA/storage} unless given, as k3s keeps its local-path volumes)
+ * @param ingressPorts     where the local node's Ingress controller listens ({@link IngressPorts#defaults()}
+ *                         unless given)
  */
 public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
                             NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
                             Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr,
-                            java.nio.file.Path storageDir) {
+                            java.nio.file.Path storageDir, IngressPorts ingressPorts) {
 
     public static final int DEFAULT_KUBELET_PORT = 10250;
     public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
@@ -45,6 +48,7 @@ public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, 
                     + NODE_CIDR_MASK_SIZE + ": " + clusterCidr);
         }
         storageDir = storageDir == null ? dataDir.storage() : storageDir.toAbsolutePath().normalize();
+        ingressPorts = ingressPorts == null ? IngressPorts.defaults() : ingressPorts;
     }
 
     /** With the volumes under the data directory. */
@@ -52,7 +56,7 @@ public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, 
                          NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
                          Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr) {
         this(dataDir, bindAddress, port, datastore, runtime, serviceCidr, advertiseAddress, schedulerConfig,
-                kubeletPort, clusterCidr, null);
+                kubeletPort, clusterCidr, null, null);
     }
 
     /** With the node defaults (kubelet port 10250, cluster CIDR 10.244.0.0/16). */

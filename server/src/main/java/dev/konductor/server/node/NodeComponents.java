@@ -4,11 +4,13 @@ import dev.konductor.kubelet.KubeletSettings;
 import dev.konductor.kubelet.images.Digests;
 import dev.konductor.proxy.ProxyMode;
 import dev.konductor.proxy.ProxySettings;
+import dev.konductor.proxy.networkpolicy.NetworkPolicySettings;
 import dev.konductor.proxy.model.Cidr;
 import dev.konductor.server.control.ContainerdComponent;
 import dev.konductor.server.control.CriNodeComponent;
 import dev.konductor.server.control.DnsComponent;
 import dev.konductor.server.control.IngressComponent;
+import dev.konductor.server.control.NetworkPolicyComponent;
 import dev.konductor.server.control.ProxyComponent;
 import dev.konductor.server.supervisor.Component;
 import java.io.IOException;
@@ -27,10 +29,13 @@ import java.util.Optional;
  *   <li>{@code pod-network}: the pod CIDR the node IPAM controller assigned, given to the CNI
  *       bridge, and host-gw routes to the other nodes' pods;</li>
  *   <li>{@code proxy}: the service proxy (nftables as root, which also routes the service CIDR to
- *       a discarding link and rejects unallocated ClusterIPs; userspace otherwise) with ServiceLB;</li>
+ *       a discarding link and rejects unallocated ClusterIPs) with ServiceLB;</li>
+ *   <li>{@code network-policy}: NetworkPolicy enforcement for the node's pods, in nftables beside
+ *       the proxy's table (it turns on {@code br_netfilter}'s settings so that traffic between two
+ *       pods of the node's bridge is filtered too);</li>
  *   <li>{@code dns}: the cluster DNS server on the node's address, the node's endpoint of
  *       {@code kube-dns};</li>
- *   <li>{@code ingress}: the built-in Ingress controller.</li>
+ *   <li>{@code ingress}: the built-in Ingress controller, on {@link NodeSpec#ingressPorts()}.</li>
  * </ul>
  * Host objects are named after the data directory, so two clusters on one machine never share
  * a bridge, a link or an nftables table.
@@ -68,11 +73,18 @@ public final class NodeComponents {
             return List.of(containerd, kubelet,
                     new PodNetworkComponent(kubeconfig, node.nodeName(), clusterCidr, containerd),
                     new ProxyComponent(kubeconfig, proxy, true, cluster.components()),
+                    new NetworkPolicyComponent(kubeconfig, networkPolicy(node.nodeName(), suffix), cluster.components()),
                     DnsComponent.onNode(kubeconfig, node.nodeName(), node.nodeIp(), cluster.components()),
-                    IngressComponent.onNode(kubeconfig, node.nodeIp(), cluster.components()));
+                    IngressComponent.onNode(kubeconfig, node.nodeIp(), node.ingressPorts().http(),
+                            node.ingressPorts().https(), cluster.components()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the host's resolvers for the cluster DNS: " + e.getMessage(), e);
         }
+    }
+
+    /** The defaults, in a table of this data directory's (the proxy's is {@code ip konductor-SUFFIX}). */
+    static NetworkPolicySettings networkPolicy(String nodeName, String suffix) {
+        return NetworkPolicySettings.defaults(nodeName).withTable("konductor-netpol-" + suffix);
     }
 
     /** Eight hex digits naming this data directory's host objects. */

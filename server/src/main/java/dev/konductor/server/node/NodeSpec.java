@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param serviceCidr  the cluster's ClusterIP range
  * @param clusterCidr  the cluster's pod range (each node gets a part of it from the node IPAM controller)
  * @param clusterDns   the {@code kube-dns} Service's ClusterIP, the pods' name server
+ * @param ingressPorts where the node's Ingress controller listens
  */
 public record NodeSpec(String nodeName, InetAddress nodeIp, int kubeletPort, Path dataDir, Cidr serviceCidr,
-                       Cidr clusterCidr, InetAddress clusterDns) {
+                       Cidr clusterCidr, InetAddress clusterDns, IngressPorts ingressPorts) {
 
     public static final String CLUSTER_DOMAIN = "cluster.local";
 
@@ -29,6 +30,7 @@ public record NodeSpec(String nodeName, InetAddress nodeIp, int kubeletPort, Pat
         Objects.requireNonNull(serviceCidr);
         Objects.requireNonNull(clusterCidr);
         Objects.requireNonNull(clusterDns);
+        Objects.requireNonNull(ingressPorts);
         if (nodeIp.getAddress().length != 4) {
             throw new IllegalArgumentException("the node address must be IPv4: " + nodeIp.getHostAddress());
         }

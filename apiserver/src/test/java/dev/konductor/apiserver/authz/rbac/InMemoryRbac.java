@@ -22,6 +22,12 @@ final class InMemoryRbac implements RbacObjects {
         return this;
     }
 
+    /** Adds objects as the API server stores them. */
+    InMemoryRbac addAll(List<? extends JsonNode> all) {
+        objects.addAll(all);
+        return this;
+    }
+
     static ObjectNode object(String json) {
         try {
             return (ObjectNode) JSON.readTree(json.replace('\'', '"'));

@@ -98,7 +98,8 @@ public final class ApiServer implements AutoCloseable {
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules,
                 admission(storage, allocator, new EscalationCheck(authorizer, rbac)), Wiring.tables(customResources::columns),
                 Wiring.openApi(openApi, mapper), identity(() -> advertise + ":" + port, authorizer),
-                componentStatuses(policy), () -> ready, advertise + ":" + config.port(), mapper, config.tls());
+                componentStatuses(policy), () -> ready, advertise + ":" + config.port(), mapper, config.tls(),
+                config.nodeCredentials());
         customResources.start();
         https = new HttpsServer(config.tls(), router);
         try {

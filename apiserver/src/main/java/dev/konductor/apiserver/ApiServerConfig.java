@@ -2,6 +2,7 @@ package dev.konductor.apiserver;
 
 import dev.konductor.api.serviceaccount.SigningKey;
 import dev.konductor.apiserver.authn.UserInfo;
+import dev.konductor.apiserver.nodejoin.NodeCredentialIssuer;
 import dev.konductor.store.Store;
 import java.net.InetAddress;
 import java.util.Map;
@@ -21,17 +22,28 @@ import java.util.Map;
  * @param serviceAccountKey signs and verifies service account tokens (upstream's
  *                          {@code --service-account-signing-key-file}); null makes a key that lives
  *                          as long as this server, for tests and tools embedding one
+ * @param nodeCredentials   issues joining nodes their client certificates; null where nodes
+ *                          cannot join with a token (tests, tools)
  */
 public record ApiServerConfig(Store store, InetAddress bindAddress, int port, TlsMaterial tls,
                               Map<String, UserInfo> tokens, String serviceCidr, String nodePortRange,
-                              String advertiseAddress, SigningKey serviceAccountKey) {
+                              String advertiseAddress, SigningKey serviceAccountKey,
+                              NodeCredentialIssuer nodeCredentials) {
 
     public static final String DEFAULT_SERVICE_CIDR = "10.96.0.0/12";
     public static final String DEFAULT_NODE_PORT_RANGE = "30000-32767";
 
-    /** Without a service account key of its own (see {@link #serviceAccountKey}). */
+    /** Issuing no node certificates. */
+    public ApiServerConfig(Store store, InetAddress bindAddress, int port, TlsMaterial tls, Map<String, UserInfo> tokens,
+                           String serviceCidr, String nodePortRange, String advertiseAddress,
+                           SigningKey serviceAccountKey) {
+        this(store, bindAddress, port, tls, tokens, serviceCidr, nodePortRange, advertiseAddress, serviceAccountKey,
+                null);
+    }
+
+    /** Without a service account key of its own (see {@link #serviceAccountKey}), issuing no node certificates. */
     public ApiServerConfig(Store store, InetAddress bindAddress, int port, TlsMaterial tls, Map<String, UserInfo> tokens,
                            String serviceCidr, String nodePortRange, String advertiseAddress) {
-        this(store, bindAddress, port, tls, tokens, serviceCidr, nodePortRange, advertiseAddress, null);
+        this(store, bindAddress, port, tls, tokens, serviceCidr, nodePortRange, advertiseAddress, null, null);
     }
 }

@@ -14,6 +14,7 @@ import dev.konductor.apiserver.authz.review.AccessReviews;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpExchange;
 import dev.konductor.apiserver.http.HttpHandler;
+import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
 import dev.konductor.apiserver.serviceaccount.IssuerDiscovery;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The top of the request path: authentication (no credentials is {@code system:anonymous}),
  * impersonation and authorization of every request, then health and version endpoints, the
- * service account issuer's discovery documents, API discovery, OpenAPI, the reviews, component
- * statuses, and resource requests dispatched by verb. Only {@code /cacerts}, which a joining node
+ * service account issuer's discovery documents, a joining node's certificate, API discovery,
+ * OpenAPI, the reviews, component statuses, and resource requests dispatched by verb. Only {@code /cacerts}, which a joining node
  * fetches before it trusts the server, comes before authentication.
  */
 public final class ApiRouter implements HttpHandler {
@@ -57,11 +58,12 @@ public final class ApiRouter implements HttpHandler {
     private final ObjectNode version;
     private final String advertiseAddress;
     private final byte[] caCertificates;
+    private final NodeCredentialsEndpoint nodeCredentials; // null: nodes cannot join with a token
 
     ApiRouter(ResourceRegistry registry, Discovery discovery, Responses responses, ResourceHandler resources,
               PatchHandler patches, ListWatchHandler lists, SubresourceHandler subresources, OpenApiEndpoint openApi,
               Identity identity, BodyDecoder decoder, ComponentStatusHandler componentStatuses, BooleanSupplier ready,
-              String advertiseAddress, X509Certificate clusterCa) {
+              String advertiseAddress, X509Certificate clusterCa, NodeCredentialsEndpoint nodeCredentials) {
         this.registry = registry;
         this.discovery = discovery;
         this.responses = responses;
@@ -78,6 +80,7 @@ public final class ApiRouter implements HttpHandler {
         this.ready = ready;
         this.advertiseAddress = advertiseAddress;
         this.caCertificates = clusterCa == null ? null : pem(clusterCa);
+        this.nodeCredentials = nodeCredentials;
         this.version = ServerVersion.json();
     }
 
@@ -110,6 +113,13 @@ public final class ApiRouter implements HttpHandler {
             return;
         }
         if (issuerDocument(exchange, path)) {
+            return;
+        }
+        if (path.equals(NodeCredentialsEndpoint.PATH)) {
+            if (nodeCredentials == null) {
+                throw notFoundPath();
+            }
+            nodeCredentials.handle(exchange);
             return;
         }
         if (path.equals("/api") || path.equals("/api/")) {

@@ -8,6 +8,8 @@ import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.componentstatus.ComponentStatuses;
 import dev.konductor.apiserver.discovery.Discovery;
+import dev.konductor.apiserver.nodejoin.NodeCredentialIssuer;
+import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -25,7 +27,8 @@ public final class RestApi {
                                    ApiRules rules, List<Admission> admission, Output.TableRenderer tables,
                                    ApiRouter.OpenApiEndpoint openApi, Identity identity,
                                    ComponentStatuses componentStatuses, BooleanSupplier ready,
-                                   String advertiseAddress, ObjectMapper mapper, TlsMaterial tls) {
+                                   String advertiseAddress, ObjectMapper mapper, TlsMaterial tls,
+                                   NodeCredentialIssuer nodeCredentials) {
         Responses responses = new Responses(mapper);
         BodyDecoder decoder = new BodyDecoder(mapper, rules);
         Output output = new Output(rules, responses, tables);
@@ -43,6 +46,7 @@ public final class RestApi {
                 identity.tokenRequests());
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, identity,
                 decoder, new ComponentStatusHandler(componentStatuses, output), ready, advertiseAddress,
-                tls == null ? null : tls.clientCa());
+                tls == null ? null : tls.clientCa(),
+                nodeCredentials == null ? null : new NodeCredentialsEndpoint(nodeCredentials, mapper));
     }
 }

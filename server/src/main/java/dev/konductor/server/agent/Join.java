@@ -1,10 +1,13 @@
 package dev.konductor.server.agent;
 
+import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
 import dev.konductor.server.control.LocalClients;
 import dev.konductor.server.datadir.AtomicFiles;
 import dev.konductor.server.datadir.DataDir;
+import dev.konductor.server.kubeconfig.Kubeconfig;
 import dev.konductor.server.node.ClusterAccess;
 import dev.konductor.server.node.ClusterConfig;
+import dev.konductor.server.pki.KeyAndCertificate;
 import dev.konductor.server.pki.NodeToken;
 import dev.konductor.server.pki.Pem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -24,10 +28,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An agent's first step, before any of its components starts: learns the server's CA and checks
- * it against the token ({@link CaFetcher}), writes {@code DIR/ca.crt} and a kubeconfig that
- * trusts only that CA and presents the join token, proves the token works and reads what the
- * cluster's nodes agree on ({@link ClusterConfig}). Waits for a server that is not up yet; gives
- * up at once on a server whose CA differs or that refuses the token.
+ * it against the token ({@link CaFetcher}), writes {@code DIR/ca.crt} and a bootstrap kubeconfig
+ * that trusts only that CA and presents the join token, proves the token works and reads what the
+ * cluster's nodes agree on ({@link ClusterConfig}), then asks for the node's client certificate
+ * ({@code system:node:<name>}, {@link NodeCredentialsEndpoint}) and writes the kubeconfig every
+ * component of the node uses with it: like upstream's kubelet after TLS bootstrapping, the node
+ * is then confined by the Node authorizer. Waits for a server that is not up yet; gives up at
+ * once on a server whose CA differs or that refuses the token.
  */
 final class Join {
 
@@ -50,12 +57,14 @@ final class Join {
     private final URI server;
     private final NodeToken token;
     private final DataDir dataDir;
+    private final String nodeName;
     private volatile boolean stopping;
 
-    Join(URI server, NodeToken token, DataDir dataDir) {
+    Join(URI server, NodeToken token, DataDir dataDir, String nodeName) {
         this.server = server;
         this.token = token;
         this.dataDir = dataDir;
+        this.nodeName = nodeName;
     }
 
     /**
@@ -83,18 +92,22 @@ final class Join {
         }
         String caPem = Pem.encodeCertificate(fetched);
         AtomicFiles.write(dataDir.root().resolve("ca.crt"), caPem, AtomicFiles.Mode.PUBLIC);
-        AtomicFiles.write(dataDir.kubeconfig(), kubeconfig(server, caPem, token.secret()), AtomicFiles.Mode.PRIVATE);
+        AtomicFiles.write(dataDir.bootstrapKubeconfig(), kubeconfig(server, caPem, token.secret()),
+                AtomicFiles.Mode.PRIVATE);
         Optional<ClusterConfig> config = readClusterConfig();
         if (config.isEmpty()) {
             return Optional.empty();
         }
+        KeyAndCertificate node = nodeCredentials();
+        new Kubeconfig(server, caPem, Pem.encodeCertificate(node.certificate()),
+                Pem.encodeForKubeconfig(node.key()), "node").write(dataDir.kubeconfig());
         log.info("joined server={} ca=sha256:{} serviceCidr={} clusterCidr={} registry={}", server,
                 token.caHash().substring(0, 12), config.get().serviceCidr(), config.get().clusterCidr(), config.get().registryUrl());
         return Optional.of(new Joined(dataDir.kubeconfig(), fetched, config.get()));
     }
 
     private Optional<ClusterConfig> readClusterConfig() throws InterruptedException {
-        try (KubernetesClient client = LocalClients.fromKubeconfig(dataDir.kubeconfig())) {
+        try (KubernetesClient client = LocalClients.fromKubeconfig(dataDir.bootstrapKubeconfig())) {
             while (!stopping) {
                 try {
                     ConfigMap found = client.configMaps().inNamespace(ClusterConfig.NAMESPACE).withName(ClusterConfig.NAME).get();
@@ -111,6 +124,28 @@ final class Join {
                 Thread.sleep(RETRY); // the server publishes it once its registry is up
             }
             return Optional.empty();
+        }
+    }
+
+    /**
+     * A fresh key and certificate for this node, which the server issues to holders of the node
+     * token.
+     *
+     * @throws IllegalStateException when the server issues none (refused, or a server without it)
+     */
+    private KeyAndCertificate nodeCredentials() {
+        try (KubernetesClient client = LocalClients.fromKubeconfig(dataDir.bootstrapKubeconfig())) {
+            String url = client.getMasterUrl().toString().replaceAll("/+$", "") + NodeCredentialsEndpoint.PATH;
+            // raw() answers null for 404 and throws for the other failures
+            String pem = client.raw(url, "POST", Map.of("nodeName", nodeName));
+            if (pem == null) {
+                throw new IllegalStateException("the server issues no node certificates (" + url + " not found):"
+                        + " is it a konductor server of this version?");
+            }
+            return new KeyAndCertificate(Pem.decodePrivateKey(pem), Pem.decodeCertificates(pem).getFirst());
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException("the server refused a certificate for node " + nodeName + " (HTTP "
+                    + e.getCode() + "): " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.konductor.server.kubeconfig.Kubeconfig;
 import dev.konductor.server.pki.ClientIdentity;
 import dev.konductor.server.pki.ClusterCredentials;
 import dev.konductor.server.pki.JoinToken;
+import dev.konductor.server.pki.NodeCertificates;
 import dev.konductor.server.supervisor.Component;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +66,8 @@ public final class ApiServerComponent implements Component {
                         new UserInfo(JoinToken.user(certificates.joinToken()), "", List.of(JoinToken.BOOTSTRAPPERS),
                                 Map.of())),
                 options.serviceCidr().toString(), ApiServerConfig.DEFAULT_NODE_PORT_RANGE,
-                advertiseAddress.getHostAddress(), credentials.serviceAccountKey());
+                advertiseAddress.getHostAddress(), credentials.serviceAccountKey(),
+                new NodeCertificates(credentials::ca, Clock.systemUTC()));
         apiServer = new ApiServer(config);
         try {
             apiServer.start();

@@ -15,7 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * DIR/tls/             cluster CA, API serving certificate, admin client certificate
  * DIR/token            node-join token (its secret)
  * DIR/node-token       the same token with the cluster CA's hash, for `konductor agent --token-file`
- * DIR/kubeconfig.yaml  admin kubeconfig (on an agent: the node's)
+ * DIR/kubeconfig.yaml  admin kubeconfig (on an agent: the node's, system:node:NAME)
+ * DIR/bootstrap-kubeconfig.yaml  on an agent: the node token's, which gets it its certificate
  * DIR/kubeconfigs/     the server's own components' kubeconfigs (controller-manager, scheduler, node)
  * DIR/server.pid       PID of the server `up` started in the background
  * DIR/server.log       that server's output
@@ -63,6 +64,11 @@ public record DataDir(Path root) {
 
     public Path kubeconfig() {
         return root.resolve("kubeconfig.yaml");
+    }
+
+    /** On an agent, the kubeconfig presenting the node token (upstream's {@code --bootstrap-kubeconfig}). */
+    public Path bootstrapKubeconfig() {
+        return root.resolve("bootstrap-kubeconfig.yaml");
     }
 
     /** The kubeconfig of one of the server's own components, by its {@code ClientIdentity} file name. */

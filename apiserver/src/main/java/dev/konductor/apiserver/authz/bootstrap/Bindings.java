@@ -50,9 +50,8 @@ final class Bindings {
                         "system:certificates.k8s.io:certificatesigningrequests:nodeclient", List.of(group(BOOTSTRAPPERS))),
                 new BindingSpec("konductor:node-autoapprove-certificate-rotation",
                         "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", List.of(group(NODES))),
-                BindingSpec.of(ComponentRoles.NODE_NETWORKING, group(NODES), group(BOOTSTRAPPERS)),
-                // an agent's components present the node token: no certificate signing requests yet
-                BindingSpec.of(ComponentRoles.TOKEN_NODE, group(BOOTSTRAPPERS)));
+                BindingSpec.of(ComponentRoles.NODE_NETWORKING, group(NODES)),
+                BindingSpec.of(ComponentRoles.NODE_JOIN, group(BOOTSTRAPPERS)));
     }
 
     /**
@@ -67,6 +66,6 @@ final class Bindings {
                 new NamespacedGrant("kube-system", "system:konductor:node-dns",
                         List.of(verbs("get", "create", "update", "delete").groups("discovery.k8s.io")
                                 .resources("endpointslices").rule()),
-                        List.of(NODES, BOOTSTRAPPERS)));
+                        List.of(NODES)));
     }
 }

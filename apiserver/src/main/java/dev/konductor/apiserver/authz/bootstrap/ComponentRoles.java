@@ -4,6 +4,7 @@ import static dev.konductor.apiserver.authz.PolicyRule.verbs;
 import static dev.konductor.apiserver.authz.bootstrap.UserFacingRoles.READ;
 
 import dev.konductor.apiserver.authz.PolicyRule;
+import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * {@code system:kube-controller-manager}, {@code system:node}, {@code system:node-proxier},
  * {@code system:kube-dns}), and Konductor's own, named {@code system:konductor:*}: what its
  * controller manager's controllers need between them, what its nodes' networking components do
- * beyond upstream's kubelet, and what an agent that joined with the node token does.
+ * beyond upstream's kubelet, and a joining agent's request for its node certificate.
  */
 public final class ComponentRoles {
 
@@ -21,8 +22,8 @@ public final class ComponentRoles {
     static final String NODE_NETWORKING = "system:konductor:node-networking";
     /** What the controller manager's controllers need between them, beyond upstream's own role. */
     static final String CONTROLLERS = "system:konductor:controller-manager";
-    /** A node that joined with the node token, until agents get node certificates of their own. */
-    static final String TOKEN_NODE = "system:konductor:token-node";
+    /** Asking for a node certificate with the node token, as a k3s agent does. */
+    static final String NODE_JOIN = "system:konductor:node-join";
     private static final String[] EVENT_GROUPS = {"", "events.k8s.io"};
     /**
      * Upstream grants get and update on a component's own leader Lease; fabric8's leader election,
@@ -60,7 +61,7 @@ public final class ComponentRoles {
                         verbs("create", "patch", "update").groups(EVENT_GROUPS).resources("events").rule()),
                 RoleSpec.of(NODE_NETWORKING, nodeNetworking().toArray(PolicyRule[]::new)),
                 RoleSpec.of(CONTROLLERS, controllers().toArray(PolicyRule[]::new)),
-                RoleSpec.of(TOKEN_NODE, nodeRules().toArray(PolicyRule[]::new)));
+                RoleSpec.of(NODE_JOIN, verbs("post").urls(NodeCredentialsEndpoint.PATH).rule()));
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.apiserver.authz.Attributes;
 import dev.konductor.apiserver.authz.bootstrap.BootstrapPolicy;
+import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,18 +52,19 @@ class ComponentPolicyTest {
     }
 
     @Test
-    void nodesRunTheirNetworkingAndAnAgentOnTheNodeTokenHoldsTheNodeRules() {
+    void nodesRunTheirNetworkingAndTheNodeTokenOnlyJoins() {
         assertThat(allowed(NODE, "update", "", "services", "status", "shop", "web")).isTrue();
         assertThat(allowed(NODE, "watch", "networking.k8s.io", "networkpolicies", "", "", "")).isTrue();
         assertThat(allowed(NODE, "create", "discovery.k8s.io", "endpointslices", "", "kube-system", "")).isTrue();
         assertThat(allowed(NODE, "create", "discovery.k8s.io", "endpointslices", "", "shop", "")).isFalse();
 
         assertThat(allowed(JOINED_AGENT, "get", "", "configmaps", "", "kube-system", "konductor-config")).isTrue();
-        assertThat(allowed(JOINED_AGENT, "patch", "", "nodes", "status", "", "n2")).isTrue();
-        assertThat(allowed(JOINED_AGENT, "create", "", "serviceaccounts", "token", "shop", "default")).isTrue();
-        assertThat(allowed(JOINED_AGENT, "list", "", "services", "", "", "")).isTrue();
-        assertThat(allowed(JOINED_AGENT, "create", "apps", "deployments", "", "shop", "")).isFalse();
-        assertThat(allowed(JOINED_AGENT, "delete", "", "namespaces", "", "", "shop")).isFalse();
+        assertThat(rbac.authorize(Attributes.nonResource(JOINED_AGENT, "post", NodeCredentialsEndpoint.PATH))
+                .allowed()).isTrue();
+        assertThat(rbac.authorize(Attributes.nonResource(SCHEDULER, "post", NodeCredentialsEndpoint.PATH))
+                .allowed()).isFalse();
+        assertThat(allowed(JOINED_AGENT, "get", "", "secrets", "", "shop", "db")).isFalse();
+        assertThat(allowed(JOINED_AGENT, "patch", "", "nodes", "status", "", "n2")).isFalse();
     }
 
     private boolean allowed(UserInfo user, String verb, String group, String resource, String subresource,

@@ -1,15 +1,16 @@
 package dev.konductor.apiserver.nodejoin;
 
 /**
- * Issues a joining node the client certificate its kubelet authenticates with, signed by the
- * cluster CA: {@code CN=system:node:<name>, O=system:nodes}, which the Node authorizer and
- * NodeRestriction confine to that node. Upstream's kubelet gets the same certificate through TLS
- * bootstrapping (a CertificateSigningRequest the controller manager approves for holders of a
- * bootstrap token); Konductor's agent asks for it directly, as a k3s agent does.
+ * Issues a joining node the client certificates its components authenticate with, signed by the
+ * cluster CA, as a k3s server issues its agents theirs: the kubelet's
+ * ({@code CN=system:node:<name>, O=system:nodes}, which the Node authorizer and NodeRestriction
+ * confine to that node; upstream's kubelet gets it through TLS bootstrapping, a
+ * CertificateSigningRequest approved for holders of a bootstrap token) and the service proxy's
+ * ({@code system:kube-proxy}). Each answer is the PEM of the certificate, then of a fresh key.
  */
-@FunctionalInterface
 public interface NodeCredentialIssuer {
 
-    /** The PEM of the certificate, followed by the PEM of its private key. */
-    String issue(String nodeName);
+    String kubelet(String nodeName);
+
+    String kubeProxy();
 }

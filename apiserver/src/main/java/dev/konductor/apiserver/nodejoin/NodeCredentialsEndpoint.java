@@ -9,14 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /v1-konductor/client-kubelet} with {@code {"nodeName": "n1"}}: the joining node's
- * client certificate and key ({@link NodeCredentialIssuer}), in PEM. Authorized like any
- * non-resource URL (verb {@code post}); the bootstrap policy lets {@code system:bootstrappers},
- * who hold the node token, call it, as upstream auto-approves their node client CSRs.
+ * A joining node's client certificates and keys ({@link NodeCredentialIssuer}), in PEM:
+ * {@code POST /v1-konductor/client-kubelet} with {@code {"nodeName": "n1"}}, and
+ * {@code POST /v1-konductor/client-kube-proxy}. Authorized like any non-resource URL (verb
+ * {@code post}); the bootstrap policy lets {@code system:bootstrappers}, who hold the node
+ * token, call them, as upstream auto-approves their node client CSRs.
  */
 public final class NodeCredentialsEndpoint {
 
-    public static final String PATH = "/v1-konductor/client-kubelet";
+    public static final String KUBELET_PATH = "/v1-konductor/client-kubelet";
+    public static final String KUBE_PROXY_PATH = "/v1-konductor/client-kube-proxy";
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final int MAX_BODY = 4096;
@@ -29,12 +31,16 @@ public final class NodeCredentialsEndpoint {
         this.mapper = mapper;
     }
 
+    public static boolean handles(String path) {
+        return path.equals(KUBELET_PATH) || path.equals(KUBE_PROXY_PATH);
+    }
+
     public void handle(HttpExchange exchange) {
         if (!exchange.method().equals("POST")) {
             throw StatusException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
-        String nodeName = nodeName(exchange);
-        exchange.respond(200, "application/x-pem-file", issuer.issue(nodeName).getBytes(StandardCharsets.US_ASCII));
+        String pem = exchange.path().equals(KUBELET_PATH) ? issuer.kubelet(nodeName(exchange)) : issuer.kubeProxy();
+        exchange.respond(200, "application/x-pem-file", pem.getBytes(StandardCharsets.US_ASCII));
     }
 
     private String nodeName(HttpExchange exchange) {

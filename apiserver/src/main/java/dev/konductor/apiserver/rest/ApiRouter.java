@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The top of the request path: authentication (no credentials is {@code system:anonymous}),
  * impersonation and authorization of every request, then health and version endpoints, the
- * service account issuer's discovery documents, a joining node's certificate, API discovery,
+ * service account issuer's discovery documents, a joining node's certificates, API discovery,
  * OpenAPI, the reviews, component statuses, and resource requests dispatched by verb. Only {@code /cacerts}, which a joining node
  * fetches before it trusts the server, comes before authentication.
  */
@@ -115,7 +115,7 @@ public final class ApiRouter implements HttpHandler {
         if (issuerDocument(exchange, path)) {
             return;
         }
-        if (path.equals(NodeCredentialsEndpoint.PATH)) {
+        if (NodeCredentialsEndpoint.handles(path)) {
             if (nodeCredentials == null) {
                 throw notFoundPath();
             }

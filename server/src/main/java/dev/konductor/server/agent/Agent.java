@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * What {@code konductor agent} runs while holding its data directory's lock: first the
- * {@link Join} (CA checked against the token, cluster settings read, the node's certificate and
- * kubeconfig written), then
+ * {@link Join} (CA checked against the token, cluster settings read, the certificates and kubeconfigs
+ * of the node and its proxy written), then
  * under a {@link Supervisor} the same node components as the server's own node
  * ({@link NodeComponents}), or a simulated node.
  */

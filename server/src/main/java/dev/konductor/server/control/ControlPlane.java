@@ -77,7 +77,8 @@ public final class ControlPlane implements AutoCloseable {
             InetAddress nodeIp = options.advertiseAddress().orElseGet(host::nodeAddress);
             NodeSpec node = new NodeSpec(nodeName, nodeIp, options.kubeletPort(), options.dataDir().root(),
                     options.serviceCidr(), options.clusterCidr(), options.clusterDns(), options.ingressPorts());
-            all.addAll(NodeComponents.cri(node, new LocalAccess(nodeKubeconfig, certificates, registry), clock));
+            all.addAll(NodeComponents.cri(node, new LocalAccess(nodeKubeconfig,
+                    kubeconfigOf(ClientIdentity.kubeProxy()), certificates, registry), clock));
         }
         if (options.runtime() == NodeRuntime.PROCESS) {
             all.add(new ProcessNodeComponent(nodeKubeconfig, nodeName,
@@ -93,13 +94,17 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * Who the server's components are to the API server, as upstream's: the controller manager
-     * and the scheduler under their users, the local node as {@code system:node:<name>}.
+     * and the scheduler under their users, the local node as {@code system:node:<name>} and its
+     * service proxy as {@code system:kube-proxy}.
      */
     static List<ClientIdentity> identities(NodeRuntime runtime, String nodeName) {
         List<ClientIdentity> identities = new ArrayList<>(
                 List.of(ClientIdentity.controllerManager(), ClientIdentity.scheduler()));
         if (runtime != NodeRuntime.NONE) {
             identities.add(ClientIdentity.node(nodeName));
+        }
+        if (runtime == NodeRuntime.CRI) {
+            identities.add(ClientIdentity.kubeProxy());
         }
         return identities;
     }
@@ -154,11 +159,12 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * The server's own node reaches the cluster as {@code system:node:<name>}, with a certificate
-     * the server issues it directly, and the registry on loopback.
+     * The server's own node reaches the cluster as {@code system:node:<name>} (its proxy as
+     * {@code system:kube-proxy}), with certificates the server issues it directly, and the
+     * registry on loopback.
      */
-    private record LocalAccess(Path kubeconfig, CertificatesComponent certificates, ImageRegistryComponent registry)
-            implements ClusterAccess {
+    private record LocalAccess(Path kubeconfig, Path proxyKubeconfig, CertificatesComponent certificates,
+                               ImageRegistryComponent registry) implements ClusterAccess {
         @Override
         public Set<String> components() {
             return Set.of(ApiServerComponent.NAME, ImageRegistryComponent.NAME);

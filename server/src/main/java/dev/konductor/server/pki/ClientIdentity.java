@@ -27,6 +27,11 @@ public record ClientIdentity(String file, String user, List<String> groups) {
         return new ClientIdentity("controller-manager", "system:kube-controller-manager", List.of());
     }
 
+    /** The service proxy, as upstream's {@code system:kube-proxy}, which holds {@code system:node-proxier}. */
+    public static ClientIdentity kubeProxy() {
+        return new ClientIdentity("kube-proxy", "system:kube-proxy", List.of());
+    }
+
     /**
      * A kubelet, as upstream's {@code system:node:<name>} in {@code system:nodes}, which the Node
      * authorizer confines to what its pods use.

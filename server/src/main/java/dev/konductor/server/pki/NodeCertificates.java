@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * The server's side of an agent's join: a fresh key and a client certificate for
- * {@code system:node:<name>} in {@code system:nodes}, signed by the cluster CA, for each request
- * (an agent asks once per start, so a lost key is never reused).
+ * The server's side of an agent's join: a fresh key and a client certificate, signed by the
+ * cluster CA, for the node's kubelet ({@code system:node:<name>} in {@code system:nodes}) or its
+ * service proxy ({@code system:kube-proxy}), for each request (an agent asks once per start).
  */
 public final class NodeCertificates implements NodeCredentialIssuer {
 
@@ -20,9 +20,18 @@ public final class NodeCertificates implements NodeCredentialIssuer {
     }
 
     @Override
-    public String issue(String nodeName) {
-        ClientIdentity node = ClientIdentity.node(nodeName);
-        KeyAndCertificate issued = new CertificateIssuer(clock).issueClient(ca.get(), node.user(), node.groups());
+    public String kubelet(String nodeName) {
+        return issue(ClientIdentity.node(nodeName));
+    }
+
+    @Override
+    public String kubeProxy() {
+        return issue(ClientIdentity.kubeProxy());
+    }
+
+    private String issue(ClientIdentity identity) {
+        KeyAndCertificate issued = new CertificateIssuer(clock).issueClient(ca.get(), identity.user(),
+                identity.groups());
         return Pem.encodeCertificate(issued.certificate()) + Pem.encodePrivateKey(issued.key());
     }
 }

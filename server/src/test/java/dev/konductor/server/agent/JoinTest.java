@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An agent's join against a real control plane: the node token gets the node a certificate of
- * its own, and the kubeconfig it writes is {@code system:node:<name>}, which the Node authorizer
- * and NodeRestriction confine; the server's own components are not the admin either.
+ * An agent's join against a real control plane: the node token gets the node certificates of its
+ * own, and the kubeconfigs it writes are {@code system:node:<name>}, which the Node authorizer and
+ * NodeRestriction confine, and {@code system:kube-proxy}; the server's own components are not the
+ * admin either.
  */
 class JoinTest {
 
@@ -66,6 +67,12 @@ class JoinTest {
                 assertThatThrownBy(() -> node.secrets().inNamespace("kube-system").withName("anything").get())
                         .isInstanceOf(KubernetesClientException.class)
                         .hasMessageContaining("User \"system:node:worker-1\" cannot get resource \"secrets\"");
+            }
+            try (KubernetesClient proxy = LocalClients.fromKubeconfig(joined.proxyKubeconfig())) {
+                assertThat(proxy.discovery().v1().endpointSlices().inAnyNamespace().list().getItems()).isNotNull();
+                assertThatThrownBy(() -> proxy.pods().inAnyNamespace().list())
+                        .isInstanceOf(KubernetesClientException.class)
+                        .hasMessageContaining("User \"system:kube-proxy\" cannot list resource \"pods\"");
             }
             try (KubernetesClient scheduler = LocalClients.fromKubeconfig(
                     options.dataDir().componentKubeconfig("scheduler"))) {

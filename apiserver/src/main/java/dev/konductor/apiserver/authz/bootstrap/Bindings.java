@@ -51,7 +51,8 @@ final class Bindings {
                 new BindingSpec("konductor:node-autoapprove-certificate-rotation",
                         "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", List.of(group(NODES))),
                 BindingSpec.of(ComponentRoles.NODE_NETWORKING, group(NODES)),
-                BindingSpec.of(ComponentRoles.NODE_JOIN, group(BOOTSTRAPPERS)));
+                BindingSpec.of(ComponentRoles.NODE_JOIN, group(BOOTSTRAPPERS)),
+                BindingSpec.of(ComponentRoles.SERVICE_LB, user("system:kube-proxy")));
     }
 
     /**

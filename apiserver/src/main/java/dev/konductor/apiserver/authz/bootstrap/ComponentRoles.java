@@ -22,8 +22,10 @@ public final class ComponentRoles {
     static final String NODE_NETWORKING = "system:konductor:node-networking";
     /** What the controller manager's controllers need between them, beyond upstream's own role. */
     static final String CONTROLLERS = "system:konductor:controller-manager";
-    /** Asking for a node certificate with the node token, as a k3s agent does. */
+    /** Asking for a node's certificates with the node token, as a k3s agent does. */
     static final String NODE_JOIN = "system:konductor:node-join";
+    /** The ServiceLB controller beside the service proxy, as {@code system:kube-proxy}. */
+    static final String SERVICE_LB = "system:konductor:service-lb";
     private static final String[] EVENT_GROUPS = {"", "events.k8s.io"};
     /**
      * Upstream grants get and update on a component's own leader Lease; fabric8's leader election,
@@ -61,7 +63,10 @@ public final class ComponentRoles {
                         verbs("create", "patch", "update").groups(EVENT_GROUPS).resources("events").rule()),
                 RoleSpec.of(NODE_NETWORKING, nodeNetworking().toArray(PolicyRule[]::new)),
                 RoleSpec.of(CONTROLLERS, controllers().toArray(PolicyRule[]::new)),
-                RoleSpec.of(NODE_JOIN, verbs("post").urls(NodeCredentialsEndpoint.PATH).rule()));
+                RoleSpec.of(NODE_JOIN, verbs("post")
+                        .urls(NodeCredentialsEndpoint.KUBELET_PATH, NodeCredentialsEndpoint.KUBE_PROXY_PATH).rule()),
+                // beyond system:node-proxier: a LoadBalancer Service's status
+                RoleSpec.of(SERVICE_LB, verbs("update", "patch").groups("").resources("services/status").rule()));
     }
 
     /**
@@ -168,8 +173,8 @@ public final class ComponentRoles {
     }
 
     /**
-     * The service proxy and ServiceLB (services, endpoint slices, nodes; a LoadBalancer's
-     * status), the cluster DNS (services and endpoint slices; its own endpoint is in
+     * What a node's networking beside the service proxy reads and writes under the node's own
+     * identity: the cluster DNS (services and endpoint slices; its own endpoint is in
      * {@link Bindings}' kube-system Role), the ingress controller (ingresses and their status,
      * the default IngressClass; the TLS Secrets are the Node authorizer's to grant) and network
      * policy (policies, pods, namespaces).
@@ -177,7 +182,6 @@ public final class ComponentRoles {
     private static List<PolicyRule> nodeNetworking() {
         return List.of(
                 verbs("list", "watch").groups("").resources("services", "endpoints", "namespaces").rule(),
-                verbs("update", "patch").groups("").resources("services/status").rule(),
                 verbs("list", "watch").groups("discovery.k8s.io").resources("endpointslices").rule(),
                 verbs(READ).groups("networking.k8s.io").resources("ingresses", "ingressclasses", "networkpolicies")
                         .rule(),

@@ -17,6 +17,7 @@ class ComponentPolicyTest {
     private static final UserInfo SCHEDULER = UserInfo.of("system:kube-scheduler", List.of("system:authenticated"));
     private static final UserInfo JOINED_AGENT = UserInfo.of("system:bootstrap:abcdef",
             List.of("system:bootstrappers", "system:authenticated"));
+    private static final UserInfo PROXY = UserInfo.of("system:kube-proxy", List.of("system:authenticated"));
     private static final UserInfo NODE = UserInfo.of("system:node:n1", List.of("system:nodes", "system:authenticated"));
 
     private final RbacAuthorizer rbac = new RbacAuthorizer(new RuleResolver(new InMemoryRbac()
@@ -52,16 +53,18 @@ class ComponentPolicyTest {
     }
 
     @Test
-    void nodesRunTheirNetworkingAndTheNodeTokenOnlyJoins() {
-        assertThat(allowed(NODE, "update", "", "services", "status", "shop", "web")).isTrue();
+    void theProxyAndTheNodesNetworkingHoldWhatTheyUseAndTheNodeTokenOnlyJoins() {
+        assertThat(allowed(PROXY, "update", "", "services", "status", "shop", "web")).isTrue();
+        assertThat(allowed(PROXY, "watch", "discovery.k8s.io", "endpointslices", "", "", "")).isTrue();
+        assertThat(allowed(PROXY, "list", "", "pods", "", "", "")).isFalse();
         assertThat(allowed(NODE, "watch", "networking.k8s.io", "networkpolicies", "", "", "")).isTrue();
         assertThat(allowed(NODE, "create", "discovery.k8s.io", "endpointslices", "", "kube-system", "")).isTrue();
         assertThat(allowed(NODE, "create", "discovery.k8s.io", "endpointslices", "", "shop", "")).isFalse();
 
         assertThat(allowed(JOINED_AGENT, "get", "", "configmaps", "", "kube-system", "konductor-config")).isTrue();
-        assertThat(rbac.authorize(Attributes.nonResource(JOINED_AGENT, "post", NodeCredentialsEndpoint.PATH))
+        assertThat(rbac.authorize(Attributes.nonResource(JOINED_AGENT, "post", NodeCredentialsEndpoint.KUBELET_PATH))
                 .allowed()).isTrue();
-        assertThat(rbac.authorize(Attributes.nonResource(SCHEDULER, "post", NodeCredentialsEndpoint.PATH))
+        assertThat(rbac.authorize(Attributes.nonResource(SCHEDULER, "post", NodeCredentialsEndpoint.KUBE_PROXY_PATH))
                 .allowed()).isFalse();
         assertThat(allowed(JOINED_AGENT, "get", "", "secrets", "", "shop", "db")).isFalse();
         assertThat(allowed(JOINED_AGENT, "patch", "", "nodes", "status", "", "n2")).isFalse();

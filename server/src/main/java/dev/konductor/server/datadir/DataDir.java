@@ -17,7 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * DIR/node-token       the same token with the cluster CA's hash, for `konductor agent --token-file`
  * DIR/kubeconfig.yaml  admin kubeconfig (on an agent: the node's, system:node:NAME)
  * DIR/bootstrap-kubeconfig.yaml  on an agent: the node token's, which gets it its certificate
- * DIR/kubeconfigs/     the server's own components' kubeconfigs (controller-manager, scheduler, node)
+ * DIR/kubeconfigs/     the components' own kubeconfigs (controller-manager, scheduler, node, kube-proxy)
  * DIR/server.pid       PID of the server `up` started in the background
  * DIR/server.log       that server's output
  * DIR/server.lock      held by the running server so two servers never share a directory

@@ -36,7 +36,7 @@ public final class ClusterRoleAggregationController implements Controller {
         roles = context.informers().lister(ClusterRole.class);
         loop = new ControllerLoop(name(), this::reconcile, context.settings().workers());
         context.informers().of(ClusterRole.class).addEventHandler(Handlers.onChange(changed -> enqueueAggregating()));
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueAggregating() {

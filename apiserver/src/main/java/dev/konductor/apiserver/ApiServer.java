@@ -110,6 +110,10 @@ public final class ApiServer implements AutoCloseable {
         }
         new Bootstrap(storage, registry, mapper).run(allocator.firstIp(), allocator.dnsIp(), allocator::ipTaken, advertise, port);
         new RbacBootstrap(storage, registry).run();
+        // the authorizers read the watch cache: a component's first request must find the policy
+        if (!cache.waitFresh(10_000)) {
+            log.warn("the watch cache has not caught up with the bootstrap policy after 10 s");
+        }
         compactor = new Compactor(config.store(), Compactor.DEFAULT_INTERVAL);
         compactor.start();
         ready = true;

@@ -1,5 +1,6 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.kubelet.events.EventRecorder;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.lifecycle.LifecycleHooks;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
@@ -38,10 +39,10 @@ final class ContainerKiller {
 
     private final ContainerRuntime runtime;
     private final LifecycleHooks hooks;
-    private final KubeletEvents events;
+    private final EventRecorder events;
     private final Clock clock;
 
-    ContainerKiller(ContainerRuntime runtime, LifecycleHooks hooks, KubeletEvents events, Clock clock) {
+    ContainerKiller(ContainerRuntime runtime, LifecycleHooks hooks, EventRecorder events, Clock clock) {
         this.runtime = runtime;
         this.hooks = hooks;
         this.events = events;

@@ -1,6 +1,7 @@
 package dev.konductor.kubelet.pods;
 
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
+import dev.konductor.kubelet.events.EventRecorder;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.lifecycle.LifecycleHooks;
 import dev.konductor.kubelet.prober.ProbeVerdicts;
@@ -41,17 +42,18 @@ public final class PodSyncer {
     private static final Logger log = LoggerFactory.getLogger(PodSyncer.class);
 
     private final ContainerRuntime runtime;
-    private final KubeletEvents events;
+    private final EventRecorder events;
     private final ProbeVerdicts probes;
     private final RestartBackoff restartBackoff;
     private final RestartBackoff sandboxBackoff;
     private final ContainerKiller killer;
     private final ContainerStarter starter;
+    private final ImagePuller images;
     private final Path logRoot;
     private final VolumeManager volumes;
     private final Clock clock;
 
-    public PodSyncer(ContainerRuntime runtime, KubeletEvents events, ProbeVerdicts probes, Path logRoot,
+    public PodSyncer(ContainerRuntime runtime, EventRecorder events, ProbeVerdicts probes, Path logRoot,
                      VolumeManager volumes, ContainerOptions containerOptions, Clock clock) {
         this.runtime = runtime;
         this.events = events;
@@ -60,7 +62,7 @@ public final class PodSyncer {
         this.sandboxBackoff = RestartBackoff.forContainers(clock);
         LifecycleHooks hooks = new LifecycleHooks(runtime);
         this.killer = new ContainerKiller(runtime, hooks, events, clock);
-        ImagePuller images = new ImagePuller(runtime, events, RestartBackoff.forContainers(clock), clock);
+        this.images = new ImagePuller(runtime, events, RestartBackoff.forContainers(clock), clock);
         this.starter = new ContainerStarter(runtime, images, hooks, killer, containerOptions, events);
         this.logRoot = logRoot;
         this.volumes = volumes;
@@ -224,6 +226,7 @@ public final class PodSyncer {
         volumes.tearDown(podUid);
         podLogDirectory.ifPresent(PodSyncer::deleteTree);
         restartBackoff.collectGarbage();
+        images.forgetPod(podUid);
     }
 
     /** Keeps the current and the previous container of each name (for {@code logs --previous}); removes older ones. */

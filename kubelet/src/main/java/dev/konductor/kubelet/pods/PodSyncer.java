@@ -142,7 +142,7 @@ public final class PodSyncer {
         String uid = pod.getMetadata().getUid();
         if (actions.killPod()) {
             events.record(pod, null, KubeletEvents.NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
-            killer.kill(pod, targets(pod, state.running(), null), SandboxConfigs.gracePeriodSeconds(pod), podIp(state));
+            killer.killPod(pod, state.running(), SandboxConfigs.gracePeriodSeconds(pod), podIp(state));
             state.latestSandbox().ifPresent(s -> runtime.stopPodSandbox(s.id()));
         }
         Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
@@ -187,16 +187,15 @@ public final class PodSyncer {
                 + " restarting failed container=" + container.getName() + " pod=" + podText);
     }
 
-    /** Stops every container of the pod (preStop hooks, grace period) and then its sandboxes; keeps them for logs. */
+    /**
+     * Stops every container of the pod (preStop hooks, grace period, app containers before
+     * sidecars) and then its sandboxes; keeps them for logs.
+     */
     public PodRuntimeState stopPod(Pod pod, long gracePeriodSeconds) {
         PodRuntimeState state = observe(pod.getMetadata().getUid());
-        killer.kill(pod, targets(pod, state.running(), null), gracePeriodSeconds, podIp(state));
+        killer.killPod(pod, state.running(), gracePeriodSeconds, podIp(state));
         stopSandboxes(state);
         return observe(pod.getMetadata().getUid());
-    }
-
-    private static List<ContainerKiller.Target> targets(Pod pod, List<ContainerState> containers, String message) {
-        return containers.stream().map(c -> new ContainerKiller.Target(PodActionsPlanner.spec(pod, c.name()), c, message)).toList();
     }
 
     private static String podIp(PodRuntimeState state) {

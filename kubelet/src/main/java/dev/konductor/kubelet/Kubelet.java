@@ -13,6 +13,7 @@ import dev.konductor.kubelet.pods.GoDurations;
 import dev.konductor.kubelet.pods.PodSyncer;
 import dev.konductor.kubelet.pods.PodWorkers;
 import dev.konductor.kubelet.pods.Pleg;
+import dev.konductor.kubelet.pods.RuntimePodSyncHandler;
 import dev.konductor.kubelet.prober.Handlers;
 import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
@@ -103,7 +104,8 @@ public final class Kubelet implements AutoCloseable {
         ContainerOptions options = new ContainerOptions(new EnvResolver(objects, hostIps), volumes, CLUSTER_DOMAIN);
         this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock);
         PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options, clock);
-        this.workers = new PodWorkers(syncer, statuses, probes, client, () -> hostIps, settings.podLogs(), clock);
+        this.workers = new PodWorkers(new RuntimePodSyncHandler(syncer, statuses, probes, client, () -> hostIps,
+                settings.podLogs(), clock), clock);
         this.pleg = new Pleg(runtime, workers::signal);
     }
 
@@ -212,6 +214,7 @@ public final class Kubelet implements AutoCloseable {
                         workers.removeOrphan(uid);
                     }
                 }
+                workers.forgetRemoved(known);
                 volumes.removeOrphans(onDisk, known);
             } catch (RuntimeException e) {
                 log.warn("housekeeping failed: {}", e.getMessage());

@@ -73,9 +73,9 @@ public final class PodSyncer {
         return RuntimeStates.observe(runtime, podUid);
     }
 
-    public SyncOutcome sync(Pod pod) {
+    /** One step towards the pod's spec from {@code state}, what the runtime had a moment ago. */
+    public SyncOutcome sync(Pod pod, PodRuntimeState state) {
         String uid = pod.getMetadata().getUid();
-        PodRuntimeState state = observe(uid);
         Optional<Duration> volumesPending = prepareVolumes(pod);
         if (volumesPending.isPresent()) {
             return new SyncOutcome(state, Map.of(), volumesPending);
@@ -188,13 +188,12 @@ public final class PodSyncer {
     }
 
     /**
-     * Stops every container of the pod (preStop hooks, grace period, app containers before
-     * sidecars) and then its sandboxes; keeps them for logs.
+     * Stops every running container of the pod within the grace period (preStop hooks, then app
+     * containers before sidecars); keeps them, and the sandbox, for logs and the final status.
      */
-    public PodRuntimeState stopPod(Pod pod, long gracePeriodSeconds) {
+    public PodRuntimeState stopContainers(Pod pod, long gracePeriodSeconds) {
         PodRuntimeState state = observe(pod.getMetadata().getUid());
         killer.killPod(pod, state.running(), gracePeriodSeconds, podIp(state));
-        stopSandboxes(state);
         return observe(pod.getMetadata().getUid());
     }
 

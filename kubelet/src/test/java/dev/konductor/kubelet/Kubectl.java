@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs a real kubectl (the dispatcher or a versioned binary) or another client program against
- * a {@link RealNode}: its kubeconfig, and a HOME of its own so no discovery or /version cache
+ * a {@link CriTestNode}: its kubeconfig, and a HOME of its own so no discovery or /version cache
  * is shared with anything else.
  */
 final class Kubectl {
@@ -26,9 +26,9 @@ final class Kubectl {
     record Result(int exitCode, String out, String err) {
     }
 
-    private final RealNode node;
+    private final CriTestNode node;
 
-    Kubectl(RealNode node) {
+    Kubectl(CriTestNode node) {
         this.node = node;
     }
 

@@ -1,27 +1,42 @@
 package dev.konductor.apiserver;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.resource.ResourceRegistry;
+import dev.konductor.api.resource.ResourceType;
+import dev.konductor.api.serviceaccount.SigningKey;
+import dev.konductor.api.serviceaccount.TokenClaims;
+import dev.konductor.api.serviceaccount.TokenVerifier;
 import dev.konductor.apiserver.admission.Admission;
+import dev.konductor.apiserver.admission.DefaultIngressClass;
+import dev.konductor.apiserver.admission.DefaultStorageClass;
+import dev.konductor.apiserver.admission.DefaultTolerationSeconds;
 import dev.konductor.apiserver.admission.NamespaceLifecycle;
-import dev.konductor.apiserver.admission.ResourceQuotaAdmission;
-import dev.konductor.apiserver.admission.PodAdmission;
 import dev.konductor.apiserver.admission.PriorityAdmission;
+import dev.konductor.apiserver.admission.ResourceQuotaAdmission;
+import dev.konductor.apiserver.admission.ServiceAccountAdmission;
 import dev.konductor.apiserver.admission.ServiceAllocator;
+import dev.konductor.apiserver.authn.ObjectLookup;
+import dev.konductor.apiserver.authn.RequestAuthenticator;
+import dev.konductor.apiserver.authn.ServiceAccountTokenAuthenticator;
+import dev.konductor.apiserver.authn.StaticTokens;
 import dev.konductor.apiserver.crd.CustomResourceDefinitions;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpsServer;
 import dev.konductor.apiserver.rest.ApiRouter;
 import dev.konductor.apiserver.rest.ApiRules;
+import dev.konductor.apiserver.rest.Identity;
 import dev.konductor.apiserver.rest.RestApi;
 import dev.konductor.apiserver.storage.Compactor;
+import dev.konductor.apiserver.serviceaccount.IssuerDiscovery;
+import dev.konductor.apiserver.serviceaccount.TokenRequests;
 import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
 import dev.konductor.apiserver.watchcache.WatchCache;
 import dev.konductor.apiserver.watchcache.WatchFilter;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +48,13 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    /** Tokens must be meant for this API server: upstream's default {@code --api-audiences} is the issuer. */
+    private static final List<String> API_AUDIENCES = List.of(TokenClaims.DEFAULT_ISSUER);
 
     private final ApiServerConfig config;
     private final ObjectMapper mapper = new ObjectMapper();
     private final ResourceRegistry registry = ResourceRegistry.builtIn();
+    private final Clock clock = Clock.systemUTC();
     private WatchCache cache;
     private CustomResourceDefinitions customResources;
     private HttpsServer https;
@@ -56,43 +74,17 @@ public final class ApiServer implements AutoCloseable {
         ObjectStorage storage = new ObjectStorage(config.store(), cache, mapper);
         ApiRules rules = Wiring.rules();
         dev.konductor.apiserver.openapi.OpenApi openApi = new dev.konductor.apiserver.openapi.OpenApi(registry, rules.models());
-        var namespaces = registry.byPlural("", "v1", "namespaces").orElseThrow();
-        var services = registry.byPlural("", "v1", "services").orElseThrow();
+        var services = type("", "services");
         ServiceAllocator allocator = new ServiceAllocator(
                 config.serviceCidr() == null ? ApiServerConfig.DEFAULT_SERVICE_CIDR : config.serviceCidr(),
                 config.nodePortRange() == null ? ApiServerConfig.DEFAULT_NODE_PORT_RANGE : config.nodePortRange(),
-                () -> cache.resource(Keys.prefix(services)).list(
-                        dev.konductor.apiserver.watchcache.WatchFilter.ALL).stream()
-                        .map(o -> (com.fasterxml.jackson.databind.JsonNode) o.object()).toList());
-        var resourceQuotas = registry.byPlural("", "v1", "resourcequotas").orElseThrow();
-        var priorityClasses = registry.byPlural("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
-        List<Admission> admission = List.of(
-                new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))),
-                new PodAdmission(300),
-                new PriorityAdmission(name -> {
-                    CachedObject pc = storage.get(priorityClasses, Keys.key(priorityClasses, null, name));
-                    return pc == null ? null : pc.object();
-                }, () -> cache.resource(Keys.prefix(priorityClasses)).list(
-                        dev.konductor.apiserver.watchcache.WatchFilter.ALL).stream()
-                        .map(o -> (com.fasterxml.jackson.databind.JsonNode) o.object()).toList()),
-                allocator,
-                new ResourceQuotaAdmission(new ResourceQuotaAdmission.Quotas() {
-                    @Override
-                    public List<CachedObject> list(String namespace) {
-                        cache.waitFresh(3_000);
-                        return cache.resource(Keys.prefix(resourceQuotas)).list(new WatchFilter(namespace, null, o -> true));
-                    }
-
-                    @Override
-                    public CachedObject replace(CachedObject current, ObjectNode updated) {
-                        return storage.update(current.key(), updated, current.modRevision());
-                    }
-                }, java.time.Clock.systemUTC()));
+                () -> cachedList(services));
         String advertise = config.advertiseAddress() == null ? "127.0.0.1" : config.advertiseAddress();
         customResources = new CustomResourceDefinitions(registry, storage, rules, openApi);
-        ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules, admission,
-                Wiring.tables(customResources::columns), Wiring.openApi(openApi, mapper), config.tokens(), () -> ready,
-                advertise + ":" + config.port(), mapper, config.tls());
+        ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules,
+                admission(storage, allocator), Wiring.tables(customResources::columns), Wiring.openApi(openApi, mapper),
+                identity(() -> advertise + ":" + port), () -> ready, advertise + ":" + config.port(), mapper,
+                config.tls());
         customResources.start();
         https = new HttpsServer(config.tls(), router);
         try {
@@ -106,6 +98,78 @@ public final class ApiServer implements AutoCloseable {
         compactor.start();
         ready = true;
         log.info("api server ready port={} startMillis={}", port, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Upstream's default admission plugins that Konductor implements, in upstream's order. */
+    private List<Admission> admission(ObjectStorage storage, ServiceAllocator allocator) {
+        var namespaces = type("", "namespaces");
+        var serviceAccounts = type("", "serviceaccounts");
+        var resourceQuotas = type("", "resourcequotas");
+        var priorityClasses = type("scheduling.k8s.io", "priorityclasses");
+        var storageClasses = type("storage.k8s.io", "storageclasses");
+        var ingressClasses = type("networking.k8s.io", "ingressclasses");
+        return List.of(
+                new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))),
+                new ServiceAccountAdmission((namespace, name) -> {
+                    CachedObject sa = storage.get(serviceAccounts, Keys.key(serviceAccounts, namespace, name));
+                    return sa == null ? null : sa.object();
+                }),
+                new PriorityAdmission(name -> {
+                    CachedObject pc = storage.get(priorityClasses, Keys.key(priorityClasses, null, name));
+                    return pc == null ? null : pc.object();
+                }, () -> cachedList(priorityClasses)),
+                new DefaultTolerationSeconds(300),
+                new DefaultStorageClass(() -> cachedList(storageClasses)),
+                new DefaultIngressClass(() -> cachedList(ingressClasses)),
+                allocator,
+                new ResourceQuotaAdmission(new ResourceQuotaAdmission.Quotas() {
+                    @Override
+                    public List<CachedObject> list(String namespace) {
+                        cache.waitFresh(3_000);
+                        return cache.resource(Keys.prefix(resourceQuotas)).list(new WatchFilter(namespace, null, o -> true));
+                    }
+
+                    @Override
+                    public CachedObject replace(CachedObject current, ObjectNode updated) {
+                        return storage.update(current.key(), updated, current.modRevision());
+                    }
+                }, clock));
+    }
+
+    /**
+     * Who may call: client certificates, the configured static tokens and service account
+     * tokens signed with this cluster's key; and the TokenRequest and issuer discovery that go
+     * with the latter.
+     */
+    private Identity identity(java.util.function.Supplier<String> externalAddress) {
+        SigningKey key = config.serviceAccountKey();
+        if (key == null) {
+            key = SigningKey.generateEphemeral();
+            log.info("no service account key configured: tokens issued by this server die with it kid={}", key.keyId());
+        }
+        ObjectLookup lookup = this::cachedGet;
+        TokenVerifier verifier = new TokenVerifier(TokenClaims.DEFAULT_ISSUER, List.of(key.publicOnly()), clock);
+        RequestAuthenticator authenticator = new RequestAuthenticator(List.of(new StaticTokens(config.tokens()),
+                new ServiceAccountTokenAuthenticator(verifier, lookup, clock)), API_AUDIENCES);
+        return new Identity(authenticator,
+                new TokenRequests(key, TokenClaims.DEFAULT_ISSUER, API_AUDIENCES, lookup, clock),
+                new IssuerDiscovery(TokenClaims.DEFAULT_ISSUER, externalAddress, List.of(key.publicOnly())));
+    }
+
+    private ResourceType type(String group, String plural) {
+        return registry.byPlural(group, "v1", plural).orElseThrow();
+    }
+
+    /** A core/v1 object as the cache has it now (no waiting), or null. */
+    private JsonNode cachedGet(String plural, String namespace, String name) {
+        ResourceType type = type("", plural);
+        CachedObject obj = cache.resource(Keys.prefix(type)).get(Keys.key(type, namespace, name));
+        return obj == null ? null : obj.object();
+    }
+
+    private List<JsonNode> cachedList(ResourceType type) {
+        return cache.resource(Keys.prefix(type)).list(WatchFilter.ALL).stream()
+                .map(o -> (JsonNode) o.object()).toList();
     }
 
     /** The bound HTTPS port (useful with port 0). */

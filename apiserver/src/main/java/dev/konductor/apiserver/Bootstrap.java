@@ -14,10 +14,14 @@ import java.util.UUID;
 /**
  * What every cluster has from its first start: the default, kube-system, kube-public and
  * kube-node-lease namespaces, the {@code kubernetes} Service in default pointing at this
- * API server, the system-cluster-critical and system-node-critical PriorityClasses, and the
- * {@code kube-dns} Service in kube-system for the cluster DNS.
+ * API server, the system-cluster-critical and system-node-critical PriorityClasses, the
+ * {@code kube-dns} Service in kube-system for the cluster DNS, and the default StorageClass
+ * {@code standard}, as minikube and k3s ship one.
  */
 final class Bootstrap {
+
+    /** The provisioner the controller manager runs ({@code controllers/.../provisioner}). */
+    static final String HOSTPATH_PROVISIONER = "konductor.dev/hostpath";
 
     private final ObjectStorage storage;
     private final ResourceRegistry registry;
@@ -73,6 +77,21 @@ final class Bootstrap {
                 "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.");
         priorityClass("system-node-critical", 2_000_001_000,
                 "Used for system critical pods that must not be moved from their current node.");
+        createIfAbsent(registry.byPlural("storage.k8s.io", "v1", "storageclasses").orElseThrow(), standardStorageClass());
+    }
+
+    /**
+     * Node-local directories, provisioned by the controller manager's hostPath provisioner once the
+     * scheduler has picked the node of the first pod using a claim (WaitForFirstConsumer), and
+     * removed with their claim.
+     */
+    private ObjectNode standardStorageClass() {
+        ObjectNode sc = object("storage.k8s.io/v1", "StorageClass", "standard", null);
+        sc.withObject("metadata").withObject("annotations").put("storageclass.kubernetes.io/is-default-class", "true");
+        sc.put("provisioner", HOSTPATH_PROVISIONER);
+        sc.put("reclaimPolicy", "Delete");
+        sc.put("volumeBindingMode", "WaitForFirstConsumer");
+        return sc;
     }
 
     private void priorityClass(String name, int value, String description) {
@@ -86,7 +105,9 @@ final class Bootstrap {
     /**
      * The cluster DNS Service at kubeadm's address (the tenth of the service range), with its
      * well-known name and ports. It has no selector: the DNS server runs in the node agents, not in
-     * pods, and whoever runs it publishes the endpoints.
+     * pods, and each node publishes an endpoint on itself. Its internal traffic policy is Local, so
+     * a pod always asks its own node's server (as with NodeLocal DNSCache) and a stopped node's
+     * endpoint misleads nobody else.
      */
     private ObjectNode kubeDns(String ip) {
         ObjectNode service = object("v1", "Service", "kube-dns", "kube-system");
@@ -99,7 +120,7 @@ final class Bootstrap {
         spec.put("clusterIP", ip);
         spec.putArray("clusterIPs").add(ip);
         spec.put("sessionAffinity", "None");
-        spec.put("internalTrafficPolicy", "Cluster");
+        spec.put("internalTrafficPolicy", "Local");
         spec.put("ipFamilyPolicy", "SingleStack");
         spec.putArray("ipFamilies").add("IPv4");
         for (String[] port : new String[][] {{"dns", "UDP"}, {"dns-tcp", "TCP"}}) {

@@ -50,6 +50,61 @@ final class LeanClient implements AutoCloseable {
         return read();
     }
 
+    /** Takes one line of a streamed response body (without its newline). */
+    interface LineSink {
+        void line(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    /**
+     * Sends a GET whose answer streams lines (a watch), runs {@code started} once the response
+     * headers are in, and hands each line to {@code sink} until the server ends the stream;
+     * closing the client from another thread stops it with an IOException. A status other than
+     * 200 is returned at once, its body unread.
+     */
+    int streamLines(String path, Runnable started, LineSink sink) throws IOException {
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAccept: application/json\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String status = line();
+        int code = Integer.parseInt(status.substring(9, 12));
+        boolean chunked = false;
+        for (String header = line(); !header.isEmpty(); header = line()) {
+            if (header.regionMatches(true, 0, "transfer-encoding:", 0, 18) && header.toLowerCase().contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (code != 200) {
+            return code;
+        }
+        if (!chunked) {
+            throw new IOException("a streamed response must be chunked");
+        }
+        started.run();
+        byte[] pending = new byte[64 * 1024];
+        int filled = 0;
+        for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+             size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+            if (filled + size > pending.length) {
+                pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, filled + size));
+            }
+            in.readNBytes(pending, filled, size);
+            filled += size;
+            line();
+            int start = 0;
+            for (int i = 0; i < filled; i++) {
+                if (pending[i] == '\n') {
+                    if (i > start) {
+                        sink.line(pending, start, i - start);
+                    }
+                    start = i + 1;
+                }
+            }
+            System.arraycopy(pending, start, pending, 0, filled - start);
+            filled -= start;
+        }
+        return code;
+    }
+
     private Response read() throws IOException {
         String status = line();
         int code = Integer.parseInt(status.substring(9, 12));

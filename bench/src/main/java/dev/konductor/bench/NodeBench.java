@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  *       is what matters; containerd and its shims are separate processes, reported apart.
  * </ul>
  *
- * <pre>bench/node [--pods 30] [--port 0] [--kubelet-port 0] [--pod-cidr 10.244.0.0/24] [--dir /tmp]</pre>
+ * <pre>bench/node [--pods 30] [--port 0] [--kubelet-port 0] [--cluster-cidr 10.244.0.0/24] [--dir /tmp]</pre>
  */
 public final class NodeBench {
 
@@ -44,7 +44,7 @@ public final class NodeBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("pods", "30", "port", "0", "kubelet-port", "0",
-                "pod-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", "."));
+                "cluster-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", "."));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -54,7 +54,7 @@ public final class NodeBench {
         Map<String, String> row = new LinkedHashMap<>();
         try (ServerUnderTest server = ServerUnderTest.start(repo, dataDir, Integer.parseInt(options.get("port")),
                 List.of("--runtime", "cri", "--kubelet-port", options.get("kubelet-port"),
-                        "--pod-cidr", options.get("pod-cidr")), null);
+                        "--cluster-cidr", options.get("cluster-cidr")), null);
              KubernetesClient client = LocalClients.fromKubeconfig(server.kubeconfig())) {
             awaitNodeReady(client);
             runAndWait(client, "warm-up"); // pulls busybox once

@@ -22,14 +22,18 @@ import javax.net.ssl.SSLContext;
  */
 final class ServerUnderTest implements AutoCloseable {
 
+    /** A busy shared machine has taken half a minute to start a server. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
     private final Path dataDir;
-    private final Process process;
+    private final ChildProcess process;
     private final EtcdProcess etcd;
     private final long readyMillis;
     private final URI url;
     private final SSLContext tls;
+    private boolean keepData;
 
-    private ServerUnderTest(Path dataDir, Process process, EtcdProcess etcd, long readyMillis, URI url,
+    private ServerUnderTest(Path dataDir, ChildProcess process, EtcdProcess etcd, long readyMillis, URI url,
                             SSLContext tls) {
         this.dataDir = dataDir;
         this.process = process;
@@ -41,14 +45,28 @@ final class ServerUnderTest implements AutoCloseable {
 
     /** Starts a server on {@code datastore} ("sqlite" or "etcd") and waits until /readyz answers 200. */
     static ServerUnderTest start(Path repo, String datastore) throws Exception {
-        Path dataDir = Files.createTempDirectory("konductor-bench-" + datastore);
+        return start(repo, datastore, freePort(), 0, List.of());
+    }
+
+    /**
+     * Starts a server on {@code datastore} on {@code port}, with its data in a new directory
+     * {@code /tmp/kb-*}, and waits until /readyz answers 200.
+     *
+     * @param etcdPort  with etcd: its client port, the peer port being the next one; 0 picks free ones
+     * @param extraArgs more {@code konductor server} options, e.g. {@code --scheduler-config F}
+     */
+    static ServerUnderTest start(Path repo, String datastore, int port, int etcdPort, List<String> extraArgs)
+            throws Exception {
+        Path dataDir = Files.createTempDirectory("kb-" + datastore + "-");
         EtcdProcess etcd = null;
         String storeArg = "sqlite";
         if (datastore.equals("etcd")) {
-            etcd = EtcdProcess.start(dataDir.resolve("etcd"));
+            etcd = etcdPort == 0 ? EtcdProcess.start(dataDir.resolve("etcd"))
+                    : EtcdProcess.start(dataDir.resolve("etcd"), etcdPort, etcdPort + 1);
             storeArg = "etcd://" + etcd.endpoint().getHost() + ":" + etcd.endpoint().getPort();
         }
-        return start(repo, dataDir, freePort(), List.of("--datastore", storeArg, "--runtime", "none"), etcd);
+        return start(repo, dataDir, port, List.of("--bind-address", "127.0.0.1", "--datastore", storeArg,
+                "--runtime", "none"), extraArgs, etcd);
     }
 
     /**
@@ -56,18 +74,36 @@ final class ServerUnderTest implements AutoCloseable {
      * and waits until /readyz answers 200; {@code dataDir} is removed on close.
      */
     static ServerUnderTest start(Path repo, Path dataDir, int port, List<String> args, EtcdProcess etcd) throws Exception {
+        return start(repo, dataDir, port, args, List.of(), etcd);
+    }
+
+    private static ServerUnderTest start(Path repo, Path dataDir, int port, List<String> args, List<String> extraArgs,
+                                         EtcdProcess etcd) throws Exception {
         if (port == 0) {
             port = freePort();
         }
+        long begin = System.nanoTime();
         List<String> command = new java.util.ArrayList<>(List.of(repo.resolve("konductor").toString(), "server",
                 "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
         command.addAll(args);
-        long begin = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(dataDir.resolve("bench-server.log").toFile()).start();
+        command.addAll(extraArgs);
+        ChildProcess process = ChildProcess.start(new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("bench-server.log").toFile()));
+        try {
+            return awaitReady(dataDir, process, etcd, begin, URI.create("https://127.0.0.1:" + port));
+        } catch (Exception | Error e) {
+            process.close();
+            if (etcd != null) {
+                etcd.close();
+            }
+            throw e;
+        }
+    }
+
+    private static ServerUnderTest awaitReady(Path dataDir, ChildProcess process, EtcdProcess etcd, long begin, URI url)
+            throws Exception {
         Path kubeconfig = dataDir.resolve("kubeconfig.yaml");
-        URI url = URI.create("https://127.0.0.1:" + port);
-        long deadline = begin + TimeUnit.SECONDS.toNanos(60);
+        long deadline = begin + READY_TIMEOUT.toNanos();
         SSLContext tls = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -86,8 +122,8 @@ final class ServerUnderTest implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("server not ready within 60 s");
+        throw new IllegalStateException("server not ready within " + READY_TIMEOUT + "; see "
+                + dataDir.resolve("bench-server.log"));
     }
 
     private static boolean readyz(URI url, SSLContext tls) {
@@ -109,6 +145,23 @@ final class ServerUnderTest implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} leaves the data directory (and the logs in it) behind. */
+    void keepData(boolean keep) {
+        this.keepData = keep;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    Path kubeconfig() {
+        return dataDir.resolve("kubeconfig.yaml");
+    }
+
     long readyMillis() {
         return readyMillis;
     }
@@ -119,14 +172,6 @@ final class ServerUnderTest implements AutoCloseable {
 
     SSLContext tls() {
         return tls;
-    }
-
-    Path dataDir() {
-        return dataDir;
-    }
-
-    Path kubeconfig() {
-        return dataDir.resolve("kubeconfig.yaml");
     }
 
     /** The server JVM's resident set in MiB (the launcher execs java, so its PID is the JVM's). */
@@ -147,12 +192,12 @@ final class ServerUnderTest implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        process.destroy(); // SIGTERM to this PID: the server shuts down cleanly
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        process.close(); // SIGTERM: the server shuts down cleanly
         if (etcd != null) {
             etcd.close();
+        }
+        if (keepData) {
+            return;
         }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -10,6 +10,7 @@ import dev.konductor.controllers.replicaset.ReplicaSetController;
 import dev.konductor.controllers.resourcequota.ResourceQuotaController;
 import dev.konductor.controllers.rootcacertpublisher.RootCaCertPublisher;
 import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
+import dev.konductor.controllers.serviceaccounttoken.TokensController;
 import dev.konductor.controllers.daemonset.DaemonSetController;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.statefulset.StatefulSetController;
@@ -23,11 +24,17 @@ public final class Controllers {
     }
 
     public static List<Controller> all() {
+        return all(dev.konductor.controllers.nodeipam.NodeIpamSettings.defaults());
+    }
+
+    /** Every controller, the node IPAM controller handing out ranges of {@code ipam}'s cluster CIDR. */
+    public static List<Controller> all(dev.konductor.controllers.nodeipam.NodeIpamSettings ipam) {
         List<Controller> all = new ArrayList<>();
         // one line per controller, each in its own package
         all.add(new NamespaceController());
         all.add(new GarbageCollector());
         all.add(new ServiceAccountsController());
+        all.add(new TokensController());
         all.add(new RootCaCertPublisher());
         all.add(new ReplicaSetController());
         all.add(new DeploymentController());
@@ -43,7 +50,9 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.nodelifecycle.NodeLifecycleController());
         all.add(new dev.konductor.controllers.tainteviction.TaintEvictionController());
         all.add(new dev.konductor.controllers.podgc.PodGcController());
-        all.add(new dev.konductor.controllers.nodeipam.NodeIpamController());
+        all.add(new dev.konductor.controllers.nodeipam.NodeIpamController(ipam));
+        all.add(new dev.konductor.controllers.persistentvolume.PersistentVolumeController());
+        all.add(new dev.konductor.controllers.provisioner.HostPathProvisioner());
         return all;
     }
 }

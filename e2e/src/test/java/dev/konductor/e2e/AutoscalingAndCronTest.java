@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
  * report (through metrics.k8s.io, as {@code kubectl top} reads it), and a CronJob firing every
  * minute.
  */
-@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+// a hang guard above a server start (KonductorCluster.STARTUP) and the bounded waits of one test
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class AutoscalingAndCronTest {
 
     private static final Duration WAIT = Duration.ofSeconds(150);

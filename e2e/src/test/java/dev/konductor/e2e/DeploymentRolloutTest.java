@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
  * Issue 3's acceptance for workloads, as a new user would try it: the real kubectl against a
  * server with three simulated nodes.
  */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+// a hang guard above a server start (KonductorCluster.STARTUP) and the bounded waits of one test
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class DeploymentRolloutTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -16,16 +16,41 @@ import java.util.concurrent.TimeUnit;
  */
 final class KonductorCluster implements AutoCloseable {
 
+    private static final long PROCESS_HANG = 180;
+    /**
+     * How long a server may take to answer /readyz. Measured on 2 cores: at a load average of 40,
+     * 91 s from process start to ready (the API server alone 41 s), and a restart on the same data
+     * did not make it in 90 s; at 60 (CI's worst), a start was not ready after 180 s. A process then
+     * gets a thirtieth of a core for the few seconds of CPU a start needs.
+     */
+    static final Duration STARTUP = Duration.ofMinutes(5);
+
+    /**
+     * Held by tests whose server runs a node on the host's network with its defaults: its cluster
+     * DNS on port 53 of the host's address, its Ingress controller on ports 80 and 443. Two such
+     * servers at once cannot both bind them.
+     */
+    static final String HOST_NETWORK_NODE = "a node on the host's address and ports 53, 80, 443";
+
     final Path dir;
     final int port;
     private final List<String> args;
+    /** What the server's command line starts with to run as another user (setpriv ...); empty for this JVM's user. */
+    private final List<String> asUser;
+    private final String classPath;
     private Process server;
     private final List<Process> sims = new ArrayList<>();
 
     private KonductorCluster(Path dir, int port, List<String> args) {
+        this(dir, port, args, List.of(), System.getProperty("java.class.path"));
+    }
+
+    private KonductorCluster(Path dir, int port, List<String> args, List<String> asUser, String classPath) {
         this.dir = dir;
         this.port = port;
         this.args = args;
+        this.asUser = List.copyOf(asUser);
+        this.classPath = classPath;
     }
 
     static KonductorCluster start() throws Exception {
@@ -54,17 +79,50 @@ final class KonductorCluster implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * As {@link #startIn}, with the server running as user and group {@code uid} (setpriv) when
+     * this JVM is root: its directory is that user's, and the class path entries that user could
+     * not read (the local Maven repository under /root) are copied into it.
+     */
+    static KonductorCluster startAsUser(Path parent, String prefix, int uid, String... args) throws Exception {
+        Path dir = Files.createTempDirectory(parent, prefix);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> asUser = List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--");
+        KonductorCluster cluster = new KonductorCluster(dir, port, List.of(args), asUser,
+                UserClassPath.readableCopy(System.getProperty("java.class.path"), dir.resolve("classpath")));
+        try {
+            UserClassPath.chownTree(dir, uid);
+            cluster.launch();
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
     private void launch() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(asUser);
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
                 "dev.konductor.server.Main", "server", "--data-dir", dir.resolve("data").toString(),
                 "--port", Integer.toString(port)));
         command.addAll(args);
-        server = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
-                .start();
-        awaitReady(Duration.ofSeconds(90));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
+        if (!asUser.isEmpty()) {
+            builder.environment().put("HOME", dir.toString());
+        }
+        server = builder.start();
+        awaitReady(STARTUP);
+    }
+
+    /** The server's log so far. */
+    String serverLog() throws IOException {
+        return Files.readString(dir.resolve("server.log"));
     }
 
     /** SIGKILLs the server (no shutdown hook runs), as a power cut would. */
@@ -144,6 +202,20 @@ final class KonductorCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts kubectl against this cluster without waiting for it, for a command that streams (a
+     * watch): the caller reads its output and destroys it. What it prints on stderr is dropped.
+     */
+    Process startKubectl(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("/usr/bin/kubectl");
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("KUBECONFIG", kubeconfig().toString());
+        pb.environment().put("HOME", dir.toString());
+        return pb.start();
+    }
+
     Result kubectl(String... args) throws IOException, InterruptedException {
         return kubectlWithInput(null, args);
     }
@@ -174,7 +246,10 @@ final class KonductorCluster implements AutoCloseable {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
         p.getOutputStream().close();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        // a guard against a hung kubectl (or python client), so longer than any --timeout a test gives
+        // kubectl itself (at most 120 s): cut at 60 s, a rollout status that a loaded machine made slow
+        // failed here with "timed out" instead of kubectl's own verdict
+        if (!p.waitFor(PROCESS_HANG, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("timed out: " + command);
         }

@@ -122,13 +122,19 @@ class KubectlGenerationsTest {
         watch.environment().put("HOME", cluster.dir.toString());
         Process watcher = watch.redirectOutput(out.toFile()).redirectErrorStream(true).start();
         try {
-            cluster.eventually(java.time.Duration.ofSeconds(30), r -> r.exitCode() == 0 && Files.exists(out),
-                    "-n", "watched", "get", "configmaps");
-            Thread.sleep(1000); // the watch is open once kubectl has listed; give it that moment
+            // --watch-only prints nothing kubectl listed before it watched: only once the watch has shown
+            // a change is every later change certain to appear (a fixed pause is a guess a loaded
+            // machine can beat)
+            long opened = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            for (int probe = 0; !Files.readString(out).contains("configmap/probe-"); probe++) {
+                assertThat(System.nanoTime()).as("the watch shows a change within 120 s").isLessThan(opened);
+                cluster.kubectl("-n", "watched", "create", "configmap", "probe-" + probe);
+                Thread.sleep(500);
+            }
             for (int i = 0; i < 3; i++) {
                 assertThat(cluster.kubectl("-n", "watched", "create", "configmap", "c" + i).exitCode()).isZero();
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && !Files.readString(out).contains("configmap/c2")) {
                 Thread.sleep(200);
             }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Issue 3's acceptance for nodes: cordon, drain through the eviction API, and a node that dies. */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+// a hang guard above a server start (KonductorCluster.STARTUP) and the bounded waits of one test
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class NodeMaintenanceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -96,11 +97,15 @@ class NodeMaintenanceTest {
                 .count() == 2, "-n", "failover", "get", "pods", "-o", "wide", "--no-headers");
         ok("uncordon", "worker-0", "worker-1", "worker-2");
 
-        long stoppedAt = System.nanoTime();
         cluster.stopSim(doomed);
-        cluster.eventually(Duration.ofSeconds(60), r -> r.out().contains("NotReady"), "get", "node", "doomed",
+        // the 40 s grace runs on the controller's clock from the last heartbeat it saw; how soon after
+        // that a loaded machine gets round to marking the node is not for a test to promise
+        // (NodeHealthTest pins the grace itself with a fake clock), but that it was the silence is
+        cluster.eventually(Duration.ofSeconds(180), r -> r.out().contains("NotReady"), "get", "node", "doomed",
                 "--no-headers");
-        assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(50));
+        assertThat(ok("get", "node", "doomed", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.conditions[?(@.type==\"Ready\")].reason}"))
+                .isEqualTo("Unknown NodeStatusUnknown");
         cluster.eventually(WAIT, r -> r.out().contains("node.kubernetes.io/unreachable"),
                 "get", "node", "doomed", "-o", "jsonpath={.spec.taints[*].key}");
         cluster.eventually(WAIT, r -> r.out().lines().filter(l -> l.contains("Running") && !l.contains("doomed"))

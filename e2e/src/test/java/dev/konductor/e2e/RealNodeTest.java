@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 4's acceptance on a real node: a {@code konductor server --runtime cri} in its own JVM
@@ -34,13 +35,14 @@ import org.junit.jupiter.api.Timeout;
  * containerd, runc, the CNI plugins and busybox-static; skipped otherwise. The server removes
  * every pod, container, mount and its bridge when stopped, also when a test fails.
  */
+@ResourceLock(KonductorCluster.HOST_NETWORK_NODE)
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealNodeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(150);
-    /** This test's own pod range (no other test uses 10.244.205.0/24). */
-    private static final String POD_CIDR = "10.244.205.0/24";
+    /** This test's own pod range, all of it the node's (no other test uses 10.244.205.0/24). */
+    private static final String CLUSTER_CIDR = "10.244.205.0/24";
     private static final Pattern MILLICORES = Pattern.compile("\\s(\\d+)m\\s");
 
     private static KonductorCluster cluster;
@@ -51,7 +53,7 @@ class RealNodeTest {
     static void start() throws Exception {
         NodeRuntime.Choice choice = NodeRuntime.AUTO.resolve();
         assumeTrue(choice.runtime() == NodeRuntime.CRI, "skipped: " + choice.reason());
-        cluster = KonductorCluster.startIn(Path.of("/tmp"), "kn-e2e-node", "--runtime", "cri", "--pod-cidr", POD_CIDR,
+        cluster = KonductorCluster.startIn(Path.of("/tmp"), "kn-e2e-node", "--runtime", "cri", "--cluster-cidr", CLUSTER_CIDR,
                 "--kubelet-port", "0");
         client = LocalClients.fromKubeconfig(cluster.kubeconfig());
         KonductorCluster.Result nodes = cluster.eventually(WAIT, r -> r.out().contains(" Ready "),

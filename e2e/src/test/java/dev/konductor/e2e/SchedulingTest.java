@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Issue 3's acceptance for scheduling: bin packing against spreading, and why a pod stays Pending. */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+// a hang guard above a server start (KonductorCluster.STARTUP) and the bounded waits of one test
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class SchedulingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -1,5 +1,7 @@
 package dev.konductor.kubelet;
 
+import dev.konductor.api.dns.PodDns;
+import dev.konductor.api.dns.ResolvConf;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.env.EnvResolver;
 import dev.konductor.kubelet.host.HostFiles;
@@ -23,6 +25,7 @@ import dev.konductor.kubelet.runtime.RuntimeStates;
 import dev.konductor.kubelet.server.KubeletServer;
 import dev.konductor.kubelet.server.LogSource;
 import dev.konductor.kubelet.server.ServingCertificate;
+import dev.konductor.kubelet.status.PodStatuses;
 import dev.konductor.kubelet.status.StatusManager;
 import dev.konductor.kubelet.streaming.ContainerStreams;
 import dev.konductor.kubelet.token.ApiTokenRequester;
@@ -88,6 +91,7 @@ public final class Kubelet implements AutoCloseable {
     private ResourceMetricsCollector metrics;
     private KubeletServer server;
     private Thread housekeeping;
+    private volatile String runtimeName = PodStatuses.DEFAULT_RUNTIME;
     private volatile boolean closed;
 
     public Kubelet(KubernetesClient client, ContainerRuntime runtime, KubeletSettings settings, Clock clock) {
@@ -103,16 +107,32 @@ public final class Kubelet implements AutoCloseable {
                 new TokenManager(new ApiTokenRequester(client), clock), new SystemMounter(), clock));
         ContainerOptions options = new ContainerOptions(new EnvResolver(objects, hostIps), volumes, CLUSTER_DOMAIN);
         this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock);
-        PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options, clock);
+        PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options,
+                podDns(settings.dns(), hostIps), clock);
         this.workers = new PodWorkers(new RuntimePodSyncHandler(syncer, statuses, probes, client, () -> hostIps,
-                settings.podLogs(), clock), clock);
+                () -> runtimeName, settings.podLogs(), clock), clock);
         this.pleg = new Pleg(runtime, workers::signal);
+    }
+
+    /** The node's resolver settings for PodDns; an unreadable host file counts as none, with a warning. */
+    static PodDns.Node podDns(KubeletSettings.ClusterDns dns, List<String> hostIps) {
+        Optional<ResolvConf> host = dns.resolvConf().flatMap(file -> {
+            try {
+                return Optional.of(ResolvConf.parse(Files.readString(file)));
+            } catch (IOException e) {
+                log.warn("cannot read resolv.conf file={} error={}; pods on the host's DNS get the node's resolver",
+                        file, e.getMessage());
+                return Optional.empty();
+            }
+        });
+        return new PodDns.Node(dns.servers(), dns.domain(), host, hostIps);
     }
 
     /** Starts everything; returns once the node is registered and the pod watch has synced. */
     public void start() throws IOException, InterruptedException {
         Files.createDirectories(settings.podLogs());
-        runtime.version(); // fails fast when the runtime is not there
+        String name = runtime.version().getRuntimeName(); // fails fast when the runtime is not there
+        runtimeName = name.isEmpty() ? PodStatuses.DEFAULT_RUNTIME : name;
         ServingCertificate certificate = ServingCertificate.loadOrCreate(settings.pki(), settings.nodeName(),
                 settings.nodeIps(), clock);
         server = KubeletServer.start(new InetSocketAddress(settings.bindAddress(), settings.port()), certificate,
@@ -145,7 +165,8 @@ public final class Kubelet implements AutoCloseable {
         metrics = new ResourceMetricsCollector(runtime, new HostFiles(), new MetricsPublisher(client), node::node,
                 () -> informer.getStore().list(), clock, ResourceMetricsCollector.INTERVAL);
         metrics.start();
-        log.info("kubelet started node={} port={} podCidr={}", settings.nodeName(), server.port(), settings.podCidr());
+        log.info("kubelet started node={} port={} podCidr={} clusterDns={}", settings.nodeName(), server.port(),
+                settings.podCidr().orElse("(from the node IPAM controller)"), settings.dns().servers());
     }
 
     public int port() {

@@ -120,9 +120,10 @@ final class CriTestNode implements AutoCloseable {
 
     /** Starts a kubelet for this node (again, after {@link #stopKubelet}: what it finds in the runtime and the API is its to pick up). */
     void startKubelet() throws Exception {
-        kubelet = new Kubelet(api.client(), containerd.runtime(), new KubeletSettings(nodeName, podCidr,
+        kubelet = new Kubelet(api.client(), containerd.runtime(), new KubeletSettings(nodeName, Optional.of(podCidr),
                 List.of(InetAddress.getLoopbackAddress()), InetAddress.getLoopbackAddress(), 0, kubeletRoot(),
-                ServerCertificates.of(URI.create(api.url())), "v1.32.0-konductor"), Clock.systemUTC());
+                ServerCertificates.of(URI.create(api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()),
+                Clock.systemUTC());
         kubelet.start();
     }
 

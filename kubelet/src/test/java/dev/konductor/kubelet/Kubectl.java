@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Runs a real kubectl (the dispatcher or a versioned binary) or another client program against
- * a {@link CriTestNode}: its kubeconfig, and a HOME of its own so no discovery or /version cache
- * is shared with anything else.
+ * a test node ({@link CriTestNode}, {@link ProcessTestNode}): its kubeconfig, and a HOME of its
+ * own so no discovery or /version cache is shared with anything else.
  */
 final class Kubectl {
 
@@ -26,10 +26,17 @@ final class Kubectl {
     record Result(int exitCode, String out, String err) {
     }
 
-    private final CriTestNode node;
+    private final Path dir;
+    private final Path kubeconfig;
 
     Kubectl(CriTestNode node) {
-        this.node = node;
+        this(node.dir(), node.kubeconfig());
+    }
+
+    /** For a node whose files are under {@code dir}, reached with {@code kubeconfig}. */
+    Kubectl(Path dir, Path kubeconfig) {
+        this.dir = dir;
+        this.kubeconfig = kubeconfig;
     }
 
     /** A versioned kubectl, {@code kubectl.1.28}. */
@@ -45,8 +52,8 @@ final class Kubectl {
     Result runWith(String program, byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(program));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(node.dir(), "out", ".txt");
-        Path err = Files.createTempFile(node.dir(), "err", ".txt");
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = process(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (stdin != null) {
             p.getOutputStream().write(stdin);
@@ -124,10 +131,10 @@ final class Kubectl {
     }
 
     private ProcessBuilder process(List<String> command) throws IOException {
-        Path home = node.dir().resolve("home");
+        Path home = dir.resolve("home");
         Files.createDirectories(home);
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("KUBECONFIG", node.kubeconfig().toString());
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().put("HOME", home.toString());
         return pb;
     }

@@ -65,7 +65,7 @@ class VolumesEndToEndTest {
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("restart-secret").endMetadata()
                 .addToStringData("token", "t").build()).create();
         Pod pod = client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("orphan").endMetadata()
-                .withNewSpec().withNodeName(NODE).withTerminationGracePeriodSeconds(1L)
+                .withNewSpec().withNodeName(NODE).withTerminationGracePeriodSeconds(1L).withAutomountServiceAccountToken(false)
                 .addNewContainer().withName("app").withImage("busybox").withImagePullPolicy("IfNotPresent")
                 .withCommand("sh", "-c", "echo up; sleep 3600")
                 .addNewVolumeMount().withName("cache").withMountPath("/cache").endVolumeMount()

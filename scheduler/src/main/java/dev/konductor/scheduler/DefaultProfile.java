@@ -16,6 +16,7 @@ import dev.konductor.scheduler.plugins.NodeResourcesFit;
 import dev.konductor.scheduler.plugins.NodeUnschedulable;
 import dev.konductor.scheduler.plugins.PodTopologySpread;
 import dev.konductor.scheduler.plugins.TaintToleration;
+import dev.konductor.scheduler.plugins.volumebinding.VolumeBinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -24,16 +25,21 @@ import java.util.function.Function;
  * Upstream's default plugin set, in upstream's order per extension point, with the default score
  * weights (TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, InterPodAffinity 2,
  * NodeResourcesFit 1, NodeResourcesBalancedAllocation 1), adjusted by the configuration's
- * disabled plugins and weights. Volume plugins and ImageLocality are not part of it.
+ * disabled plugins and weights. Of the volume plugins only VolumeBinding is part of it;
+ * ImageLocality is not.
  */
 final class DefaultProfile {
 
     private DefaultProfile() {
     }
 
-    /** @param postFilter DefaultPreemption, built by the caller (it needs the framework itself) */
+    /**
+     * @param postFilter    DefaultPreemption, built by the caller (it needs the framework itself)
+     * @param volumeBinding VolumeBinding over the caller's informers
+     */
     static Framework build(SchedulerConfiguration config, PodWriter writer,
-                           Function<PodInfo, LabelMatcher> ownerSelector, Plugin.PostFilter postFilter) {
+                           Function<PodInfo, LabelMatcher> ownerSelector, Plugin.PostFilter postFilter,
+                           VolumeBinding volumeBinding) {
         NodeUnschedulable unschedulable = new NodeUnschedulable();
         NodeName nodeName = new NodeName();
         TaintToleration taints = new TaintToleration();
@@ -45,9 +51,10 @@ final class DefaultProfile {
         InterPodAffinity podAffinity = new InterPodAffinity();
         BalancedAllocation balanced = new BalancedAllocation(List.of("cpu", "memory"));
 
-        List<Plugin.PreFilter> preFilters = enabled(config, "preFilter", List.of(ports, fit, spread, podAffinity));
+        List<Plugin.PreFilter> preFilters = enabled(config, "preFilter",
+                List.of(ports, fit, volumeBinding, spread, podAffinity));
         List<Plugin.Filter> filters = enabled(config, "filter",
-                List.of(unschedulable, nodeName, taints, nodeAffinity, ports, fit, spread, podAffinity));
+                List.of(unschedulable, nodeName, taints, nodeAffinity, ports, fit, volumeBinding, spread, podAffinity));
         List<Plugin.PostFilter> postFilters = postFilter == null ? List.of()
                 : enabled(config, "postFilter", List.of(postFilter));
         List<Plugin.PreScore> preScores = enabled(config, "preScore", List.of(spread, podAffinity));
@@ -59,7 +66,9 @@ final class DefaultProfile {
         addScore(config, scores, podAffinity, 2);
         addScore(config, scores, balanced, 1);
         List<Plugin.Bind> binds = enabled(config, "bind", List.of(new DefaultBinder(writer)));
-        return new Framework(preFilters, filters, postFilters, preScores, scores, List.of(), binds);
+        return new Framework(preFilters, filters, postFilters, preScores, scores,
+                enabled(config, "reserve", List.of(volumeBinding)), enabled(config, "preBind", List.of(volumeBinding)),
+                binds);
     }
 
     private static <T extends Plugin> List<T> enabled(SchedulerConfiguration config, String point, List<T> plugins) {

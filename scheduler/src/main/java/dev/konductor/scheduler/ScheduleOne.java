@@ -13,8 +13,6 @@ import dev.konductor.scheduler.framework.Snapshot;
 import dev.konductor.scheduler.framework.Status;
 import dev.konductor.scheduler.queue.QueuedPod;
 import dev.konductor.scheduler.queue.SchedulingQueue;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One pod's way through the scheduler, as upstream's scheduleOne: the scheduling cycle (one pod
  * at a time: PreFilter, Filter over the nodes, PostFilter/preemption when none fits, Score,
- * assume in the cache, Reserve) and then the binding cycle, which runs on its own thread so
- * the next pod's cycle need not wait for the API.
+ * assume in the cache, Reserve) and then the binding cycle (PreBind, Bind), which runs on its own
+ * thread so the next pod's cycle need not wait for the API.
  */
 final class ScheduleOne {
 
@@ -206,8 +204,7 @@ final class ScheduleOne {
     }
 
     private void assumeAndBind(QueuedPod qp, long cycle, CycleState state, String node) {
-        Pod assumedPod = new PodBuilder(qp.pod().pod()).editSpec().withNodeName(node).endSpec().build();
-        PodInfo assumed = PodInfo.of(assumedPod);
+        PodInfo assumed = qp.pod().assumedOn(node);
         cache.assume(assumed, node);
         queue.removeNomination(qp.key());
         Status reserved = framework.runReserve(state, assumed, node);
@@ -221,8 +218,14 @@ final class ScheduleOne {
 
     private void bind(QueuedPod qp, long cycle, CycleState state, PodInfo assumed, String node) {
         Status bound;
+        String point = "Bind";
         try {
-            bound = framework.runBind(assumed, node);
+            bound = framework.runPreBind(state, assumed, node);
+            if (bound.isSuccess()) {
+                bound = framework.runBind(assumed, node);
+            } else {
+                point = "PreBind";
+            }
         } catch (RuntimeException e) {
             bound = Status.error(e.toString());
         }
@@ -238,7 +241,7 @@ final class ScheduleOne {
         framework.runUnreserve(state, assumed, node);
         // the room the pod held is free again
         queue.moveAll(p -> true);
-        failures.handle(qp, cycle, Status.error("running Bind plugin \"" + bound.plugin() + "\": " + bound.message()),
-                "", Set.of());
+        failures.handle(qp, cycle, Status.error("running " + point + " plugin \"" + bound.plugin() + "\": "
+                + bound.message()), "", Set.of());
     }
 }

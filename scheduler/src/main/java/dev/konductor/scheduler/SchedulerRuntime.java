@@ -9,21 +9,26 @@ import dev.konductor.scheduler.framework.PodInfo;
 import dev.konductor.scheduler.framework.PodWriter;
 import dev.konductor.scheduler.plugins.InterPodAffinity;
 import dev.konductor.scheduler.plugins.PodTopologySpread;
+import dev.konductor.scheduler.plugins.volumebinding.VolumeBinding;
 import dev.konductor.scheduler.preemption.DefaultPreemption;
 import dev.konductor.scheduler.queue.SchedulingQueue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +82,12 @@ final class SchedulerRuntime implements AutoCloseable {
         this.budgets = informer(PodDisruptionBudget.class);
         OwnerSelectors owners = new OwnerSelectors(informer(Service.class), informer(ReplicationController.class),
                 informer(ReplicaSet.class), informer(StatefulSet.class));
+        SharedIndexInformer<PersistentVolumeClaim> claims = informer(PersistentVolumeClaim.class);
+        SharedIndexInformer<PersistentVolume> volumes = informer(PersistentVolume.class);
+        SharedIndexInformer<StorageClass> classes = informer(StorageClass.class);
+        InformerVolumes volumeAccess = new InformerVolumes(client, claims, volumes, classes);
+        VolumeBinding volumeBinding = new VolumeBinding(volumeAccess, volumeAccess, VolumeBinding.DEFAULT_BIND_TIMEOUT,
+                Duration.ofMillis(200));
         this.queue = new SchedulingQueue(clock, config.podInitialBackoff(), config.podMaxBackoff());
         this.cache = new SchedulerCache(this::namespaceLabels);
         this.events = new EventRecorder(client, config.schedulerName(), config.schedulerName() + "-" + identity, clock);
@@ -85,13 +96,17 @@ final class SchedulerRuntime implements AutoCloseable {
         DefaultPreemption preemption = new DefaultPreemption(() -> framework[0], queue,
                 () -> budgets.getStore().list(), writer, events, clock, config.schedulerName(),
                 p -> queue.removeNomination(p.key()));
-        framework[0] = DefaultProfile.build(config, writer, owners, preemption);
+        framework[0] = DefaultProfile.build(config, writer, owners, preemption, volumeBinding);
         FailureHandler failures = new FailureHandler(queue, key -> pods.getStore().getByKey(key), writer, events,
                 clock, async);
         this.scheduleOne = new ScheduleOne(queue, cache, framework[0], failures, events, async,
                 config.percentageOfNodesToScore());
         pods.addEventHandler(handler(this::podAdded, this::podUpdated, this::podDeleted));
         nodes.addEventHandler(handler(this::nodeAdded, this::nodeUpdated, this::nodeDeleted));
+        // a claim or volume appearing or binding may make a waiting pod schedulable
+        claims.addEventHandler(handler(c -> volumesChanged(), (o, c) -> volumesChanged(), c -> { }));
+        volumes.addEventHandler(handler(v -> volumesChanged(), (o, v) -> volumesChanged(), v -> volumesChanged()));
+        classes.addEventHandler(handler(c -> volumesChanged(), (o, c) -> volumesChanged(), c -> { }));
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> informer(Class<T> type) {
@@ -219,6 +234,10 @@ final class SchedulerRuntime implements AutoCloseable {
 
     private static String uid(Pod pod) {
         return PodInfo.of(pod).uid();
+    }
+
+    private void volumesChanged() {
+        queue.moveAll(p -> p.unschedulablePlugins().contains(VolumeBinding.NAME));
     }
 
     private void nodeAdded(Node node) {

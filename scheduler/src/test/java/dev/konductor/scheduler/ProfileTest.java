@@ -10,6 +10,8 @@ import dev.konductor.scheduler.framework.Framework;
 import dev.konductor.scheduler.framework.PodInfo;
 import dev.konductor.scheduler.framework.PodWriter;
 import dev.konductor.scheduler.framework.Snapshot;
+import dev.konductor.scheduler.plugins.volumebinding.FakeVolumes;
+import dev.konductor.scheduler.plugins.volumebinding.VolumeBinding;
 import dev.konductor.scheduler.preemption.DefaultPreemption;
 import dev.konductor.scheduler.queue.SchedulingQueue;
 import io.fabric8.kubernetes.api.model.Node;
@@ -20,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +67,9 @@ class ProfileTest {
         EventRecorder events = new EventRecorder(null, "default-scheduler", "test", Clock.systemUTC());
         DefaultPreemption preemption = new DefaultPreemption(() -> framework[0], queue, () -> budgets, writer, events,
                 Clock.systemUTC(), "default-scheduler", p -> { });
-        framework[0] = DefaultProfile.build(SchedulerConfiguration.defaults(), writer, p -> null, preemption);
+        FakeVolumes volumes = new FakeVolumes();
+        framework[0] = DefaultProfile.build(SchedulerConfiguration.defaults(), writer, p -> null, preemption,
+                new VolumeBinding(volumes, volumes, Duration.ofSeconds(1), Duration.ofMillis(10)));
         scheduleOne = new ScheduleOne(queue, cache, framework[0], null, events, Runnable::run, 0);
     }
 

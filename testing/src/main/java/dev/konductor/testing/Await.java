@@ -36,8 +36,16 @@ public final class Await {
         }
     }
 
-    /** {@link #until} with a 20 s timeout, generous for the shared 2-core machines. */
+    /**
+     * How long {@link #until(String, Supplier)} waits. CI's 2 cores are shared, at load averages
+     * of 20 to 60: a thread then gets a twentieth to a thirtieth of a core, so a chain of watch,
+     * reconcile and write that takes half a second on a quiet machine can take 15 s. Waiting
+     * longer costs nothing while tests pass; only a real failure takes this long to report.
+     */
+    public static final Duration GENEROUS = Duration.ofSeconds(60);
+
+    /** {@link #until} with the {@link #GENEROUS} timeout. */
     public static void until(String what, Supplier<Boolean> condition) {
-        until(Duration.ofSeconds(20), what, condition);
+        until(GENEROUS, what, condition);
     }
 }

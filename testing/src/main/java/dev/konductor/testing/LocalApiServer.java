@@ -1,10 +1,12 @@
 package dev.konductor.testing;
 
+import dev.konductor.api.serviceaccount.SigningKey;
 import dev.konductor.apiserver.ApiServer;
 import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.store.Store;
 import dev.konductor.store.Stores;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,7 +39,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A real Konductor API server on loopback, over a SQLite store in a temporary directory, for the
- * tests of components that are clients of the API (controllers, scheduler, node agents). Clients
+ * tests of components that are clients of the API (controllers, scheduler, node agents), with the
+ * {@code default} ServiceAccount in the namespaces a cluster starts with. Clients
  * authenticate with a bearer token; the certificate is self-signed and trusted by the clients
  * this class hands out.
  *
@@ -52,12 +55,14 @@ public final class LocalApiServer implements AutoCloseable {
     private final Path dir;
     private final Store store;
     private final ApiServer server;
+    private final SigningKey serviceAccountKey;
     private final List<KubernetesClient> clients = new ArrayList<>();
 
-    private LocalApiServer(Path dir, Store store, ApiServer server) {
+    private LocalApiServer(Path dir, Store store, ApiServer server, SigningKey serviceAccountKey) {
         this.dir = dir;
         this.store = store;
         this.server = server;
+        this.serviceAccountKey = serviceAccountKey;
     }
 
     /** Starts a server on a free loopback port with an empty store (plus the bootstrap objects). */
@@ -69,21 +74,71 @@ public final class LocalApiServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Store store = Stores.open("sqlite", dir);
+        SigningKey serviceAccountKey = SigningKey.generateEphemeral();
+        TlsMaterial tls = selfSigned();
         ApiServer server = new ApiServer(new ApiServerConfig(store, InetAddress.getLoopbackAddress(), 0,
-                selfSigned(), Map.of(TOKEN, "admin"), ApiServerConfig.DEFAULT_SERVICE_CIDR,
-                ApiServerConfig.DEFAULT_NODE_PORT_RANGE, "127.0.0.1"));
+                tls, Map.of(TOKEN, "admin"), ApiServerConfig.DEFAULT_SERVICE_CIDR,
+                ApiServerConfig.DEFAULT_NODE_PORT_RANGE, "127.0.0.1", serviceAccountKey));
         try {
             server.start();
         } catch (RuntimeException e) {
             closeQuietly(store);
             throw e;
         }
-        return new LocalApiServer(dir, store, server);
+        LocalApiServer api = new LocalApiServer(dir, store, server, serviceAccountKey);
+        try {
+            api.createDefaultServiceAccounts();
+            api.publishRootCa(tls.serverChain()[0]);
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
+        }
+        return api;
+    }
+
+    /**
+     * What the serviceaccount controller does moments after a cluster starts: the {@code default}
+     * ServiceAccount in each namespace that exists from the start. No controller manager runs
+     * here, and the ServiceAccount admission plugin refuses pods whose account is missing, so
+     * tests that make namespaces of their own run that controller or create the account.
+     */
+    private void createDefaultServiceAccounts() {
+        KubernetesClient client = client();
+        for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+                    .withName("default").endMetadata().build()).create();
+        }
+    }
+
+    /**
+     * What the root-ca-cert-publisher controller does: the {@code kube-root-ca.crt} ConfigMap,
+     * which every pod's {@code kube-api-access} volume mounts, in the namespaces a cluster starts
+     * with. This server's certificate is self-signed, so it is its own CA.
+     */
+    private void publishRootCa(X509Certificate certificate) {
+        String pem;
+        try {
+            pem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the test certificate", e);
+        }
+        KubernetesClient client = client();
+        for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            client.configMaps().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata().withName("kube-root-ca.crt").endMetadata()
+                    .addToData("ca.crt", pem).build()).create();
+        }
     }
 
     /** The server's base URL, {@code https://127.0.0.1:PORT}. */
     public String url() {
         return "https://127.0.0.1:" + server.port();
+    }
+
+    /** The key this server signs and verifies service account tokens with (for a controller manager). */
+    public SigningKey serviceAccountKey() {
+        return serviceAccountKey;
     }
 
     /** A client configuration for this server (trusting its certificate). */

@@ -108,6 +108,10 @@ final class BuiltInResources {
         // storage.k8s.io/v1
         r.add(cluster("storage.k8s.io", "v1", "StorageClass", "storageclasses", List.of("sc"), NONE, NONE,
                 io.fabric8.kubernetes.api.model.storage.StorageClass.class));
+        // authentication.k8s.io/v1: reviews are answered, never stored, so create is their only verb
+        r.add(review("TokenReview", "tokenreviews", io.fabric8.kubernetes.api.model.authentication.TokenReview.class));
+        r.add(review("SelfSubjectReview", "selfsubjectreviews",
+                io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview.class));
         // apiextensions.k8s.io/v1
         r.add(cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
                 List.of("crd", "crds"), NONE, STATUS,
@@ -130,6 +134,12 @@ final class BuiltInResources {
     private static ResourceType cluster(String group, String version, String kind, String plural, List<String> shortNames,
                                         List<String> categories, List<String> subresources, Class<?> model) {
         return of(group, version, kind, plural, false, shortNames, categories, subresources, model);
+    }
+
+    private static ResourceType review(String kind, String plural, Class<?> model) {
+        String group = "authentication.k8s.io";
+        return new ResourceType(group, "v1", kind, plural, kind.toLowerCase(java.util.Locale.ROOT), false, NONE, NONE,
+                NONE, group + "/" + plural, new GroupVersionKind(group, "v1", kind), model, Set.of("create"));
     }
 
     private static ResourceType of(String group, String version, String kind, String plural, boolean namespaced,

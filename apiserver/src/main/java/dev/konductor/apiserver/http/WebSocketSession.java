@@ -122,6 +122,19 @@ public final class WebSocketSession implements AutoCloseable {
         return sendText(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Sends text messages (UTF-8), in order, with one flush; false once the session is closed. */
+    public boolean sendTexts(java.util.List<byte[]> messages) {
+        if (!isOpen()) {
+            return false;
+        }
+        awaitWritable();
+        for (byte[] utf8 : messages) {
+            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)));
+        }
+        channel.flush();
+        return isOpen();
+    }
+
     /** Sends one binary message; false once the session is closed. */
     public boolean sendBinary(byte[] data) {
         return send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));

@@ -112,8 +112,10 @@ final class Documents {
         for (ResourceType type : registry.all()) {
             Schema.ObjectType kind = kindSchema(type);
             add(gvks, kind.name(), type.gvk());
-            add(gvks, listSchema(type, kind).name(),
-                    new GroupVersionKind(type.group(), type.version(), type.listKind()));
+            if (type.verbs().contains("list")) {
+                add(gvks, listSchema(type, kind).name(),
+                        new GroupVersionKind(type.group(), type.version(), type.listKind()));
+            }
         }
         add(gvks, common.status().name(), new GroupVersionKind("", "v1", "Status"));
         add(gvks, common.scale().name(), new GroupVersionKind("autoscaling", "v1", "Scale"));

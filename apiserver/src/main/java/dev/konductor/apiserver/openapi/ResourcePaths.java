@@ -93,16 +93,24 @@ final class ResourcePaths {
         Parameter name = new Parameter("name", "path", "string", true, "name of the " + type.kind());
         List<Parameter> itemParameters = type.namespaced() ? List.of(name, NAMESPACE, PRETTY) : List.of(name, PRETTY);
 
+        List<Operation> collectionOps = new ArrayList<>();
+        if (type.verbs().contains("list")) {
+            collectionOps.add(naming.op("get", "list", "", "list or watch objects of kind " + type.kind(), type.gvk(),
+                    LIST, Body.NONE, null, list, List.of(200)));
+        }
+        collectionOps.add(naming.op("post", "create", "", "create a " + type.kind(), type.gvk(),
+                List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION), Body.OBJECT, kind, kind, List.of(200, 201, 202)));
+        if (type.verbs().contains("deletecollection")) {
+            collectionOps.add(naming.op("delete", "deletecollection", "", "delete collection of " + type.kind(),
+                    type.gvk(), concat(DELETE, LIST), Body.DELETE_OPTIONS, common.deleteOptions(), common.status(),
+                    List.of(200)));
+        }
         List<PathItem> paths = new ArrayList<>();
-        paths.add(new PathItem(collection, collectionParameters, List.of(
-                naming.op("get", "list", "", "list or watch objects of kind " + type.kind(), type.gvk(), LIST,
-                        Body.NONE, null, list, List.of(200)),
-                naming.op("post", "create", "", "create a " + type.kind(), type.gvk(),
-                        List.of(DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION), Body.OBJECT, kind, kind,
-                        List.of(200, 201, 202)),
-                naming.op("delete", "deletecollection", "", "delete collection of " + type.kind(), type.gvk(),
-                        concat(DELETE, LIST), Body.DELETE_OPTIONS, common.deleteOptions(), common.status(),
-                        List.of(200)))));
+        paths.add(new PathItem(collection, collectionParameters, collectionOps));
+        if (!type.verbs().contains("get")) {
+            // create-only kinds (the authentication reviews) have nothing else to address
+            return paths;
+        }
         paths.add(new PathItem(collection + "/{name}", itemParameters, List.of(
                 naming.op("get", "get", "", "read the specified " + type.kind(), type.gvk(), List.of(),
                         Body.NONE, null, kind, List.of(200)),

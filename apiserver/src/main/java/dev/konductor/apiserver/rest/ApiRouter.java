@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.StatusException;
+import dev.konductor.apiserver.authn.AuthenticationReviews;
+import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpExchange;
 import dev.konductor.apiserver.http.HttpHandler;
+import dev.konductor.apiserver.serviceaccount.IssuerDiscovery;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -15,13 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The top of the request path: authentication, health and version endpoints, discovery,
- * OpenAPI, then resource requests dispatched by verb.
+ * The top of the request path: health and version endpoints, authentication, the service account
+ * issuer's discovery documents, API discovery, OpenAPI, the authentication reviews, then resource
+ * requests dispatched by verb.
  */
 public final class ApiRouter implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
-    private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version");
+    private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version", "/cacerts");
+    private static final Map<String, String> CACHE_AN_HOUR = Map.of("Cache-Control", "public, max-age=3600");
 
     /** Serves the OpenAPI documents; answers false when it does not know the path. */
     public interface OpenApiEndpoint {
@@ -36,14 +42,18 @@ public final class ApiRouter implements HttpHandler {
     private final ListWatchHandler lists;
     private final SubresourceHandler subresources;
     private final OpenApiEndpoint openApi;
-    private final Map<String, String> tokens;
+    private final Identity identity;
+    private final AuthenticationReviews reviews;
+    private final BodyDecoder decoder;
     private final BooleanSupplier ready;
     private final ObjectNode version;
     private final String advertiseAddress;
+    private final byte[] caCertificates;
 
     ApiRouter(ResourceRegistry registry, Discovery discovery, Responses responses, ResourceHandler resources,
               PatchHandler patches, ListWatchHandler lists, SubresourceHandler subresources, OpenApiEndpoint openApi,
-              Map<String, String> tokens, BooleanSupplier ready, String advertiseAddress) {
+              Identity identity, BodyDecoder decoder, BooleanSupplier ready, String advertiseAddress,
+              X509Certificate clusterCa) {
         this.registry = registry;
         this.discovery = discovery;
         this.responses = responses;
@@ -52,9 +62,12 @@ public final class ApiRouter implements HttpHandler {
         this.lists = lists;
         this.subresources = subresources;
         this.openApi = openApi;
-        this.tokens = tokens;
+        this.identity = identity;
+        this.reviews = new AuthenticationReviews(identity.authenticator());
+        this.decoder = decoder;
         this.ready = ready;
         this.advertiseAddress = advertiseAddress;
+        this.caCertificates = clusterCa == null ? null : pem(clusterCa);
         this.version = ServerVersion.json();
     }
 
@@ -81,8 +94,9 @@ public final class ApiRouter implements HttpHandler {
             publicEndpoint(exchange, path);
             return;
         }
-        if (!authenticated(exchange)) {
-            throw StatusException.unauthorized();
+        UserInfo user = identity.authenticator().authenticate(exchange).orElseThrow(StatusException::unauthorized);
+        if (issuerDocument(exchange, path)) {
+            return;
         }
         if (path.equals("/api") || path.equals("/api/")) {
             String agg = Discovery.aggregatedVersion(exchange.header("Accept"));
@@ -130,6 +144,10 @@ public final class ApiRouter implements HttpHandler {
         if (type.namespaced() && info.namespace() == null && info.name() != null) {
             throw notFoundPath();
         }
+        if (type.group().equals("authentication.k8s.io")) {
+            review(exchange, info, type, user);
+            return;
+        }
         resource(new RequestContext(exchange, info, type));
     }
 
@@ -158,15 +176,33 @@ public final class ApiRouter implements HttpHandler {
         }
     }
 
-    private boolean authenticated(HttpExchange exchange) {
-        if (exchange.user() != null) {
-            return true;
+    /** The service account issuer's OpenID discovery documents; false for any other path. */
+    private boolean issuerDocument(HttpExchange exchange, String path) {
+        switch (path) {
+            case IssuerDiscovery.CONFIGURATION_PATH -> exchange.respond(200, Responses.JSON,
+                    responses.bytes(identity.issuer().configuration()), CACHE_AN_HOUR);
+            case IssuerDiscovery.KEYS_PATH -> exchange.respond(200, "application/jwk-set+json",
+                    responses.bytes(identity.issuer().keys()), CACHE_AN_HOUR);
+            default -> {
+                return false;
+            }
         }
-        String authorization = exchange.header("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return tokens.containsKey(authorization.substring(7).trim());
+        return true;
+    }
+
+    /** TokenReview and SelfSubjectReview: created (answered), never stored. */
+    private void review(HttpExchange exchange, RequestInfo info, ResourceType type, UserInfo user) {
+        if (info.name() != null || !exchange.method().equals("POST")) {
+            throw methodNotAllowed();
         }
-        return false;
+        ObjectNode request = decoder.object(exchange);
+        ObjectWriter.checkTypeMeta(type, request);
+        ObjectNode answer = switch (type.kind()) {
+            case "TokenReview" -> reviews.tokenReview(request);
+            case "SelfSubjectReview" -> AuthenticationReviews.selfSubjectReview(request, user);
+            default -> throw notFoundPath();
+        };
+        responses.json(exchange, 201, answer);
     }
 
     private void publicEndpoint(HttpExchange exchange, String path) {
@@ -174,9 +210,28 @@ public final class ApiRouter implements HttpHandler {
             responses.json(exchange, 200, version);
             return;
         }
+        if (path.equals("/cacerts")) {
+            // Public like k3s's: a joining node fetches the CA over unverified TLS and checks it
+            // against the hash its token carries before it trusts this server with anything.
+            if (caCertificates == null) {
+                throw notFoundPath();
+            }
+            exchange.respond(200, "application/x-pem-file", caCertificates);
+            return;
+        }
         boolean ok = !path.startsWith("/readyz") || ready.getAsBoolean();
         exchange.respond(ok ? 200 : 500, "text/plain; charset=utf-8",
                 (ok ? "ok" : "[-]informer-sync failed: not ready\nreadyz check failed").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] pem(X509Certificate certificate) {
+        try {
+            String body = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(certificate.getEncoded());
+            return ("-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalArgumentException("cannot encode the cluster CA", e);
+        }
     }
 
     private void respondOrNotFound(HttpExchange exchange, ObjectNode body) {

@@ -30,6 +30,8 @@ import java.util.List;
 final class ListWatchHandler {
 
     private static final long FRESH_TIMEOUT_MS = 3_000;
+    /** A watch that fell behind sends at most this many queued events per write (and flush). */
+    static final int MAX_EVENTS_PER_WRITE = 64;
     /** Upstream sends a bookmark about every minute, and one shortly before the watch times out. */
     private static final long BOOKMARK_INTERVAL_MS = 60_000;
     private static final long PRE_TIMEOUT_BOOKMARK_MS = 2_000;
@@ -226,9 +228,16 @@ final class ListWatchHandler {
                     }
                     continue;
                 }
-                byte[] body = table ? tableBytes(ctx, e.object(), first) : objectBytes(ctx.type(), e.object());
-                first = false;
-                if (!sink.send(event(e.type().name(), body))) {
+                List<CacheEvent> ready = new ArrayList<>();
+                ready.add(e);
+                watcher.drainReady(ready, MAX_EVENTS_PER_WRITE - 1);
+                List<byte[]> encoded = new ArrayList<>(ready.size());
+                for (CacheEvent next : ready) {
+                    byte[] body = table ? tableBytes(ctx, next.object(), first) : objectBytes(ctx.type(), next.object());
+                    first = false;
+                    encoded.add(event(next.type().name(), body));
+                }
+                if (!sink.sendAll(encoded)) {
                     return;
                 }
             }

@@ -9,7 +9,6 @@ import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** Assembles the REST layer's handlers into the router. */
@@ -23,7 +22,7 @@ public final class RestApi {
 
     public static ApiRouter create(ResourceRegistry registry, Discovery discovery, ObjectStorage storage,
                                    ApiRules rules, List<Admission> admission, Output.TableRenderer tables,
-                                   ApiRouter.OpenApiEndpoint openApi, Map<String, String> tokens,
+                                   ApiRouter.OpenApiEndpoint openApi, Identity identity,
                                    BooleanSupplier ready, String advertiseAddress, ObjectMapper mapper,
                                    TlsMaterial tls) {
         Responses responses = new Responses(mapper);
@@ -39,8 +38,9 @@ public final class RestApi {
         KubeletClient kubelets = new KubeletClient(tls);
         SubresourceHandler subresources = new SubresourceHandler(storage, rules, writer, decoder, output, resources, patches,
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow(),
-                new PodLogs(storage, nodeType, kubelets), new PodStreams(storage, nodeType, kubelets));
-        return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, tokens,
-                ready, advertiseAddress);
+                new PodLogs(storage, nodeType, kubelets), new PodStreams(storage, nodeType, kubelets),
+                identity.tokenRequests());
+        return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, identity,
+                decoder, ready, advertiseAddress, tls == null ? null : tls.clientCa());
     }
 }

@@ -7,6 +7,7 @@ import dev.konductor.api.meta.LabelSelector;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.FieldError;
 import dev.konductor.api.status.StatusException;
+import dev.konductor.apiserver.serviceaccount.TokenRequests;
 import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
@@ -14,8 +15,9 @@ import java.util.List;
 
 /**
  * The subresources: status, scale (as autoscaling/v1 Scale), pods/binding, pods/eviction
- * (honouring PodDisruptionBudgets), namespaces/finalize, and the ones the pod's kubelet serves:
- * pods/log, pods/exec, pods/attach and pods/portforward. pods/proxy answers 503 for now.
+ * (honouring PodDisruptionBudgets), namespaces/finalize, serviceaccounts/token (TokenRequest), and
+ * the ones the pod's kubelet serves: pods/log, pods/exec, pods/attach and pods/portforward.
+ * pods/proxy answers 503 for now.
  */
 final class SubresourceHandler {
 
@@ -30,10 +32,11 @@ final class SubresourceHandler {
     private final ApiRules rules;
     private final PodLogs podLogs;
     private final PodStreams podStreams;
+    private final TokenRequests tokenRequests;
 
     SubresourceHandler(ObjectStorage storage, ApiRules rules, ObjectWriter writer, BodyDecoder decoder, Output output,
                        ResourceHandler resources, PatchHandler patches, Deleter deleter, ResourceType pdbType,
-                       PodLogs podLogs, PodStreams podStreams) {
+                       PodLogs podLogs, PodStreams podStreams, TokenRequests tokenRequests) {
         this.storage = storage;
         this.rules = rules;
         this.writer = writer;
@@ -45,6 +48,7 @@ final class SubresourceHandler {
         this.pdbType = pdbType;
         this.podLogs = podLogs;
         this.podStreams = podStreams;
+        this.tokenRequests = tokenRequests;
     }
 
     void handle(RequestContext ctx, String method, String subresource) {
@@ -58,6 +62,8 @@ final class SubresourceHandler {
             case "eviction" -> requirePost(method, () -> evict(ctx));
             case "finalize" -> finalizeNamespace(ctx, method);
             case "log" -> podLogs.handle(ctx, resources.existing(ctx));
+            case "token" -> requirePost(method, () -> output.responses().json(ctx.exchange(), 201,
+                    tokenRequests.issue(ctx.namespace(), ctx.name(), decoder.object(ctx.exchange()))));
             case "exec", "attach", "portforward" -> podStreams.handle(ctx, resources.existing(ctx), subresource);
             case "proxy" -> {
                 resources.existing(ctx);

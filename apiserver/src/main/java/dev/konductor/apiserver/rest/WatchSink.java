@@ -13,6 +13,12 @@ interface WatchSink extends AutoCloseable {
     /** Sends one encoded event (JSON ending in a newline); false once the client is gone. */
     boolean send(byte[] event);
 
+    /**
+     * Sends encoded events, in order, with one flush: each still its own line or message, but
+     * one TLS record and one wake-up of the connection's event loop instead of one per event.
+     */
+    boolean sendAll(java.util.List<byte[]> events);
+
     boolean isOpen();
 
     @Override
@@ -34,6 +40,24 @@ interface WatchSink extends AutoCloseable {
         }
 
         @Override
+        public boolean sendAll(java.util.List<byte[]> events) {
+            if (events.size() == 1) {
+                return send(events.getFirst());
+            }
+            int length = 0;
+            for (byte[] event : events) {
+                length += event.length;
+            }
+            byte[] chunk = new byte[length];
+            int at = 0;
+            for (byte[] event : events) {
+                System.arraycopy(event, 0, chunk, at, event.length);
+                at += event.length;
+            }
+            return stream.write(chunk);
+        }
+
+        @Override
         public boolean isOpen() {
             return exchange.isOpen();
         }
@@ -48,6 +72,11 @@ interface WatchSink extends AutoCloseable {
         @Override
         public boolean send(byte[] event) {
             return session.sendText(event);
+        }
+
+        @Override
+        public boolean sendAll(java.util.List<byte[]> events) {
+            return session.sendTexts(events);
         }
 
         @Override

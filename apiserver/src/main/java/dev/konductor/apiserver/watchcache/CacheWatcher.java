@@ -70,6 +70,14 @@ public final class CacheWatcher implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Moves up to {@code max} events that are already queued into {@code into}, without waiting:
+     * a watch that fell behind sends its backlog in one write.
+     */
+    public int drainReady(java.util.Collection<CacheEvent> into, int max) {
+        return queue.drainTo(into, max);
+    }
+
     public boolean terminated() {
         return terminated;
     }

@@ -159,9 +159,13 @@ public final class TestApiServer implements AutoCloseable {
         }
     }
 
-    /** Polls every 20 ms until the condition holds; fails after 10 s. */
+    /**
+     * Polls every 20 ms until the condition holds; fails after 60 s, generous for a loaded 2-core
+     * machine (the same reasoning as the testing module's {@code Await.GENEROUS}, which this
+     * module cannot depend on).
+     */
     public static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);

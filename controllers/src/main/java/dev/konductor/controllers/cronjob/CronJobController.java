@@ -77,7 +77,7 @@ public final class CronJobController implements Controller {
         context.informers().of(CronJob.class).addEventHandler(
                 Handlers.onAddOrUpdate((CronJob x) -> loop.enqueue(Keys.of(x))));
         context.informers().of(Job.class).addEventHandler(Handlers.onChange((Job x) -> enqueueOwner(x)));
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueOwner(Job job) {

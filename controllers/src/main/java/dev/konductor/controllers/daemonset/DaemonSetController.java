@@ -99,7 +99,7 @@ public final class DaemonSetController implements Controller {
         context.informers().of(ControllerRevision.class).addEventHandler(handler(
                 rev -> ownerKey(rev).ifPresent(loop::enqueue), (old, rev) -> ownerKey(rev).ifPresent(loop::enqueue),
                 rev -> ownerKey(rev).ifPresent(loop::enqueue)));
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     @Override

@@ -72,7 +72,7 @@ public final class DeploymentController implements Controller, Reconciler {
         context.informers().of(Deployment.class).addEventHandler(new DeploymentHandler());
         context.informers().of(ReplicaSet.class).addEventHandler(new ReplicaSetHandler());
         context.informers().of(Pod.class).addEventHandler(new PodHandler());
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class DisruptionController implements Controller {
         loop = new ControllerLoop(NAME, this::reconcile, context.settings().workers());
         context.informers().of(PodDisruptionBudget.class).addEventHandler(new Enqueuer<>(b -> loop.enqueue(Keys.of(b))));
         context.informers().of(Pod.class).addEventHandler(new Enqueuer<>(this::enqueueBudgetsOf));
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueBudgetsOf(Pod pod) {

@@ -84,7 +84,7 @@ public final class EndpointsController implements Controller {
                 loop.enqueue(Keys.of(obj));
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueService(Service service) {

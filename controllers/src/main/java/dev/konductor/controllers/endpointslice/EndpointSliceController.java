@@ -80,7 +80,7 @@ public final class EndpointSliceController implements Controller {
                 enqueueOwner(slice);
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueServicesOf(Pod pod) {

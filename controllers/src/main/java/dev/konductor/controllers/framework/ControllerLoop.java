@@ -1,8 +1,10 @@
 package dev.konductor.controllers.framework;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,7 @@ public final class ControllerLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControllerLoop.class);
     /** After this many failures in a row a key is logged at warn level (and still retried). */
     private static final int LOUD_FAILURES = 5;
+    private static final Duration CACHE_SYNC_POLL = Duration.ofMillis(50);
 
     private final String name;
     private final Reconciler reconciler;
@@ -37,14 +40,27 @@ public final class ControllerLoop implements AutoCloseable {
         queue.add(key);
     }
 
-    public synchronized void start() {
+    /**
+     * Starts the workers; they take no key until {@code cachesSynced} holds, as upstream's
+     * controllers wait for their informers before they run. A reconcile against a cache that has
+     * not listed yet sees objects missing and acts on it: after a restart or a failover the
+     * ReplicaSet informer may fill before the Pod informer, and the ReplicaSet would then be
+     * given a second set of pods. Keys queued meanwhile wait in the queue.
+     */
+    public synchronized void start(BooleanSupplier cachesSynced) {
         for (int i = 0; i < workers; i++) {
-            threads.add(Thread.ofVirtual().name(name + "-worker-" + i).start(this::work));
+            threads.add(Thread.ofVirtual().name(name + "-worker-" + i).start(() -> work(cachesSynced)));
         }
     }
 
-    private void work() {
+    private void work(BooleanSupplier cachesSynced) {
         try {
+            while (!cachesSynced.getAsBoolean()) {
+                if (queue.isShuttingDown()) {
+                    return;
+                }
+                Thread.sleep(CACHE_SYNC_POLL);
+            }
             while (true) {
                 Optional<String> next = queue.take();
                 if (next.isEmpty()) {

@@ -57,7 +57,9 @@ public final class GarbageCollector implements Controller {
                 (obj, message) -> events.warning(obj, "OwnerRefInvalidNamespace", message));
         loop = new ControllerLoop(name(), key -> collector.reconcile(ObjectRef.parse(key)),
                 Math.max(context.settings().workers(), 1) * 4);
-        loop.start();
+        // no cache to wait for: the collector looks an owner up through the API before it deletes a
+        // dependent, so a monitor that has not listed yet cannot make it delete anything
+        loop.start(() -> true);
         discovery = Thread.ofVirtual().name("gc-discovery").start(() -> discoverForever(context));
     }
 

@@ -130,7 +130,7 @@ public final class JobController implements Controller {
                 });
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private static Optional<String> ownerKey(Pod pod) {

@@ -57,7 +57,7 @@ public final class NamespaceController implements Controller {
         loop = new ControllerLoop(name(), this::reconcile, context.settings().workers());
         context.informers().of(Namespace.class).addEventHandler(
                 Handlers.onAddOrUpdate((Namespace x) -> enqueueIfDeleting(x)));
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueIfDeleting(Namespace ns) {

@@ -106,7 +106,7 @@ public final class NodeIpamController implements Controller {
         wire(context.informers().lister(Node.class), informer::hasSynced, (node, cidrs) -> patch(client, node, cidrs),
                 recorder::record, loop::enqueue);
         informer.addEventHandler(Handlers.onChange((Node x) -> loop.enqueue(x.getMetadata().getName())));
-        loop.start();
+        loop.start(context.informers()::synced);
         log.info("node IPAM: allocating pod CIDRs clusterCidrs={} nodeMaskIPv4=/{} nodeMaskIPv6=/{}",
                 settings.clusterCidrs(), settings.nodeCidrMaskSizeIpv4(), settings.nodeCidrMaskSizeIpv6());
     }

@@ -130,7 +130,7 @@ public final class NodeLifecycleController implements Controller {
             public void onDelete(Pod pod, boolean finalStateUnknown) {
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
         loop.queue().addAfter(MONITOR_KEY, monitorPeriod);
     }
 

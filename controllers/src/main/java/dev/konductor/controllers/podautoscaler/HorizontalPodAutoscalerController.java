@@ -58,7 +58,7 @@ public final class HorizontalPodAutoscalerController implements Controller {
                 loop.enqueue(Keys.of(hpa));
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private static void writeStatus(KubernetesClient client, HorizontalPodAutoscaler hpa) {

@@ -68,7 +68,7 @@ public final class PodGcController implements Controller {
         pods = context.informers().lister(Pod.class);
         nodes = context.informers().lister(Node.class);
         loop = new ControllerLoop(NAME, key -> gc(), 1);
-        loop.start();
+        loop.start(context.informers()::synced);
         loop.queue().addAfter(PASS_KEY, settings.period());
     }
 

@@ -81,7 +81,7 @@ public final class ReplicaSetController implements Controller, Reconciler {
         this.loop = new ControllerLoop(NAME, this, context.settings().workers());
         context.informers().of(ReplicaSet.class).addEventHandler(new ReplicaSetHandler());
         context.informers().of(Pod.class).addEventHandler(new PodHandler());
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class ResourceQuotaController implements Controller {
         watchReleases(context, PersistentVolumeClaim.class, (a, b) -> true);
         watchReleases(context, ConfigMap.class, (a, b) -> false);
         watchReleases(context, Secret.class, (a, b) -> false);
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     /** Recalculates the namespace's quotas when an object goes, or changes in a way that may free quota. */

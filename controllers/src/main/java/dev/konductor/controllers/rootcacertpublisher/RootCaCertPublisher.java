@@ -1,5 +1,6 @@
 package dev.konductor.controllers.rootcacertpublisher;
 
+import dev.konductor.controllers.framework.ClusterCa;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
@@ -9,15 +10,9 @@ import dev.konductor.controllers.framework.Reconciler.Result;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -62,7 +57,7 @@ public final class RootCaCertPublisher implements Controller {
 
     @Override
     public void start(ControllerContext context) {
-        rootCa = givenCa != null ? givenCa : caOf(context.client().getConfiguration());
+        rootCa = givenCa != null ? givenCa : ClusterCa.pemOf(context.client().getConfiguration()).orElse(null);
         if (rootCa == null || rootCa.isBlank()) {
             log.info("root-ca-cert-publisher: the controller manager's client has no CA; not publishing {}", NAME);
             return;
@@ -103,7 +98,7 @@ public final class RootCaCertPublisher implements Controller {
                 enqueueIfOurs(cm);
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueueIfOurs(ConfigMap cm) {
@@ -148,21 +143,6 @@ public final class RootCaCertPublisher implements Controller {
         return e.getCode() == 403 && e.getStatus() != null && e.getStatus().getDetails() != null
                 && e.getStatus().getDetails().getCauses() != null && e.getStatus().getDetails().getCauses().stream()
                 .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
-    }
-
-    /** The PEM the client trusts: its CA data (base64) or CA file; null if it has none. */
-    static String caOf(Config config) {
-        if (config.getCaCertData() != null && !config.getCaCertData().isBlank()) {
-            return new String(Base64.getDecoder().decode(config.getCaCertData().trim()), StandardCharsets.UTF_8);
-        }
-        if (config.getCaCertFile() != null && !config.getCaCertFile().isBlank()) {
-            try {
-                return Files.readString(Path.of(config.getCaCertFile()));
-            } catch (IOException e) {
-                log.warn("root-ca-cert-publisher: cannot read {}: {}", config.getCaCertFile(), e.toString());
-            }
-        }
-        return null;
     }
 
     @Override

@@ -60,7 +60,7 @@ public final class ServiceAccountsController implements Controller {
                 }
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     /** Creates the managed accounts missing from namespace {@code key}, if it is Active. */

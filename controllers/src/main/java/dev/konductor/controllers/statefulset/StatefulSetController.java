@@ -84,7 +84,7 @@ public final class StatefulSetController implements Controller {
         }, this::enqueueFor));
         context.informers().of(ControllerRevision.class).addEventHandler(handler(this::enqueueOwner,
                 (old, rev) -> enqueueOwner(rev), this::enqueueOwner));
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     @Override

@@ -98,7 +98,7 @@ public final class TaintEvictionController implements Controller {
             public void onDelete(Node node, boolean finalStateUnknown) {
             }
         });
-        loop.start();
+        loop.start(context.informers()::synced);
     }
 
     private void enqueuePodsOn(String nodeName) {
@@ -107,6 +107,16 @@ public final class TaintEvictionController implements Controller {
                 loop.enqueue(Keys.of(pod));
             }
         }
+    }
+
+    /** Looks at the pod {@code key} again now (tests call it after moving their clock). */
+    void resync(String key) {
+        loop.enqueue(key);
+    }
+
+    /** True while the pod {@code key} is due to be evicted once its tolerationSeconds run out. */
+    boolean evictionPending(String key) {
+        return scheduled.containsKey(key);
     }
 
     Result reconcile(String key) {

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,12 @@ import org.junit.jupiter.api.Test;
 class DaemonSetControllerTest {
 
     private static final String NS = "default";
+    /**
+     * Running or replacing daemon pods takes several rounds of the fake nodes (complete a deletion,
+     * bind, mark ready) and a sync of the controller after each, per node: on a loaded machine a
+     * round alone can take seconds (a first rollout of two pods took over 60 s at a load of 40).
+     */
+    private static final Duration ROLLOUT = Duration.ofMinutes(2);
 
     private WorkloadHarness harness;
     private KubernetesClient client;
@@ -72,7 +79,7 @@ class DaemonSetControllerTest {
         });
 
         try (FakeNodes nodes = new FakeNodes(harness, NS, "n1")) {
-            Await.until("all ready and available", () -> {
+            Await.until(ROLLOUT, "all ready and available", () -> {
                 DaemonSetStatus s = status("agent");
                 return s.getNumberReady() == 3 && s.getNumberAvailable() == 3 && s.getUpdatedNumberScheduled() == 3
                         && s.getNumberUnavailable() == 0;
@@ -113,7 +120,7 @@ class DaemonSetControllerTest {
 
         client.nodes().withName("ssd-1").edit(n -> new NodeBuilder(n).editMetadata().addToLabels("disk", "hdd")
                 .endMetadata().build());
-        Await.until("the pod leaves the relabelled node", () -> targets().equals(Set.of("ssd-cordoned")));
+        Await.until(ROLLOUT, "the pod leaves the relabelled node", () -> targets().equals(Set.of("ssd-cordoned")));
         Await.until("a SuccessfulDelete event", () -> harness.events(NS, "SuccessfulDelete").stream()
                 .anyMatch(e -> e.getMessage().startsWith("Deleted pod: ssd-")));
         Await.until("desired 1", () -> status("ssd").getDesiredNumberScheduled() == 1
@@ -127,12 +134,12 @@ class DaemonSetControllerTest {
         harness.createNode("n3", Map.of());
         client.apps().daemonSets().inNamespace(NS).resource(daemonSet("agent", "agent:1")).create();
         try (FakeNodes nodes = new FakeNodes(harness, NS, "n1")) {
-            Await.until("rolled out", () -> status("agent").getNumberAvailable() == 3);
+            Await.until(ROLLOUT, "rolled out", () -> status("agent").getNumberAvailable() == 3);
             Set<String> unavailableAtOnce = ConcurrentHashMap.newKeySet();
             client.apps().daemonSets().inNamespace(NS).withName("agent").edit(d -> new DaemonSetBuilder(d).editSpec()
                     .editTemplate().editSpec().editFirstContainer().withImage("agent:2").endContainer().endSpec()
                     .endTemplate().endSpec().build());
-            Await.until("every pod runs agent:2", () -> {
+            Await.until(ROLLOUT, "every pod runs agent:2", () -> {
                 List<Pod> pods = harness.pods(NS);
                 long down = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null
                         || p.getSpec().getNodeName() == null).count();
@@ -160,7 +167,7 @@ class DaemonSetControllerTest {
                 .withMaxUnavailable(new IntOrString(0)).endRollingUpdate().endUpdateStrategy().endSpec().build();
         client.apps().daemonSets().inNamespace(NS).resource(ds).create();
         try (FakeNodes nodes = new FakeNodes(harness, NS, "n1")) {
-            Await.until("rolled out", () -> status("agent").getNumberAvailable() == 1);
+            Await.until(ROLLOUT, "rolled out", () -> status("agent").getNumberAvailable() == 1);
             String oldPod = harness.pods(NS).getFirst().getMetadata().getName();
             nodes.holdBack(p -> !p.getMetadata().getName().equals(oldPod)); // the new pod never gets ready
             client.apps().daemonSets().inNamespace(NS).withName("agent").edit(d -> new DaemonSetBuilder(d).editSpec()
@@ -170,7 +177,7 @@ class DaemonSetControllerTest {
             assertThat(harness.pods(NS)).anyMatch(p -> p.getMetadata().getName().equals(oldPod)
                     && p.getMetadata().getDeletionTimestamp() == null);
             nodes.holdBack(p -> false);
-            Await.until("the old pod goes once the new one is available", () -> harness.pods(NS).size() == 1
+            Await.until(ROLLOUT, "the old pod goes once the new one is available", () -> harness.pods(NS).size() == 1
                     && !harness.pods(NS).getFirst().getMetadata().getName().equals(oldPod));
         }
     }
@@ -183,7 +190,7 @@ class DaemonSetControllerTest {
                 .withType("OnDelete").endUpdateStrategy().endSpec().build();
         client.apps().daemonSets().inNamespace(NS).resource(ds).create();
         try (FakeNodes nodes = new FakeNodes(harness, NS, "n1")) {
-            Await.until("rolled out", () -> status("agent").getNumberAvailable() == 2);
+            Await.until(ROLLOUT, "rolled out", () -> status("agent").getNumberAvailable() == 2);
             client.apps().daemonSets().inNamespace(NS).withName("agent").edit(d -> new DaemonSetBuilder(d).editSpec()
                     .editTemplate().editSpec().editFirstContainer().withImage("agent:2").endContainer().endSpec()
                     .endTemplate().endSpec().build());
@@ -192,7 +199,7 @@ class DaemonSetControllerTest {
             Pod onN2 = harness.pods(NS).stream().filter(p -> "n2".equals(p.getSpec().getNodeName())).findFirst()
                     .orElseThrow();
             client.pods().inNamespace(NS).withName(onN2.getMetadata().getName()).delete();
-            Await.until("n2 runs agent:2, n1 still agent:1", () -> {
+            Await.until(ROLLOUT, "n2 runs agent:2, n1 still agent:1", () -> {
                 Map<String, String> images = harness.pods(NS).stream().filter(p -> p.getSpec().getNodeName() != null)
                         .collect(Collectors.toMap(p -> p.getSpec().getNodeName(),
                                 p -> p.getSpec().getContainers().getFirst().getImage(), (a, b) -> a + "," + b));

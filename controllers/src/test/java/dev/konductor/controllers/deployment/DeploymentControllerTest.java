@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -288,7 +287,7 @@ class DeploymentControllerTest {
         stuck.getSpec().setProgressDeadlineSeconds(2);
         client.apps().deployments().inNamespace(ns).resource(stuck).create();
 
-        Await.until(Duration.ofSeconds(15), "timed out", () ->
+        Await.until("timed out", () ->
                 condition(get(ns, "web"), "Progressing").getReason().equals("ProgressDeadlineExceeded"));
         Deployment d = get(ns, "web");
         String rs = replicaSets(ns).getFirst().getMetadata().getName();

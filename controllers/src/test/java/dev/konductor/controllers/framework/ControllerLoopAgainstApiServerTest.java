@@ -47,7 +47,7 @@ class ControllerLoopAgainstApiServerTest {
                     public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
                     }
                 });
-                loop.start();
+                loop.start(informers::synced);
                 informers.startAll(10_000);
 
                 client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerSettings;
 import dev.konductor.controllers.framework.Informers;
+import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
 import dev.konductor.testing.Await;
 import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -29,11 +30,19 @@ import org.junit.jupiter.api.Test;
 /** Namespace termination end to end against a real API server. */
 class NamespaceControllerAgainstApiServerTest {
 
+    /**
+     * Each pass of the controller deletes and lists every namespaced resource type, about a
+     * hundred requests: 10 to 20 s on a loaded 2-core machine, and an outcome may need two or three.
+     */
+    private static final Duration PASSES = Duration.ofMinutes(2);
+
     private static LocalApiServer api;
     private static KubernetesClient client;
     private static Informers informers;
     private static ControllerContext context;
     private static NamespaceController controller;
+    /** Every cluster runs it; without a namespace's default account its pods are refused. */
+    private static ServiceAccountsController accounts;
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,12 +52,15 @@ class NamespaceControllerAgainstApiServerTest {
         context = new ControllerContext(client, informers, Clock.systemUTC(), ControllerSettings.defaults());
         controller = new NamespaceController();
         controller.start(context);
+        accounts = new ServiceAccountsController();
+        accounts.start(context);
         informers.startAll(10_000);
     }
 
     @AfterAll
     static void stop() {
         controller.close();
+        accounts.close();
         context.close();
         informers.close();
         api.close();
@@ -73,7 +85,7 @@ class NamespaceControllerAgainstApiServerTest {
 
         client.namespaces().withName("doomed").delete();
 
-        Await.until("the namespace disappears", () -> client.namespaces().withName("doomed").get() == null);
+        Await.until(PASSES, "the namespace disappears", () -> client.namespaces().withName("doomed").get() == null);
         assertThat(client.configMaps().inNamespace("doomed").list().getItems()).isEmpty();
         assertThat(client.pods().inNamespace("doomed").list().getItems()).isEmpty();
         assertThat(client.apps().deployments().inNamespace("doomed").list().getItems()).isEmpty();
@@ -89,7 +101,7 @@ class NamespaceControllerAgainstApiServerTest {
 
         client.namespaces().withName("held").delete();
 
-        Await.until("the conditions report the finalizer", () -> {
+        Await.until(PASSES, "the conditions report the finalizer", () -> {
             Map<String, NamespaceCondition> c = conditions("held");
             return c.containsKey("NamespaceFinalizersRemaining")
                     && "True".equals(c.get("NamespaceFinalizersRemaining").getStatus());
@@ -113,7 +125,7 @@ class NamespaceControllerAgainstApiServerTest {
         client.configMaps().inNamespace("held").withName("cm").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"finalizers\":null}}");
 
-        Await.until("the namespace goes once its content has", () ->
+        Await.until(PASSES, "the namespace goes once its content has", () ->
                 client.namespaces().withName("held").get() == null);
     }
 
@@ -125,9 +137,9 @@ class NamespaceControllerAgainstApiServerTest {
 
         client.namespaces().withName("graceful").delete();
 
-        Await.until("the pod is being deleted gracefully", () -> client.pods().inNamespace("graceful")
+        Await.until(PASSES, "the pod is being deleted gracefully", () -> client.pods().inNamespace("graceful")
                 .withName("bound").get().getMetadata().getDeletionTimestamp() != null);
-        Await.until("the conditions say the pod remains", () -> conditions("graceful")
+        Await.until(PASSES, "the conditions say the pod remains", () -> conditions("graceful")
                 .getOrDefault("NamespaceContentRemaining", new NamespaceCondition()).getMessage() != null
                 && conditions("graceful").get("NamespaceContentRemaining").getMessage()
                 .equals("Some resources are remaining: pods. has 1 resource instances"));
@@ -136,13 +148,15 @@ class NamespaceControllerAgainstApiServerTest {
         // what the kubelet does once the containers stopped
         client.pods().inNamespace("graceful").withName("bound").withGracePeriod(0).delete();
 
-        Await.until(Duration.ofSeconds(30), "the namespace goes after its pod",
+        Await.until(PASSES, "the namespace goes after its pod",
                 () -> client.namespaces().withName("graceful").get() == null);
     }
 
     private static void createNamespace(String name) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .create();
+        Await.until("the default service account of " + name,
+                () -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
     }
 
     private static Map<String, NamespaceCondition> conditions(String name) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
  * autoscaling/v2 HPA in a real API server; the controller scales the Deployment through /scale
  * and reports status and events.
  */
-@Timeout(120)
+// a hang guard above the generous waits inside (Await.GENEROUS each)
+@Timeout(300)
 class HorizontalPodAutoscalerControllerTest {
 
     @Test

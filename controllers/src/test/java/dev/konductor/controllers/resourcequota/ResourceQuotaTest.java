@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerSettings;
 import dev.konductor.controllers.framework.Informers;
+import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
 import dev.konductor.testing.Await;
 import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -36,6 +37,8 @@ class ResourceQuotaTest {
     private static Informers informers;
     private static ControllerContext context;
     private static ResourceQuotaController controller;
+    /** Every cluster runs it; without a namespace's default account its pods are refused. */
+    private static ServiceAccountsController accounts;
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,12 +48,15 @@ class ResourceQuotaTest {
         context = new ControllerContext(client, informers, Clock.systemUTC(), ControllerSettings.defaults());
         controller = new ResourceQuotaController();
         controller.start(context);
+        accounts = new ServiceAccountsController();
+        accounts.start(context);
         informers.startAll(10_000);
     }
 
     @AfterAll
     static void stop() {
         controller.close();
+        accounts.close();
         context.close();
         informers.close();
         api.close();
@@ -59,6 +65,8 @@ class ResourceQuotaTest {
     private static String namespace(String name) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .create();
+        Await.until("the default service account of " + name,
+                () -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
         return name;
     }
 

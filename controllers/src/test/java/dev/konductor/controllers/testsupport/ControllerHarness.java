@@ -3,6 +3,8 @@ package dev.konductor.controllers.testsupport;
 import dev.konductor.controllers.ControllerManager;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerSettings;
+import dev.konductor.controllers.serviceaccount.ServiceAccountsController;
+import dev.konductor.testing.Await;
 import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -11,8 +13,8 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,16 +31,37 @@ public final class ControllerHarness implements AutoCloseable {
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     private final LocalApiServer api;
+    private final Clock clock;
     private final KubernetesClient client;
     private final ControllerManager manager;
     private final Map<String, Predicate<Pod>> kubelet = new ConcurrentHashMap<>();
     private final Thread kubeletThread;
 
+    /**
+     * Runs {@code controllers} and the serviceaccount controller, which every cluster runs: without
+     * the {@code default} account of a namespace, its pods are refused.
+     */
     public ControllerHarness(Supplier<List<Controller>> controllers) {
+        this(controllers, Clock.systemUTC());
+    }
+
+    /**
+     * Controllers that read {@code clock}, which also stamps the Ready transitions this harness
+     * writes, so a test can move the time that counts for minReadySeconds by hand.
+     */
+    public ControllerHarness(Supplier<List<Controller>> controllers, Clock clock) {
         this.api = LocalApiServer.start();
+        this.clock = clock;
         this.client = api.client();
-        this.manager = new ControllerManager(api.client(), "test", controllers, ControllerSettings.defaults(),
-                Clock.systemUTC());
+        Supplier<List<Controller>> withAccounts = () -> {
+            List<Controller> all = new ArrayList<>(controllers.get());
+            if (all.stream().noneMatch(c -> c instanceof ServiceAccountsController)) {
+                all.add(new ServiceAccountsController());
+            }
+            return all;
+        };
+        this.manager = new ControllerManager(api.client(), "test", withAccounts,
+                ControllerSettings.defaults().withServiceAccountKey(api.serviceAccountKey()), clock);
         manager.startWithoutElection();
         this.kubeletThread = Thread.ofVirtual().name("fake-kubelet").start(this::runKubelet);
     }
@@ -68,12 +91,19 @@ public final class ControllerHarness implements AutoCloseable {
         return client;
     }
 
-    /** A fresh namespace for one test. */
+    /** A fresh namespace for one test, with its default ServiceAccount (as upstream's e2e framework waits for). */
     public String namespace(String prefix) {
         String name = prefix + "-" + NAMESPACES.incrementAndGet();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .create();
+        Await.until("the default service account of " + name,
+                () -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
         return name;
+    }
+
+    /** The API server the controllers run against. */
+    public LocalApiServer api() {
+        return api;
     }
 
     /** Marks every active pod in {@code namespace} that {@code which} accepts Running and Ready. */
@@ -86,7 +116,7 @@ public final class ControllerHarness implements AutoCloseable {
             if (ready || pod.getMetadata().getDeletionTimestamp() != null || !which.test(pod)) {
                 continue;
             }
-            String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
             Pod updated = new PodBuilder(pod).editOrNewStatus().withPhase("Running")
                     .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True")
                             .withLastTransitionTime(now).build())

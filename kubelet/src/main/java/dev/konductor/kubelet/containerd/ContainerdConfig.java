@@ -34,8 +34,15 @@ public final class ContainerdConfig {
             files.put("certs.d/" + host + "/hosts.toml", hostsToml(settings.registryUrl()));
         }
         files.put("certs.d/_default/hosts.toml", hostsToml(settings.registryUrl()));
-        files.put("cni/net.d/10-" + settings.network().name() + ".conflist", cniConfList(settings));
+        if (settings.network().podCidr() != null) {
+            files.put(cniConfListPath(settings.network()), cniConfList(settings));
+        }
         return files;
+    }
+
+    /** Where the network list goes, relative to the layout directory. */
+    public static String cniConfListPath(PodNetwork network) {
+        return "cni/net.d/10-" + network.name() + ".conflist";
     }
 
     static String configToml(ContainerdSettings s) {
@@ -114,7 +121,8 @@ public final class ContainerdConfig {
                 """.formatted(toml(registryUrl), toml(registryUrl));
     }
 
-    static String cniConfList(ContainerdSettings settings) {
+    /** The CNI network list for the settings' network, whose pod CIDR must be known. */
+    public static String cniConfList(ContainerdSettings settings) {
         PodNetwork network = settings.network();
         ObjectNode list = JSON.createObjectNode();
         list.put("cniVersion", "0.4.0");

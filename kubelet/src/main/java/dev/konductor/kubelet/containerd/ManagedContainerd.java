@@ -110,6 +110,28 @@ public final class ManagedContainerd implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives pods a network over {@code podCidr}: writes the CNI network list (atomically, as
+     * containerd watches the directory and loads it at once). Until then containerd reports
+     * NetworkReady=false and no sandbox starts. Idempotent.
+     */
+    public synchronized void configurePodNetwork(String podCidr) throws IOException {
+        ContainerdSettings configured = new ContainerdSettings(settings.layout(), settings.sandboxImage(),
+                settings.registryUrl(), settings.mirroredHosts(), settings.cniBinDir(), settings.runc(),
+                settings.network().withPodCidr(podCidr));
+        Path file = settings.layout().dir().resolve(ContainerdConfig.cniConfListPath(configured.network()));
+        String content = ContainerdConfig.cniConfList(configured);
+        if (Files.exists(file) && Files.readString(file).equals(content)) {
+            return;
+        }
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(temporary, content);
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        log.info("pod network configured podCidr={} bridge={}", podCidr, settings.network().bridge());
+    }
+
     public ContainerRuntime runtime() {
         return client;
     }

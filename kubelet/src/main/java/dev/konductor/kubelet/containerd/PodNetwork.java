@@ -13,10 +13,16 @@ import java.util.regex.Pattern;
  *
  * @param name   the CNI network name
  * @param bridge the bridge interface (at most 15 characters)
- * @param podCidr the node's pod CIDR, e.g. {@code 10.244.0.0/24}
+ * @param podCidr the node's pod CIDR, e.g. {@code 10.244.0.0/24}; null while the control plane
+ *                has not assigned one (containerd then reports its network not ready)
  * @param routes destinations routed through the gateway, in CIDR form
  */
 public record PodNetwork(String name, String bridge, String podCidr, List<String> routes) {
+
+    /** A network whose pod CIDR comes later, from the Node's {@code spec.podCIDR}. */
+    public PodNetwork(String name, String bridge, List<String> routes) {
+        this(name, bridge, null, routes);
+    }
 
     private static final Pattern INTERFACE = Pattern.compile("[a-zA-Z0-9_.-]{1,15}");
     private static final Pattern IPV4_CIDR = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}");
@@ -26,7 +32,7 @@ public record PodNetwork(String name, String bridge, String podCidr, List<String
         if (!INTERFACE.matcher(bridge).matches()) {
             throw new IllegalArgumentException("bad bridge name (1 to 15 letters, digits, _ . -): " + bridge);
         }
-        if (!IPV4_CIDR.matcher(podCidr).matches()) {
+        if (podCidr != null && !IPV4_CIDR.matcher(podCidr).matches()) {
             throw new IllegalArgumentException("pod CIDR must be an IPv4 CIDR: " + podCidr);
         }
         routes = List.copyOf(routes);
@@ -35,5 +41,10 @@ public record PodNetwork(String name, String bridge, String podCidr, List<String
                 throw new IllegalArgumentException("route must be an IPv4 CIDR: " + route);
             }
         }
+    }
+
+    /** This network over {@code cidr}. */
+    public PodNetwork withPodCidr(String cidr) {
+        return new PodNetwork(name, bridge, cidr, routes);
     }
 }

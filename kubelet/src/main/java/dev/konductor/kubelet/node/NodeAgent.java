@@ -1,5 +1,7 @@
 package dev.konductor.kubelet.node;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.host.Filesystem;
 import dev.konductor.kubelet.host.HostFiles;
@@ -46,17 +48,21 @@ public final class NodeAgent implements AutoCloseable {
     static final Duration TICK = Duration.ofSeconds(1);
     static final Duration STATUS_PERIOD = Duration.ofSeconds(10);
     static final Duration REPORT_PERIOD = Duration.ofMinutes(5);
+    /** The node annotation that says how its pods run when the runtime does not isolate them. */
+    public static final String RUNTIME_NOTICE = "konductor.dev/runtime-notice";
 
     /**
+     * @param podCidr   the pod range to publish, or empty to leave it to the node IPAM controller
      * @param addresses InternalIP and Hostname addresses, in that order
      */
-    public record Settings(String nodeName, String podCidr, List<NodeAddress> addresses, int kubeletPort,
+    public record Settings(String nodeName, java.util.Optional<String> podCidr, List<NodeAddress> addresses, int kubeletPort,
                            String kubeletVersion, Path rootDir) {
     }
 
     private final KubernetesClient client;
     private final Settings settings;
     private final RuntimeProbe runtime;
+    private final Optional<String> runtimeNotice;
     private final Supplier<Readiness> kubeletReadiness;
     private final KubeletEvents events;
     private final Clock clock;
@@ -80,6 +86,7 @@ public final class NodeAgent implements AutoCloseable {
         this.client = client;
         this.settings = settings;
         this.runtime = new RuntimeProbe(runtime);
+        this.runtimeNotice = runtime.isolationNotice();
         this.kubeletReadiness = kubeletReadiness;
         this.events = events;
         this.clock = clock;
@@ -92,7 +99,8 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Creates or adopts the Node, posts its first status and lease; blocks until done. */
     public synchronized void register() {
-        Node wanted = NodeStatuses.registration(settings.nodeName(), settings.podCidr(), Map.of());
+        Node wanted = NodeStatuses.registration(settings.nodeName(), settings.podCidr().orElse(null), Map.of());
+        runtimeNotice.ifPresent(notice -> wanted.getMetadata().getAnnotations().put(RUNTIME_NOTICE, notice));
         Node registered;
         try {
             registered = client.nodes().resource(wanted).create();
@@ -102,14 +110,17 @@ public final class NodeAgent implements AutoCloseable {
                 throw e;
             }
             registered = client.nodes().withName(settings.nodeName()).get();
-            if (registered.getSpec() == null || registered.getSpec().getPodCIDR() == null) {
+            if (settings.podCidr().isPresent() && (registered.getSpec() == null || registered.getSpec().getPodCIDR() == null)) {
+                String cidr = settings.podCidr().get();
                 registered = client.nodes().withName(settings.nodeName()).patch(PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"spec\":{\"podCIDR\":\"" + settings.podCidr() + "\",\"podCIDRs\":[\"" + settings.podCidr() + "\"]}}");
+                        "{\"spec\":{\"podCIDR\":\"" + cidr + "\",\"podCIDRs\":[\"" + cidr + "\"]}}");
             }
             log.info("node already registered name={}", settings.nodeName());
+            registered = noticeUpToDate(registered);
         }
         node = registered;
         record(KubeletEvents.NORMAL, "Starting", "Starting kubelet.");
+        runtimeNotice.ifPresent(notice -> record(KubeletEvents.NORMAL, "HostProcesses", notice));
         String oldBoot = registered.getStatus() == null || registered.getStatus().getNodeInfo() == null ? null
                 : registered.getStatus().getNodeInfo().getBootID();
         String boot = description.machine().bootId();
@@ -127,6 +138,19 @@ public final class NodeAgent implements AutoCloseable {
                 .forEach(e -> fresh.add(e.reason()));
         post(readiness, true, fresh);
         lease.renew(registered.getMetadata().getUid());
+    }
+
+    /** An adopted Node says what this runtime says of its pods, and nothing an earlier runtime said. */
+    private Node noticeUpToDate(Node registered) {
+        Map<String, String> annotations = registered.getMetadata().getAnnotations();
+        String current = annotations == null ? null : annotations.get(RUNTIME_NOTICE);
+        if (Objects.equals(current, runtimeNotice.orElse(null))) {
+            return registered;
+        }
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
+        ObjectNode change = patch.putObject("metadata").putObject("annotations");
+        runtimeNotice.ifPresentOrElse(notice -> change.put(RUNTIME_NOTICE, notice), () -> change.putNull(RUNTIME_NOTICE));
+        return client.nodes().withName(settings.nodeName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     }
 
     /** The Node as registered (uid, labels), for what the kubelet writes about it. */

@@ -44,6 +44,7 @@ public final class NodeStatuses {
     private NodeStatuses() {
     }
 
+    /** The Node to create; {@code podCidr} null leaves the range to the control plane's node IPAM controller. */
     public static Node registration(String nodeName, String podCidr, Map<String, String> extraLabels) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("beta.kubernetes.io/arch", MachineInfo.goArchitecture(System.getProperty("os.arch")));
@@ -52,13 +53,14 @@ public final class NodeStatuses {
         labels.put("kubernetes.io/hostname", nodeName);
         labels.put("kubernetes.io/os", "linux");
         labels.putAll(extraLabels);
-        return new NodeBuilder()
+        NodeBuilder node = new NodeBuilder()
                 .withNewMetadata().withName(nodeName).withLabels(labels)
                 .addToAnnotations("volumes.kubernetes.io/controller-managed-attach-detach", "true")
                 .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
-                .endMetadata()
-                .withNewSpec().withPodCIDR(podCidr).withPodCIDRs(podCidr).endSpec()
-                .build();
+                .endMetadata();
+        return podCidr == null
+                ? node.withNewSpec().endSpec().build()
+                : node.withNewSpec().withPodCIDR(podCidr).withPodCIDRs(podCidr).endSpec().build();
     }
 
     public static Update status(NodeStatus old, Description node, RuntimeInfo runtime, Set<Pressure> pressures,

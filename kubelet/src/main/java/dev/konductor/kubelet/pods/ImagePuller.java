@@ -51,6 +51,11 @@ final class ImagePuller {
 
     Result ensure(Pod pod, Container container, PodSandboxConfig sandboxConfig) {
         String image = container.getImage();
+        Optional<String> substitute = runtime.imageSubstitute(image);
+        if (substitute.isPresent()) {
+            events.record(pod, container.getName(), KubeletEvents.NORMAL, "Pulled", substitute.get());
+            return new Ready();
+        }
         ImageSpec spec = ImageSpec.newBuilder().setImage(image).build();
         String policy = pullPolicy(container);
         if (!policy.equals("Always")) {

@@ -34,8 +34,8 @@ public final class PodCgroups {
     public static void apply(Pod pod) {
         Path cpu = CGROUP_ROOT.resolve("cpu");
         Path memory = CGROUP_ROOT.resolve("memory");
-        if (!Files.isDirectory(cpu) || !Files.isDirectory(memory)) {
-            return;
+        if (!Files.isDirectory(cpu) || !Files.isDirectory(memory) || !Files.isWritable(cpu)) {
+            return; // no cgroup v1 here, or a kubelet without root: no pod-level limits
         }
         String parent = SandboxConfigs.cgroupParent(pod).substring(1);
         PodCgroupLimits limits = PodCgroupLimits.of(pod);

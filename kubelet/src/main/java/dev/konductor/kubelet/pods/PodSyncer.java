@@ -1,5 +1,7 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.api.dns.PodDns;
+import dev.konductor.api.dns.ResolvConf;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.events.EventRecorder;
 import dev.konductor.kubelet.events.KubeletEvents;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class PodSyncer {
 
     private static final Logger log = LoggerFactory.getLogger(PodSyncer.class);
+    /** The event that tells a pod's user its containers run without isolation (the process runtime). */
+    static final String HOST_PROCESSES = "HostProcesses";
 
     private final ContainerRuntime runtime;
     private final EventRecorder events;
@@ -51,10 +55,12 @@ public final class PodSyncer {
     private final ImagePuller images;
     private final Path logRoot;
     private final VolumeManager volumes;
+    private final PodDns.Node dns;
     private final Clock clock;
 
+    /** @param dns how this node resolves names, for the pods' resolv.conf */
     public PodSyncer(ContainerRuntime runtime, EventRecorder events, ProbeVerdicts probes, Path logRoot,
-                     VolumeManager volumes, ContainerOptions containerOptions, Clock clock) {
+                     VolumeManager volumes, ContainerOptions containerOptions, PodDns.Node dns, Clock clock) {
         this.runtime = runtime;
         this.events = events;
         this.probes = probes;
@@ -66,6 +72,7 @@ public final class PodSyncer {
         this.starter = new ContainerStarter(runtime, images, hooks, killer, containerOptions, events);
         this.logRoot = logRoot;
         this.volumes = volumes;
+        this.dns = dns;
         this.clock = clock;
     }
 
@@ -149,12 +156,14 @@ public final class PodSyncer {
         if (wait.isPresent()) {
             return wait;
         }
-        PodSandboxConfig config = SandboxConfigs.sandbox(pod, actions.sandboxAttempt(), logRoot);
+        PodSandboxConfig config = SandboxConfigs.sandbox(pod, actions.sandboxAttempt(), logRoot, Optional.of(resolvConf(pod)));
         try {
             Files.createDirectories(Path.of(config.getLogDirectory()));
             PodCgroups.apply(pod);
             runtime.runPodSandbox(config);
             sandboxBackoff.reset(uid);
+            runtime.isolationNotice().ifPresent(notice -> events.record(pod, null, KubeletEvents.NORMAL,
+                    HOST_PROCESSES, notice));
             return Optional.empty();
         } catch (ContainerRuntime.RuntimeException | IOException e) {
             sandboxBackoff.next(uid, clock.instant());
@@ -163,6 +172,17 @@ public final class PodSyncer {
                     e.getMessage());
             return Optional.of(sandboxBackoff.delay(uid));
         }
+    }
+
+    /** The pod's resolv.conf; what had to be cut or changed is told in Warning events, as upstream. */
+    private ResolvConf resolvConf(Pod pod) {
+        PodDns.Result result = PodDns.forPod(pod, dns);
+        for (PodDns.Warning warning : result.warnings()) {
+            if (warning.subject() == PodDns.Subject.POD) {
+                events.record(pod, null, KubeletEvents.WARNING, warning.reason(), warning.message());
+            }
+        }
+        return result.resolvConf();
     }
 
     /**

@@ -41,16 +41,19 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
     private final ProbeManager probes;
     private final KubernetesClient client;
     private final Supplier<List<String>> hostIps;
+    private final Supplier<String> runtimeName;
     private final Path logRoot;
     private final Clock clock;
 
+    /** @param runtimeName the container runtime's name, as container IDs carry it ({@code containerd}) */
     public RuntimePodSyncHandler(PodSyncer syncer, StatusManager statuses, ProbeManager probes, KubernetesClient client,
-                                 Supplier<List<String>> hostIps, Path logRoot, Clock clock) {
+                                 Supplier<List<String>> hostIps, Supplier<String> runtimeName, Path logRoot, Clock clock) {
         this.syncer = syncer;
         this.statuses = statuses;
         this.probes = probes;
         this.client = client;
         this.hostIps = hostIps;
+        this.runtimeName = runtimeName;
         this.logRoot = logRoot;
         this.clock = clock;
     }
@@ -113,7 +116,7 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
     }
 
     private PodStatus status(Pod pod, PodRuntimeState state, Map<String, Waiting> waiting, boolean terminating) {
-        return PodStatuses.build(pod, state, waiting, hostIps.get(), clock.instant(), terminating, probes);
+        return PodStatuses.build(pod, state, waiting, hostIps.get(), clock.instant(), terminating, probes, runtimeName.get());
     }
 
     /**

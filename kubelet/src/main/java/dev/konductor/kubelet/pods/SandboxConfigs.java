@@ -1,7 +1,9 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.api.dns.ResolvConf;
 import com.google.protobuf.ByteString;
 import dev.konductor.kubelet.cri.v1.ContainerConfig;
+import dev.konductor.kubelet.cri.v1.DNSConfig;
 import dev.konductor.kubelet.cri.v1.ContainerMetadata;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.KeyValue;
@@ -39,7 +41,16 @@ public final class SandboxConfigs {
     private SandboxConfigs() {
     }
 
+    /** A sandbox whose resolver settings do not matter (an existing one, found ready). */
     public static PodSandboxConfig sandbox(Pod pod, int attempt, Path logRoot) {
+        return sandbox(pod, attempt, logRoot, Optional.empty());
+    }
+
+    /**
+     * A sandbox; {@code dns} is the pod's resolv.conf as {@link dev.konductor.api.dns.PodDns}
+     * computed it (empty leaves the runtime's default, the host's file).
+     */
+    public static PodSandboxConfig sandbox(Pod pod, int attempt, Path logRoot, Optional<ResolvConf> dns) {
         var meta = pod.getMetadata();
         PodSandboxConfig.Builder config = PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName(meta.getName()).setNamespace(meta.getNamespace())
@@ -52,6 +63,8 @@ public final class SandboxConfigs {
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
                         .setCgroupParent(cgroupParent(pod))
                         .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod))));
+        dns.ifPresent(resolv -> config.setDnsConfig(DNSConfig.newBuilder().addAllServers(resolv.nameservers())
+                .addAllSearches(resolv.searches()).addAllOptions(resolv.options())));
         if (meta.getLabels() != null) {
             meta.getLabels().forEach((k, v) -> {
                 if (!k.startsWith("io.kubernetes.")) {

@@ -22,8 +22,8 @@ import java.util.Optional;
 
 /**
  * The node agent's view of a container runtime, in CRI's own terms and types (as upstream's
- * kubelet speaks runtime.v1 to every runtime). Backends: {@code cri} (containerd over gRPC);
- * later {@code process} and {@code sim}.
+ * kubelet speaks runtime.v1 to every runtime). Backends: {@code cri} (containerd over gRPC) and
+ * {@code process} (containers as host processes, for machines without root or containerd).
  *
  * <p>Every method blocks; failures are {@link RuntimeException}s, a missing object a
  * {@link RuntimeException} whose {@link RuntimeException#notFound()} is true.
@@ -74,6 +74,24 @@ public interface ContainerRuntime extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * How this runtime runs pods when not as isolated containers, in a sentence for users: the
+     * kubelet says it in an event on each pod whose sandbox it creates and on the node. Empty for
+     * real containers.
+     */
+    default Optional<String> isolationNotice() {
+        return Optional.empty();
+    }
+
+    /**
+     * For a runtime that pulls no images: what it runs instead of {@code image}, which the kubelet
+     * says in the container's {@code Pulled} event instead of looking the image up or pulling it.
+     * Empty for a runtime that pulls images.
+     */
+    default Optional<String> imageSubstitute(String image) {
+        return Optional.empty();
+    }
 
     // Streaming: the runtime serves exec, attach and port-forward sessions itself, at a one-time
     // URL (containerd's CRI streaming server); the kubelet relays the API server's upgraded

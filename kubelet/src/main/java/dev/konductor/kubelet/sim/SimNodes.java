@@ -101,12 +101,14 @@ public final class SimNodes implements AutoCloseable {
     }
 
     /**
-     * Registers the nodes (or takes over existing ones of the same names), then starts their
-     * heartbeats and the pod informer; returns once every node is registered.
+     * Registers the nodes (or takes over existing ones of the same names), each starting its
+     * heartbeats as soon as it is registered, then starts the pod informer; returns once every
+     * node is registered.
      *
      * @throws IllegalStateException if a node cannot be registered
      */
     public void start() {
+        nodeWork.start();
         registerAll();
         informer = podInformer();
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -126,9 +128,7 @@ public final class SimNodes implements AutoCloseable {
             }
         });
         podWork.start();
-        nodeWork.start();
         informer.start();
-        schedulePeriodic();
         log.info("simulated nodes running nodes={} first={} cpu={} memory={} pods={}", settings.nodes(),
                 settings.nodeName(0), settings.cpu(), settings.memory(), settings.pods());
     }
@@ -159,7 +159,9 @@ public final class SimNodes implements AutoCloseable {
             List<Future<?>> registrations = new ArrayList<>();
             for (int i = 0; i < settings.nodes(); i++) {
                 int index = i;
-                registrations.add(pool.submit(() -> register(index)));
+                // heartbeats start per node: registering 5000 nodes on a busy machine took four
+                // minutes, and nodes waiting for the last one lost their Ready condition meanwhile
+                registrations.add(pool.submit(() -> schedulePeriodic(register(index))));
             }
             long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
             for (Future<?> f : registrations) {
@@ -177,7 +179,7 @@ public final class SimNodes implements AutoCloseable {
         }
     }
 
-    private void register(int index) {
+    private SimNode register(int index) {
         String name = settings.nodeName(index);
         String address = plan.nodeAddress(index);
         Instant now = clock.instant();
@@ -197,6 +199,7 @@ public final class SimNodes implements AutoCloseable {
         SimNode node = new SimNode(index, name, address, registered);
         nodes.put(name, node);
         renewLease(node);
+        return node;
     }
 
     private Node postStatus(Node current, NodeStatus status) {
@@ -205,24 +208,26 @@ public final class SimNodes implements AutoCloseable {
         return client.nodes().resource(update).updateStatus();
     }
 
-    private void schedulePeriodic() {
+    /** Starts a just registered node's lease renewals, status reports and metrics. */
+    private void schedulePeriodic(SimNode node) {
         long leaseMillis = settings.leaseRenewInterval().toMillis();
         long statusMillis = settings.statusReportInterval().toMillis();
         long metricsMillis = settings.metricsInterval().toMillis();
         int n = settings.nodes();
         synchronized (periodic) {
-            for (SimNode node : nodes.values()) {
-                // spread the nodes over each interval so 1000 of them do not renew in one burst
-                long leaseOffset = leaseMillis * node.index / n;
-                periodic.add(timers.scheduleAtFixedRate(() -> nodeWork.add("lease/" + node.name),
-                        leaseMillis + leaseOffset, leaseMillis, TimeUnit.MILLISECONDS));
-                periodic.add(timers.scheduleAtFixedRate(() -> nodeWork.add("status/" + node.name),
-                        statusMillis + statusMillis * node.index / n, statusMillis, TimeUnit.MILLISECONDS));
-                if (metricsMillis > 0) {
-                    periodic.add(timers.scheduleAtFixedRate(() -> nodeWork.add("metrics/" + node.name),
-                            metricsMillis * node.index / n + Math.min(metricsMillis, 1000), metricsMillis,
-                            TimeUnit.MILLISECONDS));
-                }
+            if (closed) {
+                return;
+            }
+            // spread the nodes over each interval so 1000 of them do not renew in one burst
+            long leaseOffset = leaseMillis * node.index / n;
+            periodic.add(timers.scheduleAtFixedRate(() -> nodeWork.add("lease/" + node.name),
+                    leaseMillis + leaseOffset, leaseMillis, TimeUnit.MILLISECONDS));
+            periodic.add(timers.scheduleAtFixedRate(() -> nodeWork.add("status/" + node.name),
+                    statusMillis + statusMillis * node.index / n, statusMillis, TimeUnit.MILLISECONDS));
+            if (metricsMillis > 0) {
+                periodic.add(timers.scheduleAtFixedRate(() -> nodeWork.add("metrics/" + node.name),
+                        metricsMillis * node.index / n + Math.min(metricsMillis, 1000), metricsMillis,
+                        TimeUnit.MILLISECONDS));
             }
         }
     }

@@ -38,7 +38,8 @@ import java.util.Set;
 public final class PodStatuses {
 
     static final Set<String> KUBELET_CONDITIONS = Set.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady");
-    public static final String RUNTIME_PREFIX = "containerd://";
+    /** The runtime named in container IDs ({@code containerd://...}) unless the caller names another. */
+    public static final String DEFAULT_RUNTIME = "containerd";
     static final String POD_INITIALIZING = "PodInitializing";
 
     private PodStatuses() {
@@ -50,18 +51,27 @@ public final class PodStatuses {
         return build(pod, state, waiting, hostIps, now, terminating, ProbeVerdicts.NONE);
     }
 
+    /** As {@link #build(Pod, PodRuntimeState, Map, List, Instant, boolean, ProbeVerdicts, String)} on containerd. */
+    public static PodStatus build(Pod pod, PodRuntimeState state, Map<String, Waiting> waiting, List<String> hostIps,
+                                  Instant now, boolean terminating, ProbeVerdicts probes) {
+        return build(pod, state, waiting, hostIps, now, terminating, probes, DEFAULT_RUNTIME);
+    }
+
     /**
      * @param waiting     per container, why the last sync left it waiting
      * @param terminating whether the pod is being stopped for good (deleted or finished): its
      *                    phase is then terminal once nothing runs, whatever the restart policy
      * @param probes      the probes' verdicts: which running containers have started and are ready
+     * @param runtimeName the runtime's name (CRI Version's runtime_name), the scheme of container IDs
+     *                    as upstream writes them ({@code containerd://ID}, {@code process://ID})
      */
     public static PodStatus build(Pod pod, PodRuntimeState state, Map<String, Waiting> waiting, List<String> hostIps,
-                                  Instant now, boolean terminating, ProbeVerdicts probes) {
+                                  Instant now, boolean terminating, ProbeVerdicts probes, String runtimeName) {
+        String idPrefix = runtimeName + "://";
         PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         List<Container> initSpecs = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
-        List<ContainerStatus> inits = initContainerStatuses(pod, old, initSpecs, state, waiting, probes);
-        List<ContainerStatus> containers = appContainerStatuses(pod, old, initSpecs, state, waiting, probes);
+        List<ContainerStatus> inits = initContainerStatuses(pod, old, initSpecs, state, waiting, probes, idPrefix);
+        List<ContainerStatus> containers = appContainerStatuses(pod, old, initSpecs, state, waiting, probes, idPrefix);
         if (terminating && state.running().isEmpty() && PodPhases.incompleteInits(initSpecs, inits, containers).isEmpty()) {
             // As upstream's TerminatePod: once a stopped pod has nothing left, a container with no
             // known end (it never started, or the runtime lost it) counts as ended, unknown how.
@@ -134,12 +144,12 @@ public final class PodStatuses {
 
     private static List<ContainerStatus> initContainerStatuses(Pod pod, PodStatus old, List<Container> initSpecs,
                                                                PodRuntimeState state, Map<String, Waiting> waiting,
-                                                               ProbeVerdicts probes) {
+                                                               ProbeVerdicts probes, String idPrefix) {
         boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
         Map<String, ContainerStatus> reported = byName(old.getInitContainerStatuses());
         List<ContainerStatus> inits = new ArrayList<>();
         for (Container spec : initSpecs) {
-            inits.add(initContainerStatus(spec, state, waiting.get(spec.getName()), probes, POD_INITIALIZING,
+            inits.add(initContainerStatus(spec, state, waiting.get(spec.getName()), probes, POD_INITIALIZING, idPrefix,
                     new Reported(reported.get(spec.getName()), deleting)));
         }
         return inits;
@@ -147,13 +157,13 @@ public final class PodStatuses {
 
     private static List<ContainerStatus> appContainerStatuses(Pod pod, PodStatus old, List<Container> initSpecs,
                                                               PodRuntimeState state, Map<String, Waiting> waiting,
-                                                              ProbeVerdicts probes) {
+                                                              ProbeVerdicts probes, String idPrefix) {
         String defaultWaiting = initSpecs.isEmpty() ? Waiting.CONTAINER_CREATING : POD_INITIALIZING;
         boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
         Map<String, ContainerStatus> reported = byName(old.getContainerStatuses());
         List<ContainerStatus> containers = new ArrayList<>();
         for (Container container : pod.getSpec().getContainers()) {
-            containers.add(containerStatus(container, state, waiting.get(container.getName()), probes, defaultWaiting,
+            containers.add(containerStatus(container, state, waiting.get(container.getName()), probes, defaultWaiting, idPrefix,
                     new Reported(reported.get(container.getName()), deleting)));
         }
         return containers;
@@ -161,8 +171,6 @@ public final class PodStatuses {
 
     /** What the API last reported of a container ({@code status} may be null), and whether its pod is being deleted. */
     record Reported(ContainerStatus status, boolean podDeleting) {
-
-        static final Reported NONE = new Reported(null, false);
     }
 
     private static Map<String, ContainerStatus> byName(List<ContainerStatus> statuses) {
@@ -175,8 +183,8 @@ public final class PodStatuses {
 
     /** An init container: a regular one is ready once it exited successfully; a sidecar as an app container. */
     static ContainerStatus initContainerStatus(Container spec, PodRuntimeState state, Waiting waiting, ProbeVerdicts probes,
-                                               String defaultWaiting, Reported reported) {
-        ContainerStatus status = containerStatus(spec, state, waiting, probes, defaultWaiting, reported);
+                                               String defaultWaiting, String idPrefix, Reported reported) {
+        ContainerStatus status = containerStatus(spec, state, waiting, probes, defaultWaiting, idPrefix, reported);
         if ("Always".equals(spec.getRestartPolicy())) {
             return status;
         }
@@ -184,12 +192,8 @@ public final class PodStatuses {
         return new ContainerStatusBuilder(status).withReady(succeeded).build();
     }
 
-    static ContainerStatus containerStatus(Container spec, PodRuntimeState state, Waiting waiting) {
-        return containerStatus(spec, state, waiting, ProbeVerdicts.NONE, Waiting.CONTAINER_CREATING, Reported.NONE);
-    }
-
     static ContainerStatus containerStatus(Container spec, PodRuntimeState state, Waiting waiting, ProbeVerdicts probes,
-                                           String defaultWaiting, Reported reported) {
+                                           String defaultWaiting, String idPrefix, Reported reported) {
         Optional<ContainerState> latest = state.latest(spec.getName());
         if (latest.isEmpty()) {
             return LostContainers.status(spec, reported.status(), waiting, defaultWaiting, reported.podDeleting());
@@ -202,11 +206,12 @@ public final class PodStatuses {
                 .withReady(false)
                 .withStarted(false)
                 .withNewLastState().endLastState();
-        latest.ifPresent(c -> status.withContainerID(RUNTIME_PREFIX + c.id()));
+        latest.ifPresent(c -> status.withContainerID(idPrefix + c.id()));
         Optional<ContainerState> previous = state.previous(spec.getName());
         ContainerState c = latest.get();
         if (c.running()) {
-            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder().withTerminated(terminated(p)).build()));
+            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder()
+                    .withTerminated(terminated(p, idPrefix)).build()));
             ProbeManager.Health health = probes.health(spec, c);
             return status.withReady(health.ready()).withStarted(health.started())
                     .withState(new ContainerStateBuilder().withNewRunning()
@@ -215,14 +220,15 @@ public final class PodStatuses {
         }
         if (c.exited() && waiting != null) {
             // Waiting to be restarted (e.g. CrashLoopBackOff): the exit becomes the last state.
-            return status.withLastState(new ContainerStateBuilder().withTerminated(terminated(c)).build())
+            return status.withLastState(new ContainerStateBuilder().withTerminated(terminated(c, idPrefix)).build())
                     .withState(new ContainerStateBuilder().withNewWaiting().withReason(waiting.reason())
                             .withMessage(waiting.message()).endWaiting().build())
                     .build();
         }
         if (c.exited()) {
-            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder().withTerminated(terminated(p)).build()));
-            return status.withState(new ContainerStateBuilder().withTerminated(terminated(c)).build()).build();
+            previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder()
+                    .withTerminated(terminated(p, idPrefix)).build()));
+            return status.withState(new ContainerStateBuilder().withTerminated(terminated(c, idPrefix)).build()).build();
         }
         // Created but not started, or unknown: still coming up.
         Waiting w = waiting != null ? waiting : new Waiting(defaultWaiting, null);
@@ -230,7 +236,7 @@ public final class PodStatuses {
                 .endWaiting().build()).build();
     }
 
-    static ContainerStateTerminated terminated(ContainerState c) {
+    static ContainerStateTerminated terminated(ContainerState c, String idPrefix) {
         String reason = c.reason() == null || c.reason().isEmpty() ? (c.exitCode() == 0 ? "Completed" : "Error") : c.reason();
         return new ContainerStateTerminatedBuilder()
                 .withExitCode(c.exitCode())
@@ -238,7 +244,7 @@ public final class PodStatuses {
                 .withMessage(c.message() == null || c.message().isEmpty() ? null : c.message())
                 .withStartedAt(c.startedAt().map(PodStatuses::timestamp).orElse(null))
                 .withFinishedAt(c.finishedAt().map(PodStatuses::timestamp).orElse(null))
-                .withContainerID(RUNTIME_PREFIX + c.id())
+                .withContainerID(idPrefix + c.id())
                 .build();
     }
 

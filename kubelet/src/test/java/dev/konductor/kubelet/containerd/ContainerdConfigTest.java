@@ -66,6 +66,17 @@ class ContainerdConfigTest {
     }
 
     @Test
+    void writesNoNetworkUntilThePodCidrIsKnown() {
+        ContainerdSettings pending = new ContainerdSettings(SETTINGS.layout(), SETTINGS.sandboxImage(),
+                SETTINGS.registryUrl(), SETTINGS.mirroredHosts(), SETTINGS.cniBinDir(), SETTINGS.runc(),
+                new PodNetwork("konductor", "knd0", List.of("10.96.0.0/12")));
+
+        assertThat(ContainerdConfig.files(pending)).doesNotContainKey("cni/net.d/10-konductor.conflist");
+        assertThat(ContainerdConfig.cniConfListPath(pending.network().withPodCidr("10.244.3.0/24")))
+                .isEqualTo("cni/net.d/10-konductor.conflist");
+    }
+
+    @Test
     void escapesTomlStrings() {
         assertThat(ContainerdConfig.toml("a\"b\\c\n")).isEqualTo("\"a\\\"b\\\\c\\n\"");
     }

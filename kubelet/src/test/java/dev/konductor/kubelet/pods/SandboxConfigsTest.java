@@ -9,8 +9,11 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import dev.konductor.api.dns.PodDns;
+import dev.konductor.api.dns.ResolvConf;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SandboxConfigsTest {
@@ -31,6 +34,20 @@ class SandboxConfigsTest {
         assertThat(config.getLogDirectory()).isEqualTo("/logs/default_web_u-1");
         assertThat(config.getLabelsMap()).containsEntry("io.kubernetes.pod.uid", "u-1").containsEntry("app", "web");
         assertThat(config.getLinux().getCgroupParent()).isEqualTo("/kubepods/burstable/podu-1");
+    }
+
+    @Test
+    void sandboxCarriesThePodsResolverSettingsForTheRuntimesResolvConf() {
+        PodDns.Result dns = PodDns.forPod(POD, new PodDns.Node(List.of("10.96.0.10"), "cluster.local",
+                Optional.of(ResolvConf.parse("nameserver 192.0.2.53\nsearch example.test\n")), List.of("192.0.2.2")));
+
+        PodSandboxConfig config = SandboxConfigs.sandbox(POD, 0, Path.of("/logs"), Optional.of(dns.resolvConf()));
+
+        assertThat(config.getDnsConfig().getServersList()).containsExactly("10.96.0.10");
+        assertThat(config.getDnsConfig().getSearchesList())
+                .containsExactly("default.svc.cluster.local", "svc.cluster.local", "cluster.local", "example.test");
+        assertThat(config.getDnsConfig().getOptionsList()).containsExactly("ndots:5");
+        assertThat(SandboxConfigs.sandbox(POD, 0, Path.of("/logs")).hasDnsConfig()).isFalse();
     }
 
     @Test

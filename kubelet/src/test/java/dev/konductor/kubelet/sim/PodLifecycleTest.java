@@ -86,8 +86,20 @@ class PodLifecycleTest {
     void settingsFailFast() {
         assertThatThrownBy(() -> new SimSettings("n", 0, "4", "8Gi", 110))
                 .hasMessage("nodes must be at least 1: 0");
-        assertThatThrownBy(() -> new AddressPlan(2000, 110))
-                .hasMessageContaining("198.18.0.0/15 cannot hold 2000 simulated nodes of 110 pods each");
+        assertThatThrownBy(() -> new AddressPlan(3_000_000, 110))
+                .hasMessageContaining("240.0.0.0/4 cannot hold 3000000 simulated nodes of 110 pods each");
+    }
+
+    @Test
+    void moreNodesThanTheBenchmarkRangeHoldsMoveToTheReservedRange() {
+        assertThat(new AddressPlan(1000, 110).range()).isEqualTo("198.18.0.0/15");
+        AddressPlan plan = new AddressPlan(5000, 110);
+        assertThat(plan.range()).isEqualTo("240.0.0.0/4");
+        assertThat(plan.nodeAddress(0)).isEqualTo("240.0.0.1");
+        assertThat(plan.nodeAddress(4999)).isEqualTo("240.0.19.136");
+        // 40 blocks of 128 hold the 5000 node addresses, then one block per node
+        assertThat(plan.podCidr(0)).isEqualTo("240.0.20.0/25");
+        assertThat(plan.podCidr(4999)).isEqualTo("240.9.215.128/25");
     }
 
     @Test

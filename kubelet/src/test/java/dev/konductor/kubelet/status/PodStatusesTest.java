@@ -2,6 +2,7 @@ package dev.konductor.kubelet.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.SandboxState;
@@ -75,6 +76,19 @@ class PodStatusesTest {
                 .containsExactly("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled");
         assertThat(condition(status, "PodScheduled").getLastTransitionTime()).isEqualTo("2025-01-01T00:00:00Z");
         assertThat(status.getStartTime()).isEqualTo("2025-01-01T00:01:00Z");
+    }
+
+    @Test
+    void containerIdsNameTheRuntimeThatRunsThem() {
+        PodRuntimeState exitedAndRunning = new PodRuntimeState("u", List.of(readySandbox()), List.of(
+                container("c2", 1, ContainerState.Phase.RUNNING, T0.plusSeconds(5), 0),
+                container("c1", 0, ContainerState.Phase.EXITED, T0, 1)));
+
+        ContainerStatus c = PodStatuses.build(pod("Always"), exitedAndRunning, Map.of(), HOST, NOW, false,
+                ProbeVerdicts.NONE, "process").getContainerStatuses().getFirst();
+
+        assertThat(c.getContainerID()).isEqualTo("process://c2");
+        assertThat(c.getLastState().getTerminated().getContainerID()).isEqualTo("process://c1");
     }
 
     @Test

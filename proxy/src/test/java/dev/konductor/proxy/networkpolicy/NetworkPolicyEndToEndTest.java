@@ -116,6 +116,9 @@ class NetworkPolicyEndToEndTest {
     private void namespace(String name, Map<String, String> labels) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels(labels)
                 .endMetadata().build()).create();
+        // no serviceaccount controller runs here; the ServiceAccount admission needs the pods' account
+        client.serviceAccounts().inNamespace(name).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata().withName("default").endMetadata().build()).create();
     }
 
     /** The pod as the kubelet would have reported it: on this node, running, with the lab's address. */

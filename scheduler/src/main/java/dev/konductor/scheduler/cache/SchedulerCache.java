@@ -18,8 +18,9 @@ import java.util.function.Function;
  * cycle accounts for them before the watch event arrives. An assumed pod is confirmed when the
  * informer shows it bound, and forgotten if binding fails. Thread-safe.
  *
- * <p>Snapshots are incremental: each {@link NodeInfo} carries a generation, and
- * {@link #updateSnapshot} re-copies only the nodes that changed since the previous snapshot.
+ * <p>Snapshots are incremental: the cache remembers which nodes changed since the previous
+ * snapshot, and {@link #updateSnapshot} copies only those into it. Only when nodes come or go is
+ * the snapshot built again over every node.
  */
 public final class SchedulerCache {
 
@@ -31,6 +32,8 @@ public final class SchedulerCache {
     private final Set<String> assumed = new HashSet<>();
     private final Function<String, Map<String, String>> namespaceLabels;
     private long structureVersion;
+    /** Nodes whose info changed since the last snapshot. */
+    private final Set<String> changedSinceSnapshot = new HashSet<>();
 
     private final Map<String, NodeInfo> snapshotCopies = new HashMap<>();
     private long snapshotStructureVersion = -1;
@@ -43,6 +46,7 @@ public final class SchedulerCache {
     public synchronized void addNode(Node node) {
         String name = node.getMetadata().getName();
         NodeInfo info = nodes.get(name);
+        changedSinceSnapshot.add(name);
         if (info == null) {
             nodes.put(name, new NodeInfo(node));
             structureVersion++;
@@ -65,6 +69,7 @@ public final class SchedulerCache {
         if (info == null) {
             return;
         }
+        changedSinceSnapshot.add(name);
         if (info.pods().isEmpty()) {
             nodes.remove(name);
         } else {
@@ -133,29 +138,28 @@ public final class SchedulerCache {
 
     /**
      * The current state as a {@link Snapshot}: copies of the nodes that changed since the last
-     * call, the previous copies of the rest.
+     * call, the previous copies of the rest, in name order.
      */
     public synchronized Snapshot updateSnapshot() {
-        boolean changed = snapshot == null || snapshotStructureVersion != structureVersion;
-        for (Map.Entry<String, NodeInfo> e : nodes.entrySet()) {
-            NodeInfo live = e.getValue();
-            if (live.node() == null) {
-                continue;
-            }
-            NodeInfo copy = snapshotCopies.get(e.getKey());
-            if (copy == null || copy.generation() != live.generation()) {
-                snapshotCopies.put(e.getKey(), live.copy());
-                changed = true;
+        List<NodeInfo> replaced = new ArrayList<>();
+        for (String name : changedSinceSnapshot) {
+            NodeInfo live = nodes.get(name);
+            NodeInfo copy = snapshotCopies.get(name);
+            if (live != null && live.node() != null && (copy == null || copy.generation() != live.generation())) {
+                NodeInfo fresh = live.copy();
+                snapshotCopies.put(name, fresh);
+                replaced.add(fresh);
             }
         }
-        if (snapshotStructureVersion != structureVersion) {
+        changedSinceSnapshot.clear();
+        if (snapshot == null || snapshotStructureVersion != structureVersion) {
             snapshotCopies.keySet().removeIf(name -> !nodes.containsKey(name) || nodes.get(name).node() == null);
-        }
-        if (changed) {
             List<NodeInfo> list = new ArrayList<>(snapshotCopies.values());
             list.sort(java.util.Comparator.comparing(NodeInfo::name));
             snapshot = new Snapshot(list, namespaceLabels);
             snapshotStructureVersion = structureVersion;
+        } else if (!replaced.isEmpty()) {
+            snapshot = snapshot.withReplaced(replaced);
         }
         return snapshot;
     }
@@ -168,6 +172,7 @@ public final class SchedulerCache {
             structureVersion++;
         }
         info.addPod(pod);
+        changedSinceSnapshot.add(node);
         pods.put(pod.uid(), new PodState(pod, node));
     }
 
@@ -178,6 +183,7 @@ public final class SchedulerCache {
             return;
         }
         info.removePod(state.pod());
+        changedSinceSnapshot.add(state.node());
         if (info.node() == null && info.pods().isEmpty()) {
             nodes.remove(state.node());
             structureVersion++;

@@ -1,6 +1,7 @@
 package dev.konductor.scheduler.framework;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +21,8 @@ public final class CycleState {
     private final java.util.Set<String> skipScore = new java.util.HashSet<>();
 
     private final Snapshot snapshot;
+    /** The filters that run this cycle, worked out from {@link #skipFilter} once PreFilter is done. */
+    private List<Plugin.Filter> filtersToRun;
 
     /** A fresh state for a cycle over {@code snapshot}. */
     public CycleState(Snapshot snapshot) {
@@ -59,7 +62,18 @@ public final class CycleState {
         data.remove(key);
     }
 
-    /** Plugins whose PreFilter said Skip: their Filter does not run this cycle. */
+    /**
+     * The filters of {@code all} that this cycle runs (those not skipped), computed on first use:
+     * a skip-set lookup per filter per node was a fifth of a cycle on 5000 nodes.
+     */
+    List<Plugin.Filter> filtersToRun(List<Plugin.Filter> all) {
+        if (filtersToRun == null) {
+            filtersToRun = all.stream().filter(f -> !skipFilter.contains(f.name())).toList();
+        }
+        return filtersToRun;
+    }
+
+    /** Plugins whose PreFilter said Skip: their Filter does not run this cycle. Set before the filters run. */
     public java.util.Set<String> skipFilter() {
         return skipFilter;
     }

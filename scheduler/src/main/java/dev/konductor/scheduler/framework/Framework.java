@@ -22,17 +22,20 @@ public final class Framework {
     private final List<Plugin.PreScore> preScores;
     private final List<WeightedScore> scores;
     private final List<Plugin.Reserve> reserves;
+    private final List<Plugin.PreBind> preBinds;
     private final List<Plugin.Bind> binds;
 
     public Framework(List<Plugin.PreFilter> preFilters, List<Plugin.Filter> filters,
                      List<Plugin.PostFilter> postFilters, List<Plugin.PreScore> preScores,
-                     List<WeightedScore> scores, List<Plugin.Reserve> reserves, List<Plugin.Bind> binds) {
+                     List<WeightedScore> scores, List<Plugin.Reserve> reserves, List<Plugin.PreBind> preBinds,
+                     List<Plugin.Bind> binds) {
         this.preFilters = List.copyOf(preFilters);
         this.filters = List.copyOf(filters);
         this.postFilters = List.copyOf(postFilters);
         this.preScores = List.copyOf(preScores);
         this.scores = List.copyOf(scores);
         this.reserves = List.copyOf(reserves);
+        this.preBinds = List.copyOf(preBinds);
         this.binds = List.copyOf(binds);
     }
 
@@ -59,10 +62,7 @@ public final class Framework {
 
     /** The first Filter that does not pass the pod on {@code node}, as upstream stops at the first. */
     public Status runFilter(CycleState state, PodInfo pod, NodeInfo node) {
-        for (Plugin.Filter f : filters) {
-            if (state.skipFilter().contains(f.name())) {
-                continue;
-            }
+        for (Plugin.Filter f : state.filtersToRun(filters)) {
             Status s = f.filter(state, pod, node);
             if (!s.isSuccess()) {
                 return s.withPlugin(f.name());
@@ -182,6 +182,17 @@ public final class Framework {
         }
     }
 
+    /** Every PreBind plugin in order; the first that does not succeed stops the binding. */
+    public Status runPreBind(CycleState state, PodInfo pod, String node) {
+        for (Plugin.PreBind p : preBinds) {
+            Status s = p.preBind(state, pod, node);
+            if (!s.isSuccess() && !s.isSkip()) {
+                return s.withPlugin(p.name());
+            }
+        }
+        return Status.SUCCESS;
+    }
+
     /** The first Bind plugin that does not Skip binds. */
     public Status runBind(PodInfo pod, String node) {
         for (Plugin.Bind b : binds) {
@@ -202,6 +213,7 @@ public final class Framework {
         preScores.forEach(p -> names.add(p.name()));
         scores.forEach(p -> names.add(p.plugin().name()));
         reserves.forEach(p -> names.add(p.name()));
+        preBinds.forEach(p -> names.add(p.name()));
         binds.forEach(p -> names.add(p.name()));
         return names;
     }

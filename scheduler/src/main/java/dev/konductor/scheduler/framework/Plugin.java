@@ -62,6 +62,15 @@ public interface Plugin {
         void unreserve(CycleState state, PodInfo pod, String node);
     }
 
+    /**
+     * Prepares the chosen node before the pod is bound to it (VolumeBinding: binds or provisions
+     * the pod's volumes there). Runs in the binding cycle, off the scheduling thread; a failure
+     * unreserves and sends the pod back to the queue.
+     */
+    interface PreBind extends Plugin {
+        Status preBind(CycleState state, PodInfo pod, String node);
+    }
+
     /** Binds the pod to its node through the API. */
     interface Bind extends Plugin {
         Status bind(PodInfo pod, String node);

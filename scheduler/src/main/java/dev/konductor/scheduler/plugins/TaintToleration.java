@@ -36,6 +36,9 @@ public final class TaintToleration implements Plugin.Filter, Plugin.Score {
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
         List<Taint> taints = NodeInfo.taints(node.node());
+        if (taints.isEmpty()) {
+            return 0; // most nodes: no need to sort out the pod's tolerations
+        }
         List<Toleration> preferNoSchedule = pod.pod().getSpec().getTolerations() == null ? List.of()
                 : pod.pod().getSpec().getTolerations().stream()
                         .filter(t -> t.getEffect() == null || t.getEffect().isEmpty()

@@ -51,6 +51,11 @@ public final class SchedulingQueue implements Nominator {
     private final Map<String, QueuedPod> inFlight = new HashMap<>();
     private final Map<String, Map<String, PodInfo>> nominatedByNode = new HashMap<>();
     private final Map<String, String> nominatedNodeOf = new HashMap<>();
+    /**
+     * Whether any pod is nominated: the filters ask {@link #nominatedPods} for every node they
+     * try, and almost always there are none, which this answers without the queue's lock.
+     */
+    private volatile boolean anyNominated;
     private long schedulingCycle;
     private long moveRequestCycle = -1;
     private boolean closed;
@@ -294,6 +299,7 @@ public final class SchedulingQueue implements Nominator {
         }
         nominatedByNode.computeIfAbsent(node, n -> new HashMap<>()).put(pod.key(), pod);
         nominatedNodeOf.put(pod.key(), node);
+        anyNominated = true;
     }
 
     public synchronized void removeNomination(String key) {
@@ -306,6 +312,7 @@ public final class SchedulingQueue implements Nominator {
                     nominatedByNode.remove(node);
                 }
             }
+            anyNominated = !nominatedNodeOf.isEmpty();
         }
     }
 
@@ -331,9 +338,14 @@ public final class SchedulingQueue implements Nominator {
     }
 
     @Override
-    public synchronized List<PodInfo> nominatedPods(String node) {
-        Map<String, PodInfo> pods = nominatedByNode.get(node);
-        return pods == null ? List.of() : List.copyOf(pods.values());
+    public List<PodInfo> nominatedPods(String node) {
+        if (!anyNominated) {
+            return List.of();
+        }
+        synchronized (this) {
+            Map<String, PodInfo> pods = nominatedByNode.get(node);
+            return pods == null ? List.of() : List.copyOf(pods.values());
+        }
     }
 
     /** Wakes {@link #pop} up for good. */

@@ -10,10 +10,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code konductor}: one binary, several roles (as k3s). Each subcommand is a class in this
- * package. Planned next, each as its own class added to {@code subcommands} below:
- * {@code agent} (kubelet and proxy joining a server with the token in {@code DIR/token}),
- * {@code agent} (kubelet and proxy joining a server with the token in {@code DIR/token}) and
- * {@code bench} (load generators).
+ * package. {@code bench} (load generators) lives in the bench module, which depends on this one;
+ * the launcher runs it.
  */
 @Command(name = "konductor",
         description = "Kubernetes, rebuilt in Java.",
@@ -21,6 +19,7 @@ import picocli.CommandLine.Spec;
         versionProvider = KonductorCommand.VersionProvider.class,
         subcommands = {
                 ServerCommand.class,
+                AgentCommand.class,
                 UpCommand.class,
                 DownCommand.class,
                 StatusCommand.class,

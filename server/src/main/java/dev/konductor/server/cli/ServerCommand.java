@@ -9,6 +9,7 @@ import dev.konductor.server.control.StoreOpener;
 import dev.konductor.server.datadir.DataDir;
 import dev.konductor.server.net.Cidr;
 import dev.konductor.server.net.HostAddresses;
+import dev.konductor.server.node.IngressPorts;
 import dev.konductor.server.supervisor.ComponentFailure;
 import dev.konductor.store.Stores;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -52,18 +54,19 @@ public final class ServerCommand implements Callable<Integer> {
     String datastore;
 
     @Option(names = "--runtime", defaultValue = "auto",
-            description = "Node agent runtime: cri (real containers), sim (simulated pods), none (no node), or auto:"
-                    + " cri where this machine can run it, else sim (default: ${DEFAULT-VALUE}; process does not exist yet).")
+            description = "Node agent runtime: cri (real containers), process (containers as host processes, no root"
+                    + " needed), sim (simulated pods), none (no node), or auto: cri where this machine can run it, else"
+                    + " process, else sim (default: ${DEFAULT-VALUE}).")
     NodeRuntime runtime;
 
     @Option(names = "--kubelet-port", defaultValue = "" + ServerOptions.DEFAULT_KUBELET_PORT,
-            description = "HTTPS port of the local node's kubelet with --runtime cri; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+            description = "HTTPS port of the local node's kubelet with --runtime cri or process; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int kubeletPort;
 
-    @Option(names = "--pod-cidr", paramLabel = "CIDR", defaultValue = ServerOptions.DEFAULT_POD_CIDR,
+    @Option(names = "--cluster-cidr", paramLabel = "CIDR", defaultValue = ServerOptions.DEFAULT_CLUSTER_CIDR,
             converter = OptionConverters.ServiceCidr.class,
-            description = "Pod IP range of the local node (default: ${DEFAULT-VALUE}).")
-    Cidr podCidr;
+            description = "Pod IP range of the cluster; every node, the local one too, gets a /24 of it (default: ${DEFAULT-VALUE}).")
+    Cidr clusterCidr;
 
     @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = ApiServerConfig.DEFAULT_SERVICE_CIDR,
             converter = OptionConverters.ServiceCidr.class,
@@ -77,6 +80,18 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--scheduler-config", paramLabel = "FILE",
             description = "A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) for the scheduler, e.g. to pick the MostAllocated scoring strategy.")
     java.nio.file.Path schedulerConfig;
+
+    @Option(names = "--storage-dir", paramLabel = "DIR",
+            description = "Where on each node the default StorageClass 'standard' makes its volumes (default: DATA-DIR/storage).")
+    java.nio.file.Path storageDir;
+
+    @Option(names = "--ingress-http-port", paramLabel = "PORT",
+            description = "HTTP port of the local node's Ingress controller with --runtime cri (default: 80 as root, else 8080).")
+    Integer ingressHttpPort;
+
+    @Option(names = "--ingress-https-port", paramLabel = "PORT",
+            description = "HTTPS port of the local node's Ingress controller; -1 for none (default: 443 as root, else 8443).")
+    Integer ingressHttpsPort;
 
     private final StoreOpener storeOpener;
 
@@ -94,8 +109,13 @@ public final class ServerCommand implements Callable<Integer> {
         if (runtime == NodeRuntime.AUTO) {
             log.info("runtime=auto chose {}: {}", choice.runtime(), choice.reason());
         }
-        return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, choice.runtime(),
-                serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort, podCidr);
+        try {
+            return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, choice.runtime(),
+                    serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort,
+                    clusterCidr, storageDir, IngressPorts.of(ingressHttpPort, ingressHttpsPort));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     @Override
@@ -104,10 +124,6 @@ public final class ServerCommand implements Callable<Integer> {
         log.info("starting konductor server version={} dataDir={} port={} bindAddress={} datastore={} runtime={} serviceCidr={}",
                 KonductorVersion.current().version(), options.dataDir().root(), options.port(),
                 bindAddress.getHostAddress(), options.datastore(), options.runtime(), options.serviceCidr());
-        if (!options.runtime().implemented()) {
-            log.warn("runtime={} is not implemented yet: running the control plane without a node agent,"
-                    + " so pods will stay Pending", options.runtime());
-        }
         DataDir.create(options.dataDir().root());
         try (ControlPlane controlPlane = new ControlPlane(options, HostAddresses.discover(), storeOpener, Clock.systemUTC())) {
             Thread shutdown = Thread.ofPlatform().name("shutdown").unstarted(() -> {
@@ -121,6 +137,8 @@ public final class ServerCommand implements Callable<Integer> {
                 }
                 log.info("konductor server ready port={} kubeconfig={} sinceProcessStartMs={}",
                         controlPlane.port(), options.dataDir().kubeconfig(), millisSinceProcessStart());
+                log.info("nodes join with: konductor agent --server https://{}:{} --token-file {}",
+                        controlPlane.advertiseAddress().getHostAddress(), controlPlane.port(), options.dataDir().nodeToken());
                 Optional<ComponentFailure> failure = controlPlane.awaitTermination();
                 if (failure.isPresent()) {
                     return fail(failure.get());

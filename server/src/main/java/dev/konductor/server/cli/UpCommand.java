@@ -44,12 +44,13 @@ public final class UpCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--runtime", defaultValue = "auto",
-            description = "Node agent runtime: cri (real containers), sim (simulated pods), none (no node), or auto:"
-                    + " cri where this machine can run it, else sim (default: ${DEFAULT-VALUE}; process does not exist yet).")
+            description = "Node agent runtime: cri (real containers), process (containers as host processes, no root"
+                    + " needed), sim (simulated pods), none (no node), or auto: cri where this machine can run it, else"
+                    + " process, else sim (default: ${DEFAULT-VALUE}).")
     NodeRuntime runtime;
 
     @Option(names = "--kubelet-port", defaultValue = "10250",
-            description = "HTTPS port of the local node's kubelet with --runtime cri (default: ${DEFAULT-VALUE}).")
+            description = "HTTPS port of the local node's kubelet with --runtime cri or process (default: ${DEFAULT-VALUE}).")
     int kubeletPort;
 
     @Option(names = "--datastore", defaultValue = "sqlite", converter = OptionConverters.Datastore.class,
@@ -122,8 +123,22 @@ public final class UpCommand implements Callable<Integer> {
         out.println("export KUBECONFIG=" + dir.kubeconfig());
         out.flush();
         err().println("konductor: then try: kubectl get namespaces");
+        if (Files.exists(dir.nodeToken())) {
+            // the address the server advertises when not told otherwise
+            String address = dev.konductor.server.net.HostAddresses.discover().nodeAddress().getHostAddress();
+            err().printf("konductor: join more nodes with: konductor agent --server https://%s:%d --token %s%n"
+                    + "  (the token is also in %s)%n", address, port, readToken(dir), dir.nodeToken());
+        }
         err().flush();
         return 0;
+    }
+
+    private static String readToken(DataDir dir) {
+        try {
+            return Files.readString(dir.nodeToken()).strip();
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private int printLogTail(DataDir dir, long from) {

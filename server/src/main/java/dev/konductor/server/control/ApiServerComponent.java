@@ -55,7 +55,7 @@ public final class ApiServerComponent implements Component {
         ApiServerConfig config = new ApiServerConfig(store.store(), options.bindAddress().orElse(null),
                 options.port(), tlsMaterial(credentials), Map.of(certificates.joinToken(), JoinToken.BOOTSTRAP_USER),
                 options.serviceCidr().toString(), ApiServerConfig.DEFAULT_NODE_PORT_RANGE,
-                advertiseAddress.getHostAddress());
+                advertiseAddress.getHostAddress(), credentials.serviceAccountKey());
         apiServer = new ApiServer(config);
         try {
             apiServer.start();

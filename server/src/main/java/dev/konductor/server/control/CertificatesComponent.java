@@ -3,13 +3,16 @@ package dev.konductor.server.control;
 import dev.konductor.server.datadir.DataDir;
 import dev.konductor.server.pki.ClusterCredentials;
 import dev.konductor.server.pki.ClusterPki;
+import dev.konductor.server.datadir.AtomicFiles;
 import dev.konductor.server.pki.JoinToken;
+import dev.konductor.server.pki.NodeToken;
 import dev.konductor.server.pki.ServingNames;
 import dev.konductor.server.supervisor.Component;
 import java.time.Clock;
 
 /**
- * Loads or creates the cluster's certificates and node-join token. A component of its own so that
+ * Loads or creates the cluster's certificates and node-join token, and writes the token in the
+ * form agents take ({@code DIR/node-token}, with the CA's hash). A component of its own so that
  * it runs in parallel with opening the store: on a first start, key generation and loading the
  * store's native library overlap.
  */
@@ -36,8 +39,12 @@ public final class CertificatesComponent implements Component {
 
     @Override
     public void start(Monitor monitor) {
-        joinToken = JoinToken.ensure(dataDir.token());
-        credentials = new ClusterPki(dataDir.tlsDir(), clock).ensure(servingNames);
+        String token = JoinToken.ensure(dataDir.token());
+        ClusterCredentials loaded = new ClusterPki(dataDir.tlsDir(), clock).ensure(servingNames);
+        AtomicFiles.write(dataDir.nodeToken(), NodeToken.of(loaded.ca().certificate(), token).format() + "\n",
+                AtomicFiles.Mode.PRIVATE);
+        joinToken = token;
+        credentials = loaded;
     }
 
     @Override

@@ -17,13 +17,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --runtime cri}: the local node's containerd, started and supervised by this server with
- * a generated configuration under {@code DATA/containerd} (its registry: the cluster's own; its
- * pod network: a CNI bridge over the node's pod CIDR).
+ * {@code --runtime cri}: a node's containerd, started and supervised with a generated
+ * configuration under {@code DATA/containerd} (its registry: the cluster's own; its pod network:
+ * a CNI bridge over the node's pod CIDR, configured once the control plane has assigned one).
  *
  * <p>If containerd dies, it is started again after a delay (5 s, doubling while it keeps dying
  * within ten minutes of a restart, up to 5 minutes: {@link RestartDelays}), as a systemd unit with
@@ -42,9 +43,9 @@ public final class ContainerdComponent implements Component {
     static final int MAX_FAILED_STARTS = 3;
 
     private final Path dataDir;
-    private final String podCidr;
     private final List<String> podRoutes;
-    private final ImageRegistryComponent registry;
+    private final Supplier<String> registryUrl;
+    private final Set<String> dependsOn;
     private final RestartDelays delays = new RestartDelays(Duration.ofSeconds(5), Duration.ofMinutes(5),
             Duration.ofMinutes(10));
     private volatile ManagedContainerd containerd;
@@ -53,13 +54,16 @@ public final class ContainerdComponent implements Component {
     private volatile Thread restarter;
 
     /**
-     * @param podRoutes the destinations pods may reach beyond their own network (service CIDR, node address)
+     * @param podRoutes   the destinations pods may reach beyond their own network (service CIDR,
+     *                    cluster CIDR, node address); never a default route
+     * @param registryUrl the cluster registry, every image's only source; asked once the
+     *                    components in {@code dependsOn} are ready
      */
-    public ContainerdComponent(Path dataDir, String podCidr, List<String> podRoutes, ImageRegistryComponent registry) {
+    public ContainerdComponent(Path dataDir, List<String> podRoutes, Supplier<String> registryUrl, Set<String> dependsOn) {
         this.dataDir = dataDir;
-        this.podCidr = podCidr;
         this.podRoutes = List.copyOf(podRoutes);
-        this.registry = registry;
+        this.registryUrl = registryUrl;
+        this.dependsOn = Set.copyOf(dependsOn);
     }
 
     @Override
@@ -69,7 +73,7 @@ public final class ContainerdComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ImageRegistryComponent.NAME);
+        return dependsOn;
     }
 
     @Override
@@ -86,9 +90,9 @@ public final class ContainerdComponent implements Component {
                     + ": apt-get install containernetworking-plugins");
         }
         ContainerdLayout layout = new ContainerdLayout(dataDir.resolve("containerd"));
-        ContainerdSettings settings = new ContainerdSettings(layout, BuiltinImages.PAUSE, registry.url(),
+        ContainerdSettings settings = new ContainerdSettings(layout, BuiltinImages.PAUSE, registryUrl.get(),
                 ContainerdSettings.DEFAULT_MIRRORED_HOSTS, CNI_BIN_DIR, runc,
-                new PodNetwork("konductor", bridgeName(layout.dir()), podCidr, podRoutes));
+                new PodNetwork("konductor", bridgeName(layout.dir()), podRoutes));
         this.monitor = monitor;
         containerd = ManagedContainerd.start(settings, binary, START_TIMEOUT);
         watch(System.nanoTime());
@@ -141,6 +145,11 @@ public final class ContainerdComponent implements Component {
     static String bridgeName(Path containerdDir) {
         String digest = Digests.sha256(containerdDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
         return "knd" + digest.substring("sha256:".length(), "sha256:".length() + 8);
+    }
+
+    /** Gives pods addresses from {@code podCidr} (see {@link ManagedContainerd#configurePodNetwork}). */
+    public void configurePodNetwork(String podCidr) throws java.io.IOException {
+        containerd.configurePodNetwork(podCidr);
     }
 
     public ContainerRuntime runtime() {

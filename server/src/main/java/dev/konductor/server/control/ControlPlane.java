@@ -1,7 +1,11 @@
 package dev.konductor.server.control;
 
+import dev.konductor.controllers.nodeipam.NodeIpamSettings;
 import dev.konductor.server.datadir.DataDirLock;
 import dev.konductor.server.net.HostAddresses;
+import dev.konductor.server.node.ClusterAccess;
+import dev.konductor.server.node.NodeComponents;
+import dev.konductor.server.node.NodeSpec;
 import dev.konductor.server.pki.ServingNames;
 import dev.konductor.server.supervisor.Component;
 import dev.konductor.server.supervisor.ComponentFailure;
@@ -9,19 +13,23 @@ import dev.konductor.server.supervisor.Supervisor;
 import dev.konductor.kubelet.sim.SimSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What {@code konductor server} runs, under a {@link Supervisor}, while holding the data
- * directory's lock: the store and the certificates (in parallel), then the API server, then the
- * controller manager, the scheduler and the local node. Those last three depend on
- * {@code apiserver} only: they reach it through a Kubernetes client, like any remote component.
- * With {@code --runtime cri} the local node is the image registry, a supervised containerd
- * (both independent of the API server, so they start alongside it) and a kubelet on top.
+ * directory's lock: the store, the certificates and the image registry (in parallel), then the
+ * API server, then the controller manager, the scheduler, the published cluster configuration
+ * and the local node. Those depend on {@code apiserver} only: they reach it through a
+ * Kubernetes client, like any remote component. With {@code --runtime cri} the local node is
+ * what an agent runs too ({@link NodeComponents}): containerd, kubelet, pod network, proxy, DNS
+ * and ingress. With {@code --runtime process} the local node is a kubelet whose containers are
+ * host processes.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -30,15 +38,19 @@ public final class ControlPlane implements AutoCloseable {
 
     private final ServerOptions options;
     private final ApiServerComponent apiServer;
+    private final InetAddress advertiseAddress;
     private final List<Component> components;
     private final Supervisor supervisor;
     private DataDirLock lock; // guarded by this
 
     public ControlPlane(ServerOptions options, HostAddresses host, StoreOpener storeOpener, Clock clock) {
         this.options = options;
+        // As upstream: the address of the default-route interface, which other machines can reach
+        // (not whichever bridge of another cluster on this machine sorts first).
         InetAddress advertiseAddress = options.advertiseAddress()
                 .or(options::bindAddress)
-                .orElseGet(host::defaultAdvertiseAddress);
+                .orElseGet(host::nodeAddress);
+        this.advertiseAddress = advertiseAddress;
         List<InetAddress> extraNames = new ArrayList<>();
         extraNames.add(advertiseAddress);
         options.bindAddress().ifPresent(extraNames::add);
@@ -48,24 +60,23 @@ public final class ControlPlane implements AutoCloseable {
         CertificatesComponent certificates = new CertificatesComponent(options.dataDir(), servingNames, clock);
         this.apiServer = new ApiServerComponent(options, advertiseAddress, store, certificates);
         Path kubeconfig = options.dataDir().kubeconfig();
+        ImageRegistryComponent registry = new ImageRegistryComponent(options.dataDir().images(), options.bindAddress());
         List<Component> all = new ArrayList<>(List.of(store, certificates, apiServer,
-                new ControllerManagerComponent(kubeconfig, clock),
-                new SchedulerComponent(kubeconfig, options.schedulerConfig())));
+                new ControllerManagerComponent(kubeconfig, certificates, options.storageDir(), NodeIpamSettings.of(options.clusterCidr().toString(),
+                        ServerOptions.NODE_CIDR_MASK_SIZE, 64), clock),
+                new SchedulerComponent(kubeconfig, options.schedulerConfig()),
+                registry, new ClusterConfigComponent(kubeconfig, options, advertiseAddress, registry)));
         String nodeName = host.hostname().toLowerCase(java.util.Locale.ROOT);
         if (options.runtime() == NodeRuntime.CRI) {
-            Path root = options.dataDir().root();
-            ImageRegistryComponent registry = new ImageRegistryComponent(options.dataDir().images());
-            String podCidr = options.podCidr().toString();
             InetAddress nodeIp = options.advertiseAddress().orElseGet(host::nodeAddress);
-            List<String> podRoutes = new ArrayList<>(List.of(options.serviceCidr().toString()));
-            if (nodeIp.getAddress().length == 4 && !nodeIp.isLoopbackAddress()) {
-                podRoutes.add(nodeIp.getHostAddress() + "/32");
-            }
-            ContainerdComponent containerd = new ContainerdComponent(root, podCidr, podRoutes, registry);
-            all.add(registry);
-            all.add(containerd);
-            all.add(new CriNodeComponent(kubeconfig, nodeName, podCidr, nodeIp, options.kubeletPort(),
-                    root.resolve("kubelet"), certificates, containerd, clock));
+            NodeSpec node = new NodeSpec(nodeName, nodeIp, options.kubeletPort(), options.dataDir().root(),
+                    options.serviceCidr(), options.clusterCidr(), options.clusterDns(), options.ingressPorts());
+            all.addAll(NodeComponents.cri(node, new LocalAccess(kubeconfig, certificates, registry), clock));
+        }
+        if (options.runtime() == NodeRuntime.PROCESS) {
+            all.add(new ProcessNodeComponent(kubeconfig, nodeName,
+                    options.advertiseAddress().orElseGet(host::nodeAddress), options.kubeletPort(), options.dataDir().root(),
+                    certificates, clock));
         }
         if (options.runtime() == NodeRuntime.SIM) {
             all.add(new SimNodeComponent(kubeconfig, new SimSettings(nodeName, 1, "4", "8Gi", 110)));
@@ -92,6 +103,11 @@ public final class ControlPlane implements AutoCloseable {
         return supervisor.start();
     }
 
+    /** Where other machines reach the API server and the registry. */
+    public InetAddress advertiseAddress() {
+        return advertiseAddress;
+    }
+
     /** The API server's bound port; valid once started. */
     public int port() {
         return apiServer.port();
@@ -111,6 +127,25 @@ public final class ControlPlane implements AutoCloseable {
                 lock.close();
                 lock = null;
             }
+        }
+    }
+
+    /** The server's own node reaches the cluster through the admin kubeconfig and the registry on loopback. */
+    private record LocalAccess(Path kubeconfig, CertificatesComponent certificates, ImageRegistryComponent registry)
+            implements ClusterAccess {
+        @Override
+        public Set<String> components() {
+            return Set.of(ApiServerComponent.NAME, ImageRegistryComponent.NAME);
+        }
+
+        @Override
+        public X509Certificate clusterCa() {
+            return certificates.credentials().ca().certificate();
+        }
+
+        @Override
+        public String registryUrl() {
+            return registry.url();
         }
     }
 }

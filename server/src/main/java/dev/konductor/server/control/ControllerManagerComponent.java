@@ -3,6 +3,7 @@ package dev.konductor.server.control;
 import dev.konductor.controllers.ControllerManager;
 import dev.konductor.controllers.Controllers;
 import dev.konductor.controllers.framework.ControllerSettings;
+import dev.konductor.controllers.nodeipam.NodeIpamSettings;
 import dev.konductor.server.supervisor.Component;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -15,12 +16,24 @@ public final class ControllerManagerComponent implements Component {
     public static final String NAME = "controller-manager";
 
     private final Path kubeconfig;
+    private final NodeIpamSettings ipam;
+    private final CertificatesComponent certificates;
+    private final Path storageDir;
     private final Clock clock;
     private volatile KubernetesClient client;
     private volatile ControllerManager manager;
 
-    public ControllerManagerComponent(Path kubeconfig, Clock clock) {
+    /**
+     * @param certificates the service account key, for legacy token Secrets
+     * @param storageDir   where on a node the hostPath provisioner makes volumes
+     * @param ipam         the cluster CIDR the node IPAM controller divides among nodes
+     */
+    public ControllerManagerComponent(Path kubeconfig, CertificatesComponent certificates, Path storageDir,
+                                      NodeIpamSettings ipam, Clock clock) {
         this.kubeconfig = kubeconfig;
+        this.certificates = certificates;
+        this.storageDir = storageDir;
+        this.ipam = ipam;
         this.clock = clock;
     }
 
@@ -31,14 +44,16 @@ public final class ControllerManagerComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ApiServerComponent.NAME);
+        return Set.of(ApiServerComponent.NAME, CertificatesComponent.NAME);
     }
 
     @Override
     public void start(Monitor monitor) {
         client = LocalClients.fromKubeconfig(kubeconfig);
-        manager = new ControllerManager(client, LocalClients.identity(), Controllers::all,
-                ControllerSettings.defaults(), clock);
+        ControllerSettings settings = ControllerSettings.defaults()
+                .withServiceAccountKey(certificates.credentials().serviceAccountKey())
+                .withHostPathStorageRoot(storageDir.toString());
+        manager = new ControllerManager(client, LocalClients.identity(), () -> Controllers.all(ipam), settings, clock);
         manager.start();
     }
 

@@ -14,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's image registry: a read-only OCI distribution endpoint on loopback over the
- * image store in {@code DATA/images}, holding the images the project builds (busybox and the
- * pause image, rebuilt from this machine's busybox on every start) and whatever
- * {@code konductor image load} added. The local containerd pulls everything from it.
+ * The cluster's image registry: a read-only OCI distribution endpoint over the image store in
+ * {@code DATA/images}, holding the images the project builds (busybox and the pause image,
+ * rebuilt from this machine's busybox on every start) and whatever {@code konductor image load}
+ * added. It listens where the API server does (every address by default), so that agents'
+ * containerd can pull from it at the server's advertised address; the local containerd uses
+ * loopback. Every node pulls everything from it.
  */
 public final class ImageRegistryComponent implements Component {
 
@@ -25,10 +27,13 @@ public final class ImageRegistryComponent implements Component {
     private static final Logger log = LoggerFactory.getLogger(ImageRegistryComponent.class);
 
     private final Path storeDir;
+    private final Optional<InetAddress> bindAddress;
     private volatile RegistryServer server;
 
-    public ImageRegistryComponent(Path storeDir) {
+    /** @param bindAddress where to listen; empty for every address */
+    public ImageRegistryComponent(Path storeDir, Optional<InetAddress> bindAddress) {
         this.storeDir = storeDir;
+        this.bindAddress = bindAddress;
     }
 
     @Override
@@ -46,12 +51,18 @@ public final class ImageRegistryComponent implements Component {
             log.warn("no static busybox on this machine (apt-get install busybox-static): the busybox and pause"
                     + " images are missing, so pods cannot start");
         }
-        server = RegistryServer.start(store, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = RegistryServer.start(store, new InetSocketAddress(bindAddress.orElse(InetAddress.ofLiteral("0.0.0.0")), 0));
     }
 
-    /** {@code http://127.0.0.1:PORT}; valid once ready. */
+    /** For this machine: {@code http://127.0.0.1:PORT} (or the bind address); valid once ready. */
     public String url() {
-        return server.url();
+        return urlAt(bindAddress.orElse(InetAddress.getLoopbackAddress()));
+    }
+
+    /** For other machines: {@code http://ADDRESS:PORT}; valid once ready. */
+    public String urlAt(InetAddress address) {
+        String host = address.getAddress().length == 16 ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return "http://" + host + ":" + server.address().getPort();
     }
 
     @Override

@@ -21,17 +21,30 @@ public final class IngressComponent implements Component {
 
     private final Path kubeconfig;
     private final IngressSettings settings;
+    private final Set<String> dependsOn;
     private volatile KubernetesClient client;
     private volatile IngressController controller;
 
     public IngressComponent(Path kubeconfig, IngressSettings settings) {
-        this.kubeconfig = kubeconfig;
-        this.settings = settings;
+        this(kubeconfig, settings, Set.of(ApiServerComponent.NAME));
     }
 
-    /** Listening on every address with the default ports, reporting {@code nodeAddress} in Ingress status. */
-    public static IngressComponent onNode(Path kubeconfig, InetAddress nodeAddress) {
-        return new IngressComponent(kubeconfig, IngressSettings.defaults(nodeAddress.getHostAddress()));
+    /** @param dependsOn the components that make the API server reachable through {@code kubeconfig} */
+    public IngressComponent(Path kubeconfig, IngressSettings settings, Set<String> dependsOn) {
+        this.kubeconfig = kubeconfig;
+        this.settings = settings;
+        this.dependsOn = Set.copyOf(dependsOn);
+    }
+
+    /**
+     * Listening on every address, on {@code httpPort} and {@code httpsPort} (-1: no HTTPS),
+     * reporting {@code nodeAddress} in Ingress status.
+     */
+    public static IngressComponent onNode(Path kubeconfig, InetAddress nodeAddress, int httpPort, int httpsPort,
+                                          Set<String> dependsOn) {
+        IngressSettings defaults = IngressSettings.defaults(nodeAddress.getHostAddress());
+        return new IngressComponent(kubeconfig, defaults.withListeners(defaults.bindAddress(), httpPort, httpsPort),
+                dependsOn);
     }
 
     @Override
@@ -41,7 +54,7 @@ public final class IngressComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ApiServerComponent.NAME);
+        return dependsOn;
     }
 
     @Override

@@ -22,19 +22,26 @@ public final class NetworkPolicyComponent implements Component {
     private final Path kubeconfig;
     private final NetworkPolicySettings settings;
     private final CommandRunner runner;
+    private final Set<String> dependsOn;
     private volatile KubernetesClient client;
     private volatile NetworkPolicyEnforcer enforcer;
 
-    /** Enforcement on this host's kernel. */
-    public NetworkPolicyComponent(Path kubeconfig, NetworkPolicySettings settings) {
-        this(kubeconfig, settings, new ProcessCommandRunner(Duration.ofSeconds(30)));
+    /**
+     * Enforcement on this host's kernel.
+     *
+     * @param dependsOn the components that make the API server reachable through {@code kubeconfig}
+     */
+    public NetworkPolicyComponent(Path kubeconfig, NetworkPolicySettings settings, Set<String> dependsOn) {
+        this(kubeconfig, settings, new ProcessCommandRunner(Duration.ofSeconds(30)), dependsOn);
     }
 
     /** Enforcement through {@code runner}'s {@code nft} and {@code sysctl} (another namespace, or a fake). */
-    public NetworkPolicyComponent(Path kubeconfig, NetworkPolicySettings settings, CommandRunner runner) {
+    public NetworkPolicyComponent(Path kubeconfig, NetworkPolicySettings settings, CommandRunner runner,
+                                  Set<String> dependsOn) {
         this.kubeconfig = kubeconfig;
         this.settings = settings;
         this.runner = runner;
+        this.dependsOn = Set.copyOf(dependsOn);
     }
 
     @Override
@@ -44,7 +51,7 @@ public final class NetworkPolicyComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ApiServerComponent.NAME);
+        return dependsOn;
     }
 
     @Override

@@ -1,15 +1,20 @@
 package dev.konductor.server.control;
 
 import dev.konductor.kubelet.containerd.ContainerdProcess;
+import dev.konductor.kubelet.process.ProcessRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** How the local node agent runs pods (see ARCHITECTURE.md, "Node agent and runtimes"). */
 public enum NodeRuntime {
-    /** cri where this machine can run it (root, containerd, runc, CNI plugins, busybox-static), else sim. */
+    /**
+     * cri where this machine can run it (root, containerd, runc, CNI plugins, busybox-static,
+     * nftables), else process, else sim.
+     */
     AUTO,
     /** Containers through containerd's CRI socket. */
     CRI,
@@ -19,11 +24,6 @@ public enum NodeRuntime {
     SIM,
     /** No local node agent: a control plane only. */
     NONE;
-
-    /** Whether this runtime exists yet; the others are accepted so scripts need not change later. */
-    public boolean implemented() {
-        return this != PROCESS;
-    }
 
     /** What {@link #AUTO} stands for on this machine, and why. */
     public record Choice(NodeRuntime runtime, String reason) {
@@ -50,10 +50,23 @@ public enum NodeRuntime {
         if (!Files.isExecutable(Path.of("/bin/busybox"))) {
             missing.add("busybox-static");
         }
-        return missing.isEmpty()
-                ? new Choice(CRI, "root, containerd, runc, the CNI plugins and busybox-static are here")
-                : new Choice(SIM, "real containers need " + String.join(", ", missing)
-                        + "; running a simulated node instead (pods run without containers)");
+        if (dev.konductor.proxy.ProxyMode.nftBinary() == null) {
+            missing.add("nftables (the service proxy)");
+        }
+        if (missing.isEmpty()) {
+            return new Choice(CRI, "root, containerd, runc, the CNI plugins, busybox-static and nftables are here");
+        }
+        return fallback("real containers need " + String.join(", ", missing), ProcessRuntime.unavailable());
+    }
+
+    /** Without cri: process where it can run, else sim; {@code why} says what cri lacked. Pure. */
+    static Choice fallback(String why, Optional<String> processUnavailable) {
+        if (processUnavailable.isEmpty()) {
+            return new Choice(PROCESS, why + "; running pods as plain host processes instead (the process runtime:"
+                    + " no images, no isolation, the node's network)");
+        }
+        return new Choice(SIM, why + ", and the process runtime " + processUnavailable.get()
+                + "; running a simulated node instead (pods run without containers)");
     }
 
     @Override

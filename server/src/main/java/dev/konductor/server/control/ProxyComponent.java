@@ -21,6 +21,7 @@ public final class ProxyComponent implements Component {
     private final Path kubeconfig;
     private final ProxySettings settings;
     private final boolean serviceLoadBalancer;
+    private final Set<String> dependsOn;
     private volatile KubernetesClient client;
     private volatile ServiceProxy proxy;
     private volatile ServiceLoadBalancer loadBalancer;
@@ -32,9 +33,15 @@ public final class ProxyComponent implements Component {
      *                            is enough, though every copy agrees with the others)
      */
     public ProxyComponent(Path kubeconfig, ProxySettings settings, boolean serviceLoadBalancer) {
+        this(kubeconfig, settings, serviceLoadBalancer, Set.of(ApiServerComponent.NAME));
+    }
+
+    /** @param dependsOn the components that make the API server reachable through {@code kubeconfig} */
+    public ProxyComponent(Path kubeconfig, ProxySettings settings, boolean serviceLoadBalancer, Set<String> dependsOn) {
         this.kubeconfig = kubeconfig;
         this.settings = settings;
         this.serviceLoadBalancer = serviceLoadBalancer;
+        this.dependsOn = Set.copyOf(dependsOn);
     }
 
     @Override
@@ -44,7 +51,7 @@ public final class ProxyComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ApiServerComponent.NAME);
+        return dependsOn;
     }
 
     @Override

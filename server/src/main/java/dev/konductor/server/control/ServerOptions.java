@@ -2,6 +2,7 @@ package dev.konductor.server.control;
 
 import dev.konductor.server.datadir.DataDir;
 import dev.konductor.server.net.Cidr;
+import dev.konductor.server.node.IngressPorts;
 import java.net.InetAddress;
 import java.util.Optional;
 
@@ -17,14 +18,22 @@ import java.util.Optional;
  * @param advertiseAddress the address published for the API server; empty to pick one
  * @param schedulerConfig  a KubeSchedulerConfiguration file for the scheduler; empty for defaults
  * @param kubeletPort      the local node's kubelet HTTPS port (upstream's 10250; 0 picks a free one)
- * @param podCidr          the local node's pod CIDR (until a node IPAM controller hands them out)
+ * @param clusterCidr      the pod range: the node IPAM controller gives every node (the local one
+ *                         too) a /24 of it in {@code spec.podCIDR}
+ * @param storageDir       where on a node the default StorageClass's volumes are made
+ *                         ({@code DATA/storage} unless given, as k3s keeps its local-path volumes)
+ * @param ingressPorts     where the local node's Ingress controller listens ({@link IngressPorts#defaults()}
+ *                         unless given)
  */
 public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
                             NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
-                            Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr podCidr) {
+                            Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr,
+                            java.nio.file.Path storageDir, IngressPorts ingressPorts) {
 
     public static final int DEFAULT_KUBELET_PORT = 10250;
-    public static final String DEFAULT_POD_CIDR = "10.244.0.0/24";
+    public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
+    /** Each node's share of the cluster CIDR, as upstream's --node-cidr-mask-size-ipv4. */
+    public static final int NODE_CIDR_MASK_SIZE = 24;
 
     public ServerOptions {
         if (port < 0 || port > 65535) {
@@ -34,13 +43,32 @@ public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, 
             throw new IllegalArgumentException("kubelet port must be between 0 and 65535: " + kubeletPort);
         }
         bindAddress = bindAddress.filter(address -> !address.isAnyLocalAddress());
+        if (clusterCidr.network().getAddress().length != 4 || clusterCidr.prefixLength() > NODE_CIDR_MASK_SIZE) {
+            throw new IllegalArgumentException("cluster CIDR must be an IPv4 range of at least one /"
+                    + NODE_CIDR_MASK_SIZE + ": " + clusterCidr);
+        }
+        storageDir = storageDir == null ? dataDir.storage() : storageDir.toAbsolutePath().normalize();
+        ingressPorts = ingressPorts == null ? IngressPorts.defaults() : ingressPorts;
     }
 
-    /** With the local node's defaults (kubelet port 10250, pod CIDR 10.244.0.0/24). */
+    /** With the volumes under the data directory. */
+    public ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
+                         NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
+                         Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr) {
+        this(dataDir, bindAddress, port, datastore, runtime, serviceCidr, advertiseAddress, schedulerConfig,
+                kubeletPort, clusterCidr, null, null);
+    }
+
+    /** With the node defaults (kubelet port 10250, cluster CIDR 10.244.0.0/16). */
     public ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
                          NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
                          Optional<java.nio.file.Path> schedulerConfig) {
         this(dataDir, bindAddress, port, datastore, runtime, serviceCidr, advertiseAddress, schedulerConfig,
-                DEFAULT_KUBELET_PORT, Cidr.parse(DEFAULT_POD_CIDR));
+                DEFAULT_KUBELET_PORT, Cidr.parse(DEFAULT_CLUSTER_CIDR));
+    }
+
+    /** The cluster DNS Service's address: the tenth of the service range, as kubeadm picks it. */
+    public InetAddress clusterDns() {
+        return serviceCidr.host(10);
     }
 }

@@ -14,12 +14,19 @@ public final class SimNodeComponent implements Component {
 
     private final Path kubeconfig;
     private final SimSettings settings;
+    private final Set<String> dependsOn;
     private volatile KubernetesClient client;
     private volatile SimNodes nodes;
 
     public SimNodeComponent(Path kubeconfig, SimSettings settings) {
+        this(kubeconfig, settings, Set.of(ApiServerComponent.NAME));
+    }
+
+    /** @param dependsOn the components that make the API server reachable through {@code kubeconfig} */
+    public SimNodeComponent(Path kubeconfig, SimSettings settings, Set<String> dependsOn) {
         this.kubeconfig = kubeconfig;
         this.settings = settings;
+        this.dependsOn = Set.copyOf(dependsOn);
     }
 
     @Override
@@ -29,7 +36,7 @@ public final class SimNodeComponent implements Component {
 
     @Override
     public Set<String> dependsOn() {
-        return Set.of(ApiServerComponent.NAME);
+        return dependsOn;
     }
 
     @Override

@@ -13,11 +13,13 @@ import java.nio.file.attribute.PosixFilePermissions;
  *
  * <pre>
  * DIR/tls/             cluster CA, API serving certificate, admin client certificate
- * DIR/token            node-join token
+ * DIR/token            node-join token (its secret)
+ * DIR/node-token       the same token with the cluster CA's hash, for `konductor agent --token-file`
  * DIR/kubeconfig.yaml  admin kubeconfig
  * DIR/server.pid       PID of the server `up` started in the background
  * DIR/server.log       that server's output
  * DIR/server.lock      held by the running server so two servers never share a directory
+ * DIR/storage/         the local node's provisioned volumes (unless --storage-dir says otherwise)
  * </pre>
  */
 public record DataDir(Path root) {
@@ -39,12 +41,22 @@ public record DataDir(Path root) {
         return root.resolve("images");
     }
 
+    /** Where the default StorageClass's volumes live on the local node. */
+    public Path storage() {
+        return root.resolve("storage");
+    }
+
     public Path tlsDir() {
         return root.resolve("tls");
     }
 
     public Path token() {
         return root.resolve("token");
+    }
+
+    /** The join token in its full form (CA hash and secret), the file agents are given. */
+    public Path nodeToken() {
+        return root.resolve("node-token");
     }
 
     public Path kubeconfig() {

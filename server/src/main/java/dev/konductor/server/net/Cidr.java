@@ -44,10 +44,17 @@ public record Cidr(InetAddress network, int prefixLength) {
      * must name it.
      */
     public InetAddress firstHost() {
-        if (prefixLength >= network.getAddress().length * 8 - 1) {
-            throw new IllegalArgumentException(this + " has no room for a host address");
+        return host(1);
+    }
+
+    /** The address {@code offset} after the network address, e.g. the tenth: kubeadm's cluster DNS address. */
+    public InetAddress host(int offset) {
+        int hostBits = network.getAddress().length * 8 - prefixLength;
+        if (offset < 1 || (hostBits < 31 && BigInteger.valueOf(offset).compareTo(BigInteger.ONE.shiftLeft(hostBits).subtract(BigInteger.ONE)) >= 0)) {
+            throw new IllegalArgumentException(this + " has no room for a host address"
+                    + (offset == 1 ? "" : " at offset " + offset));
         }
-        return fromInteger(toInteger(network).add(BigInteger.ONE), network.getAddress().length);
+        return fromInteger(toInteger(network).add(BigInteger.valueOf(offset)), network.getAddress().length);
     }
 
     public boolean contains(InetAddress address) {

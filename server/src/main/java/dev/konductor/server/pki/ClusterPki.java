@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code admin.crt}, {@code admin.key}: the admin client certificate,
  *       {@code CN=kubernetes-admin, O=system:masters} as kubeadm issues it; reissued by the same
  *       rules.
+ *   <li>{@code sa.key}, {@code sa.pub}: the key service account tokens are signed with
+ *       ({@link ServiceAccountKeyFiles}).
  * </ul>
  *
  * Keys are PKCS#8 PEM with mode 0600; certificates PEM with mode 0644. Reusing reads files with
@@ -66,7 +68,7 @@ public final class ClusterPki {
         KeyAndCertificate admin = reuseOrIssue("admin", ca,
                 certificate -> Optional.empty(),
                 () -> issuer().issueClient(ca, ADMIN_USER, List.of(ADMIN_GROUP)));
-        return new ClusterCredentials(ca, apiServer, admin);
+        return new ClusterCredentials(ca, apiServer, admin, ServiceAccountKeyFiles.ensure(directory));
     }
 
     private KeyAndCertificate loadOrCreateCa() {

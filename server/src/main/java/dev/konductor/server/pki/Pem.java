@@ -4,11 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.interfaces.ECPrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -44,6 +46,28 @@ public final class Pem {
             throw new IllegalArgumentException("private key must be PKCS#8 encodable, is " + key.getFormat());
         }
         return encode("PRIVATE KEY", key.getEncoded());
+    }
+
+    /** A public key as a PKIX {@code PUBLIC KEY} block (what {@code openssl pkey -pubout} writes). */
+    public static String encodePublicKey(PublicKey key) {
+        return encode("PUBLIC KEY", key.getEncoded());
+    }
+
+    /** The first {@code PUBLIC KEY} block in {@code pem}, an RSA or EC key. */
+    public static PublicKey decodePublicKey(String pem) {
+        List<byte[]> keys = blocks(pem, "PUBLIC KEY");
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("no PUBLIC KEY block found");
+        }
+        X509EncodedKeySpec spec = new X509EncodedKeySpec(keys.getFirst());
+        for (String algorithm : List.of("RSA", "EC")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePublic(spec);
+            } catch (GeneralSecurityException wrongAlgorithm) {
+                // as for private keys: try the next algorithm
+            }
+        }
+        throw new IllegalArgumentException("public key is neither RSA nor EC");
     }
 
     /**

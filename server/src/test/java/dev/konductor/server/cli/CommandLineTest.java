@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.konductor.server.control.NodeRuntime;
 import dev.konductor.server.control.ServerOptions;
 import dev.konductor.server.net.Cidr;
+import dev.konductor.server.node.IngressPorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -33,7 +34,7 @@ class CommandLineTest {
         assertThat(options.port()).isEqualTo(6443);
         assertThat(options.bindAddress()).isEmpty(); // 0.0.0.0: every address, IPv4 and IPv6
         assertThat(options.datastore()).isEqualTo("sqlite");
-        assertThat(options.runtime()).isIn(NodeRuntime.CRI, NodeRuntime.SIM); // auto: what this machine can run
+        assertThat(options.runtime()).isIn(NodeRuntime.CRI, NodeRuntime.PROCESS, NodeRuntime.SIM); // auto: what this machine can run
         assertThat(options.serviceCidr()).isEqualTo(Cidr.parse("10.96.0.0/12"));
         assertThat(options.advertiseAddress()).isEmpty();
     }
@@ -50,6 +51,45 @@ class CommandLineTest {
                 Optional.empty()));
     }
 
+    @Test
+    void theIngressControllerCanLeavePorts80And443ToSomethingElse() {
+        ServerOptions server = parse(ServerCommand.class, "server", "--data-dir", dir.toString(),
+                "--ingress-http-port", "31481", "--ingress-https-port", "-1").options();
+        dev.konductor.server.agent.AgentOptions agent = parse(AgentCommand.class, "agent", "--server",
+                "https://192.0.2.10:6443", "--token", "K10" + "ab".repeat(32) + "::abcdef.0123456789abcdef",
+                "--ingress-http-port", "8081").options();
+
+        assertThat(server.ingressPorts()).isEqualTo(new IngressPorts(31481, -1));
+        assertThat(agent.ingressPorts().http()).isEqualTo(8081);
+        assertThat(agent.ingressPorts().https()).isEqualTo(IngressPorts.defaults().https());
+        assertThat(parse(ServerCommand.class, "server").options().ingressPorts()).isEqualTo(IngressPorts.defaults());
+    }
+
+    @Test
+    void agentTakesTheServerTheTokenFileAndItsNode() throws Exception {
+        java.nio.file.Path tokenFile = dir.resolve("node-token");
+        String token = "K10" + "ab".repeat(32) + "::abcdef.0123456789abcdef";
+        java.nio.file.Files.writeString(tokenFile, token + "\n");
+
+        dev.konductor.server.agent.AgentOptions options = parse(AgentCommand.class, "agent", "--server",
+                "https://192.0.2.10:6443", "--token-file", tokenFile.toString(), "--data-dir", dir.toString(),
+                "--node-name", "worker-1", "--node-ip", "192.0.2.11", "--runtime", "sim", "--kubelet-port", "10251").options();
+
+        assertThat(options.server()).hasToString("https://192.0.2.10:6443");
+        assertThat(options.token().format()).isEqualTo(token);
+        assertThat(options.nodeName()).isEqualTo("worker-1");
+        assertThat(options.nodeIp()).contains(InetAddress.ofLiteral("192.0.2.11"));
+        assertThat(options.runtime()).isEqualTo(NodeRuntime.SIM);
+        assertThat(options.kubeletPort()).isEqualTo(10251);
+    }
+
+    @Test
+    void agentRefusesABareSecretAndAPlainHttpServer() {
+        assertThat(execute("agent", "--server", "https://192.0.2.10:6443", "--token", "abcdef.0123456789abcdef")).isEqualTo(2);
+        assertThat(execute("agent", "--server", "http://192.0.2.10:6443", "--token",
+                "K10" + "ab".repeat(32) + "::abcdef.0123456789abcdef")).isEqualTo(2);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--datastore|mysql://db:3306|'mysql://db:3306' is not a datastore",
@@ -58,6 +98,8 @@ class CommandLineTest {
             "--advertise-address|10.0.0.300|'10.0.0.300' is not an IP address",
             "--runtime|docker|expected one of [auto, cri, process, sim, none]",
             "--port|https|'https' is not an int",
+            "--ingress-http-port|70000|ingress HTTP port must be between 0 and 65535: 70000",
+            "--ingress-https-port|-2|ingress HTTPS port must be between -1 (none) and 65535: -2",
     })
     void serverRejectsBadValuesWithAUsageError(String option, String value, String message) {
         int exitCode = execute("server", option, value);

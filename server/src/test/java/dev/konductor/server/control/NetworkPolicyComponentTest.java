@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -47,10 +48,12 @@ class NetworkPolicyComponentTest {
         try (ControlPlane controlPlane = new ControlPlane(options, HostAddresses.discover(), Stores::open, Clock.systemUTC())) {
             assertThat(controlPlane.start()).isTrue();
             NetworkPolicyComponent component = new NetworkPolicyComponent(options.dataDir().kubeconfig(),
-                    NetworkPolicySettings.defaults("node-1"), recorder);
+                    NetworkPolicySettings.defaults("node-1"), recorder, Set.of(ApiServerComponent.NAME));
             try (KubernetesClient admin = LocalClients.fromKubeconfig(options.dataDir().kubeconfig())) {
                 component.start(cause -> { });
                 waitFor(component::ready);
+                // pods need their namespace's default account, which the serviceaccount controller makes
+                waitFor(() -> admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
 
                 admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("web").endMetadata()
                         .withNewSpec().withNodeName("node-1").addNewContainer().withName("web").withImage("busybox")
@@ -70,10 +73,11 @@ class NetworkPolicyComponentTest {
         }
     }
 
+    /** Waits for an outcome, generously: informers, API and the test share a loaded 2-core machine. */
     private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("waited 90 s").isLessThan(deadline);
             Thread.sleep(20);
         }
     }

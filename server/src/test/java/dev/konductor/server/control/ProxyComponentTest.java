@@ -35,7 +35,9 @@ class ProxyComponentTest {
             ProxyComponent proxy = new ProxyComponent(options.dataDir().kubeconfig(), settings, true);
             try {
                 proxy.start(cause -> { });
-                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+                // generous: the proxy lists Services and EndpointSlices from a control plane that a loaded
+                // 2-core machine may still be starting up
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
                 while (!proxy.ready() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }

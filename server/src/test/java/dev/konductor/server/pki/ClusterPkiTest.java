@@ -3,6 +3,9 @@ package dev.konductor.server.pki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.konductor.api.serviceaccount.JsonWebSignature;
+import dev.konductor.api.serviceaccount.SigningKey;
 import dev.konductor.server.net.Cidr;
 import dev.konductor.server.net.HostAddresses;
 import java.net.InetAddress;
@@ -79,7 +82,7 @@ class ClusterPkiTest {
     void writesKeysReadableByTheOwnerOnly() throws Exception {
         new ClusterPki(tls, clock).ensure(NAMES);
 
-        for (String key : List.of("ca.key", "apiserver.key", "admin.key")) {
+        for (String key : List.of("ca.key", "apiserver.key", "admin.key", "sa.key")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.resolve(key))))
                     .as(key).isEqualTo("rw-------");
             assertThat(Files.readString(tls.resolve(key))).startsWith("-----BEGIN PRIVATE KEY-----");
@@ -101,6 +104,31 @@ class ClusterPkiTest {
         assertThat(Files.readAllBytes(tls.resolve("admin.key"))).isEqualTo(admin);
         assertThat(again.apiServer().certificate().getEncoded())
                 .isEqualTo(Pem.decodeCertificates(new String(serving)).getFirst().getEncoded());
+    }
+
+    @Test
+    void serviceAccountKeyIsAnRsaKeyThatSurvivesRestarts() throws Exception {
+        SigningKey first = new ClusterPki(tls, clock).ensure(NAMES).serviceAccountKey();
+
+        SigningKey again = new ClusterPki(tls, clock).ensure(NAMES).serviceAccountKey();
+
+        assertThat(first.algorithm()).isEqualTo("RS256");
+        assertThat(again.keyId()).isEqualTo(first.keyId());
+        assertThat(again.privateKey().getEncoded()).isEqualTo(first.privateKey().getEncoded());
+        assertThat(Files.readString(tls.resolve("sa.pub"))).startsWith("-----BEGIN PUBLIC KEY-----");
+        String token = JsonWebSignature.sign(new ObjectMapper().createObjectNode().put("sub", "x"), first);
+        assertThat(JsonWebSignature.verify(JsonWebSignature.parse(token).orElseThrow(), again.publicOnly())).isTrue();
+    }
+
+    @Test
+    void missingServiceAccountPublicKeyIsRewrittenFromThePrivateKey() throws Exception {
+        SigningKey first = new ClusterPki(tls, clock).ensure(NAMES).serviceAccountKey();
+        Files.delete(tls.resolve("sa.pub"));
+
+        SigningKey again = new ClusterPki(tls, clock).ensure(NAMES).serviceAccountKey();
+
+        assertThat(again.keyId()).isEqualTo(first.keyId());
+        assertThat(Pem.decodePublicKey(Files.readString(tls.resolve("sa.pub")))).isEqualTo(first.publicKey());
     }
 
     @Test

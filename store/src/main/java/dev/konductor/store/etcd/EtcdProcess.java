@@ -83,9 +83,23 @@ public final class EtcdProcess implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * Starts etcd on the given loopback ports (a benchmark sharing the machine keeps to the ports
+     * it was given) and waits until it reports healthy.
+     *
+     * @throws IllegalStateException if no etcd executable is installed, or it does not become healthy
+     */
+    public static EtcdProcess start(Path dataDir, int clientPort, int peerPort) {
+        Path executable = findExecutable().orElseThrow(
+                () -> new IllegalStateException("no etcd executable at " + DEFAULT_EXECUTABLE + " or on the PATH"));
+        return startOnce(executable, dataDir, clientPort, peerPort);
+    }
+
     private static EtcdProcess startOnce(Path executable, Path dataDir) {
-        int clientPort = freePort();
-        int peerPort = freePort();
+        return startOnce(executable, dataDir, freePort(), freePort());
+    }
+
+    private static EtcdProcess startOnce(Path executable, Path dataDir, int clientPort, int peerPort) {
         URI client = URI.create("http://127.0.0.1:" + clientPort);
         String peer = "http://127.0.0.1:" + peerPort;
         try {

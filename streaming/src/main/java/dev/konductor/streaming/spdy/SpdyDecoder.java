@@ -6,6 +6,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
+import io.netty.handler.codec.spdy.SpdyHeadersFrame;
 import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
@@ -52,18 +53,22 @@ public final class SpdyDecoder implements AutoCloseable {
                 if (syn.isInvalid()) {
                     throw new IOException("invalid SPDY header block on stream " + syn.streamId());
                 }
-                Map<String, String> headers = new LinkedHashMap<>();
-                for (Map.Entry<CharSequence, CharSequence> h : syn.headers()) {
-                    headers.putIfAbsent(h.getKey().toString(), h.getValue().toString());
-                }
-                yield new SpdyFrame.SynStream(syn.streamId(), headers, syn.isLast());
+                yield new SpdyFrame.SynStream(syn.streamId(), headers(syn), syn.isLast());
             }
-            case SpdySynReplyFrame reply -> new SpdyFrame.SynReply(reply.streamId(), reply.isLast());
+            case SpdySynReplyFrame reply -> new SpdyFrame.SynReply(reply.streamId(), headers(reply), reply.isLast());
             case SpdyRstStreamFrame rst -> new SpdyFrame.RstStream(rst.streamId(), rst.status().code());
             case SpdyPingFrame ping -> new SpdyFrame.Ping(ping.id());
             case SpdyGoAwayFrame goAway -> new SpdyFrame.GoAway(goAway.lastGoodStreamId());
             default -> new SpdyFrame.Ignored(frame.getClass().getSimpleName());
         };
+    }
+
+    private static Map<String, String> headers(SpdyHeadersFrame frame) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<CharSequence, CharSequence> h : frame.headers()) {
+            headers.putIfAbsent(h.getKey().toString(), h.getValue().toString());
+        }
+        return headers;
     }
 
     @Override

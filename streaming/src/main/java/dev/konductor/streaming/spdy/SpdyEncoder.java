@@ -31,7 +31,12 @@ public final class SpdyEncoder implements AutoCloseable {
                 f.setLast(syn.last());
                 yield f;
             }
-            case SpdyFrame.SynReply reply -> new DefaultSpdySynReplyFrame(reply.streamId()).setLast(reply.last());
+            case SpdyFrame.SynReply reply -> {
+                DefaultSpdySynReplyFrame f = new DefaultSpdySynReplyFrame(reply.streamId());
+                reply.headers().forEach((name, value) -> f.headers().set(name, value));
+                f.setLast(reply.last());
+                yield f;
+            }
             case SpdyFrame.Data data -> new DefaultSpdyDataFrame(data.streamId(), Unpooled.wrappedBuffer(data.data()))
                     .setLast(data.last());
             case SpdyFrame.RstStream rst -> new DefaultSpdyRstStreamFrame(rst.streamId(), rst.status());

@@ -16,7 +16,19 @@ public sealed interface SpdyFrame {
         }
     }
 
-    record SynReply(int streamId, boolean last) implements SpdyFrame {
+    /**
+     * Answers a SYN_STREAM. A reply with no headers is encoded with an empty header block, which
+     * Go's spdystream cannot read (it expects a compressed count of zero): a server replies with
+     * at least one header.
+     */
+    record SynReply(int streamId, Map<String, String> headers, boolean last) implements SpdyFrame {
+        public SynReply {
+            headers = Map.copyOf(headers);
+        }
+
+        public SynReply(int streamId, boolean last) {
+            this(streamId, Map.of(), last);
+        }
     }
 
     /** Data on a stream; {@code last} half-closes the stream from the sender's side (stdin EOF). */

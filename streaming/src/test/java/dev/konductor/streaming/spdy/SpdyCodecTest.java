@@ -22,7 +22,7 @@ class SpdyCodecTest {
                 new SpdyFrame.SynStream(5, Map.of("streamtype", "stdout", "port", "80", "requestid", "0"), false),
                 new SpdyFrame.Data(3, "hello".getBytes(StandardCharsets.UTF_8), false),
                 new SpdyFrame.Data(3, new byte[0], true),
-                new SpdyFrame.SynReply(5, false),
+                new SpdyFrame.SynReply(5, Map.of("streamtype", "stdout"), false),
                 new SpdyFrame.RstStream(5, 5),
                 new SpdyFrame.Ping(2),
                 new SpdyFrame.GoAway(5));
@@ -47,7 +47,7 @@ class SpdyCodecTest {
         SpdyFrame.Data eof = (SpdyFrame.Data) received.get(4);
         assertThat(eof.data()).isEmpty();
         assertThat(eof.last()).as("stdin half-closed").isTrue();
-        assertThat(received.subList(5, 9)).containsExactly(new SpdyFrame.SynReply(5, false),
+        assertThat(received.subList(5, 9)).containsExactly(new SpdyFrame.SynReply(5, Map.of("streamtype", "stdout"), false),
                 new SpdyFrame.RstStream(5, 5), new SpdyFrame.Ping(2), new SpdyFrame.GoAway(5));
     }
 

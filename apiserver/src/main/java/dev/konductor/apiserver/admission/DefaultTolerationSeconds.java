@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.resource.ResourceType;
 
 /**
- * What upstream's default admission plugins add to a new pod: the service account
- * (ServiceAccount) and the not-ready/unreachable NoExecute tolerations
- * (DefaultTolerationSeconds, 300 s unless configured).
+ * Upstream's DefaultTolerationSeconds admission plugin: a new pod tolerates the not-ready and
+ * unreachable NoExecute taints for 300 s unless configured (or unless it says otherwise), so a
+ * node that goes away briefly does not evict everything at once.
  */
-public final class PodAdmission implements Admission {
+public final class DefaultTolerationSeconds implements Admission {
 
     private final long defaultTolerationSeconds;
 
-    public PodAdmission(long defaultTolerationSeconds) {
+    public DefaultTolerationSeconds(long defaultTolerationSeconds) {
         this.defaultTolerationSeconds = defaultTolerationSeconds;
     }
 
@@ -24,10 +24,6 @@ public final class PodAdmission implements Admission {
             return;
         }
         ObjectNode spec = obj.withObject("spec");
-        if (spec.path("serviceAccountName").asText("").isEmpty()) {
-            spec.put("serviceAccountName", spec.path("serviceAccount").asText("default"));
-        }
-        spec.put("serviceAccount", spec.path("serviceAccountName").asText());
         addToleration(spec, "node.kubernetes.io/not-ready");
         addToleration(spec, "node.kubernetes.io/unreachable");
     }

@@ -1,0 +1,12 @@
+package dev.konductor.apiserver.rest;
+
+import dev.konductor.apiserver.authn.RequestAuthenticator;
+import dev.konductor.apiserver.serviceaccount.IssuerDiscovery;
+import dev.konductor.apiserver.serviceaccount.TokenRequests;
+
+/**
+ * The REST layer's view of identity: who a request comes from, how service account tokens are
+ * issued, and the issuer's public discovery documents.
+ */
+public record Identity(RequestAuthenticator authenticator, TokenRequests tokenRequests, IssuerDiscovery issuer) {
+}

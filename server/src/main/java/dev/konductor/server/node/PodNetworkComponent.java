@@ -1,0 +1,105 @@
+package dev.konductor.server.node;
+
+import dev.konductor.proxy.hostgw.HostGatewayRoutes;
+import dev.konductor.proxy.model.Cidr;
+import dev.konductor.server.control.ContainerdComponent;
+import dev.konductor.server.control.CriNodeComponent;
+import dev.konductor.server.control.LocalClients;
+import dev.konductor.server.supervisor.Component;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's pod network, as a CNI daemon such as flannel does it on upstream nodes: waits for
+ * the pod CIDR the node IPAM controller writes into the registered Node's {@code spec.podCIDR},
+ * gives it to containerd (the CNI bridge), then keeps host-gw routes to every other node's pods
+ * ({@link HostGatewayRoutes}). Until then the node reports its network not ready and runs no pod.
+ */
+public final class PodNetworkComponent implements Component {
+
+    public static final String NAME = "pod-network";
+    static final Duration POLL = Duration.ofMillis(250);
+    private static final Logger log = LoggerFactory.getLogger(PodNetworkComponent.class);
+
+    private final Path kubeconfig;
+    private final String nodeName;
+    private final Cidr clusterCidr;
+    private final ContainerdComponent containerd;
+    private volatile KubernetesClient client;
+    private volatile HostGatewayRoutes routes;
+    private volatile boolean stopping;
+
+    public PodNetworkComponent(Path kubeconfig, String nodeName, Cidr clusterCidr, ContainerdComponent containerd) {
+        this.kubeconfig = kubeconfig;
+        this.nodeName = nodeName;
+        this.clusterCidr = clusterCidr;
+        this.containerd = containerd;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** After the kubelet, which registers the Node the pod CIDR is written into. */
+    @Override
+    public Set<String> dependsOn() {
+        return Set.of(CriNodeComponent.NAME, ContainerdComponent.NAME);
+    }
+
+    @Override
+    public void start(Monitor monitor) throws Exception {
+        client = LocalClients.fromKubeconfig(kubeconfig);
+        String podCidr = awaitPodCidr();
+        if (podCidr == null) {
+            return; // stopped meanwhile
+        }
+        if (!Cidr.parse(podCidr).isIpv4() || !clusterCidr.contains(Cidr.parse(podCidr).network())) {
+            log.warn("node pod CIDR is outside the cluster CIDR node={} podCidr={} clusterCidr={}; other nodes"
+                    + " will not route to it", nodeName, podCidr, clusterCidr);
+        }
+        containerd.configurePodNetwork(podCidr);
+        HostGatewayRoutes started = new HostGatewayRoutes(client, nodeName, clusterCidr);
+        routes = started;
+        started.start();
+    }
+
+    private String awaitPodCidr() throws InterruptedException {
+        boolean told = false;
+        while (!stopping) {
+            Node node = client.nodes().withName(nodeName).get();
+            if (node != null && node.getSpec() != null && node.getSpec().getPodCIDR() != null) {
+                return node.getSpec().getPodCIDR();
+            }
+            if (!told) {
+                log.info("waiting for the node IPAM controller to assign a pod CIDR node={}", nodeName);
+                told = true;
+            }
+            Thread.sleep(POLL);
+        }
+        return null;
+    }
+
+    /** Ready once pods have a network and the routes to the other nodes' pods are in place. */
+    @Override
+    public boolean ready() {
+        HostGatewayRoutes current = routes;
+        return current != null && current.ready();
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        if (routes != null) {
+            routes.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.konductor.server.pki;
+
+import dev.konductor.api.serviceaccount.SigningKey;
+import dev.konductor.server.datadir.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.RSAPublicKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key that signs service account tokens, next to the CA as kubeadm keeps it: {@code sa.key}
+ * (PKCS#8, mode 0600) and {@code sa.pub} (PKIX, 0644). Made on first start and never replaced:
+ * every token issued so far, including the legacy ones stored in Secrets, is signed with it.
+ */
+public final class ServiceAccountKeyFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceAccountKeyFiles.class);
+
+    private ServiceAccountKeyFiles() {
+    }
+
+    /** The key stored in {@code directory}, generated and stored first if there is none. */
+    public static SigningKey ensure(Path directory) {
+        Path keyFile = directory.resolve("sa.key");
+        Path publicFile = directory.resolve("sa.pub");
+        if (!Files.exists(keyFile)) {
+            SigningKey key = SigningKey.generate();
+            AtomicFiles.write(keyFile, Pem.encodePrivateKey(key.privateKey()), AtomicFiles.Mode.PRIVATE);
+            AtomicFiles.write(publicFile, Pem.encodePublicKey(key.publicKey()), AtomicFiles.Mode.PUBLIC);
+            log.info("created service account signing key file={} kid={}", keyFile, key.keyId());
+            return key;
+        }
+        PrivateKey privateKey = Pem.decodePrivateKey(read(keyFile));
+        PublicKey publicKey = Files.exists(publicFile) ? Pem.decodePublicKey(read(publicFile)) : null;
+        PublicKey derived = derivePublic(privateKey);
+        if (publicKey == null || (derived != null && !derived.equals(publicKey))) {
+            if (derived == null) {
+                throw new IllegalStateException(publicFile + " is missing; write the public half of " + keyFile
+                        + " there ('openssl pkey -in sa.key -pubout')");
+            }
+            // sa.key is what signs; a missing or stale sa.pub is rewritten from it
+            AtomicFiles.write(publicFile, Pem.encodePublicKey(derived), AtomicFiles.Mode.PUBLIC);
+            publicKey = derived;
+        }
+        return SigningKey.of(privateKey, publicKey);
+    }
+
+    /** The public half of an RSA key (its CRT form carries the exponent); null for other keys. */
+    private static PublicKey derivePublic(PrivateKey key) {
+        if (!(key instanceof RSAPrivateCrtKey rsa)) {
+            return null;
+        }
+        try {
+            return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(rsa.getModulus(),
+                    rsa.getPublicExponent()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot derive the public key of an RSA key", e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

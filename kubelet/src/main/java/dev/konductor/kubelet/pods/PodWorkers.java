@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *       ({@link PodUpdates}: spec, labels, annotations, deletion), never a change of status such
  *       as the kubelet's own status writes. It also wakes when the runtime reports a change in
  *       the pod's containers or a probe verdict changes ({@link #signal}), when a back-off
- *       expires, and every {@link #RESYNC} otherwise.
+ *       expires, and every {@link #RESYNC} (upstream's resync interval) otherwise.
  *   <li>A pod goes through {@link Stage syncing, terminating, terminated} once: a pod that
  *       finished or is deleted is stopped, and a deleted one removed, exactly once per UID; a late
  *       update of a removed pod starts nothing.
@@ -50,14 +50,21 @@ public final class PodWorkers implements AutoCloseable {
 
     private final PodSyncHandler handler;
     private final Clock clock;
+    private final Duration resync;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     /** UIDs of pods whose worker removed them, and when: updates of these start nothing. */
     private final Map<String, Instant> removed = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public PodWorkers(PodSyncHandler handler, Clock clock) {
+        this(handler, clock, RESYNC);
+    }
+
+    /** With another resync interval: tests that count syncs take one no loaded machine reaches. */
+    PodWorkers(PodSyncHandler handler, Clock clock, Duration resync) {
         this.handler = handler;
         this.clock = clock;
+        this.resync = resync;
     }
 
     /** The pod was added or changed in the API. */
@@ -225,7 +232,7 @@ public final class PodWorkers implements AutoCloseable {
             }
             return switch (handler.syncPod(snapshot.pod())) {
                 case PodSyncHandler.Finished finished -> startTerminating(snapshot.pod(), "finished");
-                case PodSyncHandler.Running running -> running.retryAfter().filter(d -> d.compareTo(RESYNC) < 0).orElse(RESYNC);
+                case PodSyncHandler.Running running -> running.retryAfter().filter(d -> d.compareTo(resync) < 0).orElse(resync);
             };
         }
 

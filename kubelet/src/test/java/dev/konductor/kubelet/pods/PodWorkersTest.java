@@ -26,7 +26,8 @@ class PodWorkersTest {
     private static final long QUIET_MS = 700;
 
     private final RecordingHandler handler = new RecordingHandler();
-    private final PodWorkers workers = new PodWorkers(handler, Clock.systemUTC());
+    /** No resync during a test, however slowly it runs: every sync counted has a cause. */
+    private final PodWorkers workers = new PodWorkers(handler, Clock.systemUTC(), Duration.ofHours(1));
 
     @AfterEach
     void close() {

@@ -46,7 +46,7 @@ class ProcessNodeEndToEndTest {
         node = ProcessTestNode.start("kp-e2e", NODE);
         client = node.client();
         kubectl = node.kubectl();
-        Await.until(Duration.ofSeconds(30), "node Ready", () -> {
+        Await.until(Duration.ofSeconds(60), "node Ready", () -> {
             Node n = client.nodes().withName(NODE).get();
             return n != null && n.getStatus() != null && n.getStatus().getConditions() != null && n.getStatus().getConditions()
                     .stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
@@ -244,7 +244,7 @@ class ProcessNodeEndToEndTest {
     private static void deleteAndExpectNoProcessLeft(String pod, String commandLineMark) throws Exception {
         assertThat(processes(commandLineMark)).isNotEmpty();
         run("delete", "pod", pod);
-        Await.until(Duration.ofSeconds(10), "no process of " + pod + " left", () -> processes(commandLineMark).isEmpty());
+        Await.until(Duration.ofSeconds(60), "no process of " + pod + " left", () -> processes(commandLineMark).isEmpty());
     }
 
     /** The live processes on this machine whose command line holds {@code mark} (one left by a pod need not be our child any more). */

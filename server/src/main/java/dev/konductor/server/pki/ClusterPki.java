@@ -1,5 +1,6 @@
 package dev.konductor.server.pki;
 
+import dev.konductor.api.serviceaccount.SigningKey;
 import dev.konductor.server.datadir.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,9 @@ public final class ClusterPki {
 
     /** Loads the certificates, creating or reissuing whatever is missing or unfit. */
     public ClusterCredentials ensure(ServingNames servingNames) {
+        // A new RSA signing key takes as long as all the rest on a small machine: made meanwhile.
+        CompletableFuture<SigningKey> serviceAccountKey = CompletableFuture.supplyAsync(
+                () -> ServiceAccountKeyFiles.ensure(directory));
         KeyAndCertificate ca = loadOrCreateCa();
         KeyAndCertificate apiServer = reuseOrIssue("apiserver", ca,
                 certificate -> ServingNames.of(certificate).equals(servingNames)
@@ -68,7 +74,11 @@ public final class ClusterPki {
         KeyAndCertificate admin = reuseOrIssue("admin", ca,
                 certificate -> Optional.empty(),
                 () -> issuer().issueClient(ca, ADMIN_USER, List.of(ADMIN_GROUP)));
-        return new ClusterCredentials(ca, apiServer, admin, ServiceAccountKeyFiles.ensure(directory));
+        try {
+            return new ClusterCredentials(ca, apiServer, admin, serviceAccountKey.join());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private KeyAndCertificate loadOrCreateCa() {

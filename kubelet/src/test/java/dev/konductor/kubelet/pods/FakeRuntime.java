@@ -1,13 +1,15 @@
 package dev.konductor.kubelet.pods;
 
 import dev.konductor.kubelet.runtime.ContainerRuntime;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * A {@link ContainerRuntime} for unit tests that answers only the calls a test names (by method
- * name, given the call's arguments); any other call fails the test.
+ * name, given the call's arguments); an unnamed default method does what the interface says (a
+ * runtime that pulls images, isolates containers, ...), and any other call fails the test.
  */
 final class FakeRuntime {
 
@@ -18,6 +20,9 @@ final class FakeRuntime {
         return (ContainerRuntime) Proxy.newProxyInstance(ContainerRuntime.class.getClassLoader(),
                 new Class<?>[] {ContainerRuntime.class}, (proxy, method, args) -> {
                     Function<Object[], Object> answer = answers.get(method.getName());
+                    if (answer == null && method.isDefault()) {
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
                     if (answer == null) {
                         throw new AssertionError("unexpected runtime call: " + method.getName());
                     }

@@ -15,6 +15,7 @@ import dev.konductor.kubelet.pods.GoDurations;
 import dev.konductor.kubelet.pods.PodSyncer;
 import dev.konductor.kubelet.pods.PodWorkers;
 import dev.konductor.kubelet.pods.Pleg;
+import dev.konductor.kubelet.pods.RuntimePodSyncHandler;
 import dev.konductor.kubelet.prober.Handlers;
 import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
@@ -108,8 +109,8 @@ public final class Kubelet implements AutoCloseable {
         this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock);
         PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options,
                 podDns(settings.dns(), hostIps), clock);
-        this.workers = new PodWorkers(syncer, statuses, probes, client, () -> hostIps, () -> runtimeName,
-                settings.podLogs(), clock);
+        this.workers = new PodWorkers(new RuntimePodSyncHandler(syncer, statuses, probes, client, () -> hostIps,
+                () -> runtimeName, settings.podLogs(), clock), clock);
         this.pleg = new Pleg(runtime, workers::signal);
     }
 
@@ -234,6 +235,7 @@ public final class Kubelet implements AutoCloseable {
                         workers.removeOrphan(uid);
                     }
                 }
+                workers.forgetRemoved(known);
                 volumes.removeOrphans(onDisk, known);
             } catch (RuntimeException e) {
                 log.warn("housekeeping failed: {}", e.getMessage());

@@ -66,18 +66,20 @@ public final class ClusterPki {
         // A new RSA signing key takes as long as all the rest on a small machine: made meanwhile.
         CompletableFuture<SigningKey> serviceAccountKey = CompletableFuture.supplyAsync(
                 () -> ServiceAccountKeyFiles.ensure(directory));
-        KeyAndCertificate ca = loadOrCreateCa();
-        KeyAndCertificate apiServer = reuseOrIssue("apiserver", ca,
-                certificate -> ServingNames.of(certificate).equals(servingNames)
-                        ? Optional.empty() : Optional.of("serving names changed"),
-                () -> issuer().issueServing(ca, API_SERVER_COMMON_NAME, servingNames));
-        KeyAndCertificate admin = reuseOrIssue("admin", ca,
-                certificate -> Optional.empty(),
-                () -> issuer().issueClient(ca, ADMIN_USER, List.of(ADMIN_GROUP)));
         try {
+            KeyAndCertificate ca = loadOrCreateCa();
+            KeyAndCertificate apiServer = reuseOrIssue("apiserver", ca,
+                    certificate -> ServingNames.of(certificate).equals(servingNames)
+                            ? Optional.empty() : Optional.of("serving names changed"),
+                    () -> issuer().issueServing(ca, API_SERVER_COMMON_NAME, servingNames));
+            KeyAndCertificate admin = reuseOrIssue("admin", ca,
+                    certificate -> Optional.empty(),
+                    () -> issuer().issueClient(ca, ADMIN_USER, List.of(ADMIN_GROUP)));
             return new ClusterCredentials(ca, apiServer, admin, serviceAccountKey.join());
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } finally {
+            serviceAccountKey.exceptionally(ignored -> null).join(); // it writes into the directory: done before we are
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 
 /**
  * The node agent benchmark of issue 4: a real {@code konductor server --runtime cri} child
- * process (its own containerd), N pods created at once on its node, and
+ * process (its own containerd), or {@code --runtime process} (pods as host processes), N pods
+ * created at once on its node, and
  *
  * <ul>
  *   <li><b>pod startup latency</b>: from the moment each create is sent to the moment a watch
@@ -35,7 +36,7 @@ import java.util.stream.Stream;
  *       is what matters; containerd and its shims are separate processes, reported apart.
  * </ul>
  *
- * <pre>bench/node [--pods 30] [--port 0] [--kubelet-port 0] [--cluster-cidr 10.244.0.0/24] [--dir /tmp]</pre>
+ * <pre>bench/node [--runtime cri|process] [--pods 30] [--port 0] [--kubelet-port 0] [--cluster-cidr 10.244.0.0/24] [--dir /tmp]</pre>
  */
 public final class NodeBench {
 
@@ -44,16 +45,18 @@ public final class NodeBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("pods", "30", "port", "0", "kubelet-port", "0",
-                "cluster-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", "."));
+                "cluster-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", ".", "runtime", "cri"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         Path repo = Path.of(options.get("repo")).toAbsolutePath().normalize();
         Path dataDir = Files.createTempDirectory(Path.of(options.get("dir")), "kn-bench-node");
         int pods = Integer.parseInt(options.get("pods"));
+        String runtime = options.get("runtime");
         Map<String, String> row = new LinkedHashMap<>();
+        row.put("runtime", runtime);
         try (ServerUnderTest server = ServerUnderTest.start(repo, dataDir, Integer.parseInt(options.get("port")),
-                List.of("--runtime", "cri", "--kubelet-port", options.get("kubelet-port"),
+                List.of("--runtime", runtime, "--kubelet-port", options.get("kubelet-port"),
                         "--cluster-cidr", options.get("cluster-cidr")), null);
              KubernetesClient client = LocalClients.fromKubeconfig(server.kubeconfig())) {
             awaitNodeReady(client);
@@ -67,7 +70,9 @@ public final class NodeBench {
                     startup.percentileMillis(99)));
             Thread.sleep(5000);
             row.put("server RSS with " + pods + " pods", mib(server.rssMiB()));
-            row.put("containerd + shims RSS with " + pods + " pods", mib(containerdRssMiB(server.dataDir())));
+            if (runtime.equals("cri")) {
+                row.put("containerd + shims RSS with " + pods + " pods", mib(containerdRssMiB(server.dataDir())));
+            }
         }
         System.out.println("| measure | value |\n|---|---|");
         row.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));

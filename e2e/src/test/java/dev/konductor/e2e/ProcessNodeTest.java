@@ -46,6 +46,8 @@ class ProcessNodeTest {
                 + ProcessRuntime.unavailable().get());
         cluster = KonductorCluster.startAsUser(Path.of("/tmp"), "kp-e2e-nobody", NOBODY, "--kubelet-port", "0");
         cluster.eventually(WAIT, r -> r.out().contains(" Ready "), "get", "nodes", "--no-headers");
+        // pods run as their namespace's default account, which the controller manager makes
+        cluster.eventually(WAIT, r -> r.exitCode() == 0, "get", "serviceaccount", "default");
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package dev.konductor.kubelet;
 
 import dev.konductor.api.dns.PodDns;
 import dev.konductor.api.dns.ResolvConf;
+import dev.konductor.kubelet.containerd.ContainerdProcess;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.env.EnvResolver;
 import dev.konductor.kubelet.host.HostFiles;
@@ -15,6 +16,7 @@ import dev.konductor.kubelet.pods.GoDurations;
 import dev.konductor.kubelet.pods.PodSyncer;
 import dev.konductor.kubelet.pods.PodWorkers;
 import dev.konductor.kubelet.pods.Pleg;
+import dev.konductor.kubelet.pods.RuntimePodSyncHandler;
 import dev.konductor.kubelet.prober.Handlers;
 import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
@@ -30,7 +32,9 @@ import dev.konductor.kubelet.streaming.ContainerStreams;
 import dev.konductor.kubelet.token.ApiTokenRequester;
 import dev.konductor.kubelet.token.TokenManager;
 import dev.konductor.kubelet.volumes.PodDirectories;
+import dev.konductor.kubelet.volumes.Mounter;
 import dev.konductor.kubelet.volumes.SystemMounter;
+import dev.konductor.kubelet.volumes.UnprivilegedMounter;
 import dev.konductor.kubelet.volumes.VolumeHost;
 import dev.konductor.kubelet.volumes.VolumeManager;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -103,13 +107,13 @@ public final class Kubelet implements AutoCloseable {
         List<String> hostIps = settings.nodeIps().stream().map(InetAddress::getHostAddress).toList();
         this.objects = new ApiObjectSource(client, settings.nodeName(), clock);
         this.volumes = new VolumeManager(new VolumeHost(new PodDirectories(settings.podLogs()), objects,
-                new TokenManager(new ApiTokenRequester(client), clock), new SystemMounter(), clock));
+                new TokenManager(new ApiTokenRequester(client), clock), mounter(), clock));
         ContainerOptions options = new ContainerOptions(new EnvResolver(objects, hostIps), volumes, CLUSTER_DOMAIN);
         this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock);
         PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options,
                 podDns(settings.dns(), hostIps), clock);
-        this.workers = new PodWorkers(syncer, statuses, probes, client, () -> hostIps, () -> runtimeName,
-                settings.podLogs(), clock);
+        this.workers = new PodWorkers(new RuntimePodSyncHandler(syncer, statuses, probes, client, () -> hostIps,
+                () -> runtimeName, settings.podLogs(), clock), clock);
         this.pleg = new Pleg(runtime, workers::signal);
     }
 
@@ -234,6 +238,7 @@ public final class Kubelet implements AutoCloseable {
                         workers.removeOrphan(uid);
                     }
                 }
+                workers.forgetRemoved(known);
                 volumes.removeOrphans(onDisk, known);
             } catch (RuntimeException e) {
                 log.warn("housekeeping failed: {}", e.getMessage());
@@ -278,6 +283,11 @@ public final class Kubelet implements AutoCloseable {
      */
     public void unmountVolumes() {
         volumes.unmountAll();
+    }
+
+    /** Without root, tmpfs volumes stay plain directories (the process runtime run by a user). */
+    private static Mounter mounter() {
+        return ContainerdProcess.runningAsRoot() ? new SystemMounter() : new UnprivilegedMounter();
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Runs a real kubectl (the dispatcher or a versioned binary) or another client program against
- * a test node ({@link RealNode}, {@link ProcessTestNode}): its kubeconfig, and a HOME of its own
- * so no discovery or /version cache is shared with anything else.
+ * a test node ({@link CriTestNode}, {@link ProcessTestNode}): its kubeconfig, and a HOME of its
+ * own so no discovery or /version cache is shared with anything else.
  */
 final class Kubectl {
 
@@ -29,7 +29,7 @@ final class Kubectl {
     private final Path dir;
     private final Path kubeconfig;
 
-    Kubectl(RealNode node) {
+    Kubectl(CriTestNode node) {
         this(node.dir(), node.kubeconfig());
     }
 

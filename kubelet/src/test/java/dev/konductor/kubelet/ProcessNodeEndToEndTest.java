@@ -46,7 +46,7 @@ class ProcessNodeEndToEndTest {
         node = ProcessTestNode.start("kp-e2e", NODE);
         client = node.client();
         kubectl = node.kubectl();
-        Await.until(Duration.ofSeconds(30), "node Ready", () -> {
+        Await.until(Duration.ofSeconds(60), "node Ready", () -> {
             Node n = client.nodes().withName(NODE).get();
             return n != null && n.getStatus() != null && n.getStatus().getConditions() != null && n.getStatus().getConditions()
                     .stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
@@ -187,9 +187,10 @@ class ProcessNodeEndToEndTest {
                   - {name: hosted, image: "python:3", command: [sh, -c, "echo a command of any image runs on the host"]}
                 """.formatted(NODE, NODE, NODE));
 
-        Await.until(WAIT, "typo's attempt over", () -> status("typo").filter(s -> s.getLastState() != null
-                && s.getLastState().getTerminated() != null).isPresent());
-        var terminated = status("typo").orElseThrow().getLastState().getTerminated();
+        // restartPolicy Never: the failed start is the container's end, as upstream reports it.
+        Await.until(WAIT, "typo's attempt over", () -> status("typo").filter(s -> s.getState().getTerminated() != null)
+                .isPresent());
+        var terminated = status("typo").orElseThrow().getState().getTerminated();
         assertThat(terminated.getReason()).isEqualTo("StartError");
         assertThat(terminated.getExitCode()).isEqualTo(128);
         assertThat(terminated.getMessage()).contains("exec: \"/no/such/binary\": stat /no/such/binary: no such file or directory");
@@ -244,7 +245,7 @@ class ProcessNodeEndToEndTest {
     private static void deleteAndExpectNoProcessLeft(String pod, String commandLineMark) throws Exception {
         assertThat(processes(commandLineMark)).isNotEmpty();
         run("delete", "pod", pod);
-        Await.until(Duration.ofSeconds(10), "no process of " + pod + " left", () -> processes(commandLineMark).isEmpty());
+        Await.until(Duration.ofSeconds(60), "no process of " + pod + " left", () -> processes(commandLineMark).isEmpty());
     }
 
     /** The live processes on this machine whose command line holds {@code mark} (one left by a pod need not be our child any more). */

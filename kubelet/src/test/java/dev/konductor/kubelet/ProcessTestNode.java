@@ -46,7 +46,7 @@ final class ProcessTestNode implements AutoCloseable {
             node.api = LocalApiServer.start();
             node.kubelet = new Kubelet(node.api.client(), node.runtime, new KubeletSettings(nodeName, Optional.of("10.244.0.0/24"),
                     List.of(loopback), loopback, 0, node.dir.resolve("kubelet"),
-                    RealNode.serverCertificate(URI.create(node.api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()), Clock.systemUTC());
+                    ServerCertificates.of(URI.create(node.api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()), Clock.systemUTC());
             node.kubelet.start();
             node.writeKubeconfig();
             return node;

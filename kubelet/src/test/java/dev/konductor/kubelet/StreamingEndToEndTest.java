@@ -119,14 +119,13 @@ class StreamingEndToEndTest {
               containers: [{name: app, image: busybox}]
             """;
 
-    private static RealNode node;
+    private static CriTestNode node;
     private static Kubectl kubectl;
 
     @BeforeAll
     static void startNode() throws Exception {
-        assumeTrue(RealNode.unavailable().isEmpty(), () -> "skipped: " + RealNode.unavailable().orElseThrow());
         assumeTrue(Files.isExecutable(Path.of(Kubectl.DISPATCHER)), "skipped: kubectl is not installed");
-        node = RealNode.start("ks-stream-", NODE, POD_CIDR, BRIDGE);
+        node = CriTestNode.start("ks-stream-", NODE, POD_CIDR, BRIDGE);
         kubectl = new Kubectl(node);
         Kubectl.Result created = kubectl.runWith(Kubectl.DISPATCHER, PODS.getBytes(StandardCharsets.UTF_8),
                 "create", "-f", "-");
@@ -239,7 +238,7 @@ class StreamingEndToEndTest {
                 "-qec", Kubectl.DISPATCHER + " attach -it terminal", "/dev/null");
 
         assertThat(attach.out()).as("the shell in the pod runs on a terminal and answers").contains("on-a-tty-42");
-        Await.until(Duration.ofSeconds(30), "the attached shell exited", () -> "Succeeded".equals(phase("terminal")));
+        Await.until(Duration.ofSeconds(60), "the attached shell exited", () -> "Succeeded".equals(phase("terminal")));
     }
 
     @Test

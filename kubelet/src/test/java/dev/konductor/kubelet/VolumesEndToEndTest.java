@@ -3,21 +3,10 @@ package dev.konductor.kubelet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.konductor.kubelet.containerd.ContainerdLayout;
-import dev.konductor.kubelet.containerd.ContainerdProcess;
-import dev.konductor.kubelet.containerd.ContainerdSettings;
-import dev.konductor.kubelet.containerd.ManagedContainerd;
-import dev.konductor.kubelet.containerd.PodNetwork;
-import dev.konductor.kubelet.images.BuiltImage;
-import dev.konductor.kubelet.images.BuiltinImages;
-import dev.konductor.kubelet.images.ImageStore;
-import dev.konductor.kubelet.registry.RegistryServer;
 import dev.konductor.testing.Await;
-import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -27,24 +16,12 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,77 +41,23 @@ class VolumesEndToEndTest {
     private static final String NODE = "kv-node";
     private static final String NS = "default";
 
+    private static CriTestNode node;
     private static Path dir;
-    private static RegistryServer registry;
-    private static ManagedContainerd containerd;
-    private static LocalApiServer api;
-    private static Kubelet kubelet;
     private static KubernetesClient client;
 
     @BeforeAll
     static void startNode() throws Exception {
-        assumeTrue(ContainerdProcess.runningAsRoot(), "skipped: the cri runtime needs root");
-        Optional<Path> binary = ContainerdProcess.findBinary();
-        assumeTrue(binary.isPresent(), "skipped: containerd is not installed (apt-get install containerd)");
-        Optional<Path> runc = ContainerdProcess.findRunc();
-        assumeTrue(runc.isPresent(), "skipped: runc is not installed (apt-get install runc)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/lib/cni/bridge")),
-                "skipped: the CNI plugins are not installed (apt-get install containernetworking-plugins)");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")), "skipped: git is not installed (apt-get install git)");
-        Optional<List<BuiltImage>> images = BuiltinImages.build();
-        assumeTrue(images.isPresent(), "skipped: no static busybox (apt-get install busybox-static)");
-
-        dir = Files.createTempDirectory(Path.of("/tmp"), "kv-e2e");
-        try {
-            ImageStore store = new ImageStore(dir.resolve("images"));
-            images.get().forEach(store::add);
-            registry = RegistryServer.start(store, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            ContainerdSettings settings = new ContainerdSettings(new ContainerdLayout(dir.resolve("containerd")),
-                    BuiltinImages.PAUSE, registry.url(), ContainerdSettings.DEFAULT_MIRRORED_HOSTS, Path.of("/usr/lib/cni"),
-                    runc.get(), new PodNetwork("kv-e2e", BRIDGE, POD_CIDR, List.of("10.96.0.0/12")));
-            containerd = ManagedContainerd.start(settings, binary.get(), Duration.ofSeconds(30));
-            api = LocalApiServer.start();
-            client = api.client();
-            kubelet = newKubelet();
-            kubelet.start();
-            Await.until(Duration.ofSeconds(60), "node Ready", () -> isReady(client.nodes().withName(NODE).get()));
-        } catch (Exception | AssertionError e) {
-            stopNode();
-            throw e;
-        }
+        node = CriTestNode.start("kv-e2e", NODE, POD_CIDR, BRIDGE);
+        dir = node.dir();
+        client = node.client();
     }
 
     @AfterAll
     static void stopNode() throws IOException {
-        List<Throwable> failures = new ArrayList<>();
-        if (kubelet != null) {
-            kubelet.close();
-            kubelet.unmountVolumes();
+        if (node != null) {
+            node.close();
         }
-        for (AutoCloseable part : new AutoCloseable[] {containerd, registry, api}) {
-            if (part != null) {
-                try {
-                    part.close();
-                } catch (Exception | AssertionError e) {
-                    failures.add(e);
-                }
-            }
-        }
-        if (dir != null) {
-            List<String> left = mountsUnder(dir);
-            left.forEach(VolumesEndToEndTest::unmount); // a failed test must not leave the machine worse
-            assertThat(left).as("mounts left under " + dir).isEmpty();
-            try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        assertThat(failures).isEmpty();
-    }
-
-    private static Kubelet newKubelet() throws Exception {
-        return new Kubelet(client, containerd.runtime(), new KubeletSettings(NODE, Optional.of(POD_CIDR),
-                List.of(InetAddress.getLoopbackAddress()), InetAddress.getLoopbackAddress(), 0, kubeletRoot(),
-                serverCertificate(URI.create(api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()), Clock.systemUTC());
     }
 
     @Test
@@ -154,15 +77,14 @@ class VolumesEndToEndTest {
         Path podDir = kubeletRoot().resolve("pods").resolve(pod.getMetadata().getUid());
         assertThat(mountsUnder(podDir)).hasSize(2);
 
-        kubelet.close();
+        node.stopKubelet();
         client.pods().inNamespace(NS).withName("orphan").withGracePeriod(0).delete();
-        Await.until(Duration.ofSeconds(30), "orphan gone from the API", () -> client.pods().inNamespace(NS).withName("orphan").get() == null);
-        kubelet = newKubelet();
-        kubelet.start();
+        Await.until(Duration.ofSeconds(60), "orphan gone from the API", () -> client.pods().inNamespace(NS).withName("orphan").get() == null);
+        node.startKubelet();
 
         Await.until(Duration.ofSeconds(60), "housekeeping removed the orphan's directory", () -> !Files.exists(podDir));
         assertThat(mountsUnder(podDir)).isEmpty();
-        Await.until(Duration.ofSeconds(30), "and its sandbox", () -> containerd.runtime().listPodSandboxes(
+        Await.until(Duration.ofSeconds(60), "and its sandbox", () -> node.runtime().listPodSandboxes(
                 dev.konductor.kubelet.cri.v1.PodSandboxFilter.getDefaultInstance()).stream()
                 .noneMatch(sb -> sb.getMetadata().getUid().equals(pod.getMetadata().getUid())));
     }
@@ -288,7 +210,7 @@ class VolumesEndToEndTest {
         Await.until(Duration.ofSeconds(90), "writer done", () -> log("sharing", "writer").contains("directory was created"));
         assertThat(log("sharing", "writer")).isEqualTo(
                 "cache is tmpfs\nwritten by the node\nkept on the volume\ndirectory was created\n");
-        Await.until(Duration.ofSeconds(30), "reader sees the writer's file", () -> log("sharing", "reader").startsWith("shared hello\n"));
+        Await.until(Duration.ofSeconds(60), "reader sees the writer's file", () -> log("sharing", "reader").startsWith("shared hello\n"));
         assertThat(pvDir.resolve("from-pod.txt")).hasContent("written by the pod");
         assertThat(dir.resolve("made/by/kubelet")).isDirectory();
         Path emptyDir = kubeletRoot().resolve("pods").resolve(pod.getMetadata().getUid()).resolve("volumes/kubernetes.io~empty-dir");
@@ -384,17 +306,16 @@ class VolumesEndToEndTest {
     }
 
     /**
-     * Deletes the pod and waits until the kubelet has removed what it had on the node. (The API
-     * object may go first: this API server deletes a terminating pod on its final status write.)
+     * Deletes the pod and checks that, by the time its API object is gone, the kubelet has
+     * removed its volumes: the kubelet deletes the object only once nothing of the pod is left.
      */
     private static void deleteAndCheckNothingIsLeft(Pod pod) throws IOException {
         String name = pod.getMetadata().getName();
         client.pods().inNamespace(NS).withName(name).delete();
         Await.until(Duration.ofSeconds(60), "pod " + name + " gone", () -> client.pods().inNamespace(NS).withName(name).get() == null);
         Path podDir = kubeletRoot().resolve("pods").resolve(pod.getMetadata().getUid());
-        Await.until(Duration.ofSeconds(60), "the directory of pod " + name + " removed",
-                () -> !Files.exists(podDir));
         assertThat(mountsUnder(podDir)).as("mounts of the pod").isEmpty();
+        assertThat(podDir).as("the pod's directory").doesNotExist();
     }
 
     private static String log(String pod, String container) {
@@ -428,7 +349,7 @@ class VolumesEndToEndTest {
     }
 
     private static Path kubeletRoot() {
-        return dir.resolve("kubelet");
+        return node.kubeletRoot();
     }
 
     private static String git(Path where, String... args) throws IOException, InterruptedException {
@@ -440,48 +361,7 @@ class VolumesEndToEndTest {
         return out;
     }
 
-    private static boolean isReady(Node node) {
-        return node != null && node.getStatus() != null && node.getStatus().getConditions() != null
-                && node.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-    }
-
     private static List<String> mountsUnder(Path under) throws IOException {
-        String prefix = under.toAbsolutePath().toString();
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
-                .filter(m -> m.equals(prefix) || m.startsWith(prefix + "/")).toList();
-    }
-
-    private static void unmount(String mountPoint) {
-        try {
-            new ProcessBuilder("umount", mountPoint).inheritIO().start().waitFor();
-        } catch (IOException e) {
-            // reported by the assertion on what was left
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The API server's certificate (in LocalApiServer, also its client CA): what the kubelet trusts. */
-    private static X509Certificate serverCertificate(URI url) throws Exception {
-        X509TrustManager any = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {any}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(url.getHost(), url.getPort())) {
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
+        return CriTestNode.mountsUnder(under);
     }
 }

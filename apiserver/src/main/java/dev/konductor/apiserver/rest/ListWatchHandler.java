@@ -3,6 +3,7 @@ package dev.konductor.apiserver.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.meta.PartialObjectMetadata;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.http.HttpExchange;
@@ -184,7 +185,8 @@ final class ListWatchHandler {
         HttpExchange exchange = ctx.exchange();
         CacheWatcher watcher = storage.cache().watch(Keys.prefix(type), options.filter(ctx.namespace()), after,
                 initialState);
-        boolean table = Output.wantsTable(ctx);
+        Encoding encoding = Output.wantsTable(ctx) ? Encoding.TABLE
+                : Output.wantsMetadataOnly(ctx) ? Encoding.METADATA : Encoding.OBJECT;
         try (WatchSink sink = WatchSink.open(exchange)) {
             if (watcher == null) {
                 long oldest = storage.cache().oldestWatchableRevision(Keys.prefix(type));
@@ -193,7 +195,7 @@ final class ListWatchHandler {
                 return;
             }
             exchange.onClose(watcher::close);
-            stream(ctx, watcher, sink, options, table);
+            stream(ctx, watcher, sink, options, encoding);
         } finally {
             if (watcher != null) {
                 watcher.close();
@@ -201,8 +203,11 @@ final class ListWatchHandler {
         }
     }
 
+    /** How a watch writes its events' objects, from the Accept header. */
+    private enum Encoding { OBJECT, TABLE, METADATA }
+
     private void stream(RequestContext ctx, CacheWatcher watcher, WatchSink sink, ListOptions options,
-                        boolean table) {
+                        Encoding encoding) {
         long timeoutMillis = options.timeoutSeconds() > 0 ? options.timeoutSeconds() * 1000
                 : java.util.concurrent.ThreadLocalRandom.current().nextLong(minRequestTimeoutSeconds * 1000,
                 minRequestTimeoutSeconds * 2000);
@@ -221,7 +226,7 @@ final class ListWatchHandler {
                 CacheEvent e = watcher.next(Math.max(1, Math.min(deadline, nextBookmark) - now));
                 if (e == null) {
                     if (System.currentTimeMillis() >= nextBookmark) {
-                        if (options.bookmarks() && !sink.send(bookmark(ctx.type(), seen))) {
+                        if (options.bookmarks() && !sink.send(bookmark(ctx.type(), seen, encoding))) {
                             return;
                         }
                         nextBookmark = nextBookmark(System.currentTimeMillis(), deadline);
@@ -233,7 +238,11 @@ final class ListWatchHandler {
                 watcher.drainReady(ready, MAX_EVENTS_PER_WRITE - 1);
                 List<byte[]> encoded = new ArrayList<>(ready.size());
                 for (CacheEvent next : ready) {
-                    byte[] body = table ? tableBytes(ctx, next.object(), first) : objectBytes(ctx.type(), next.object());
+                    byte[] body = switch (encoding) {
+                        case TABLE -> tableBytes(ctx, next.object(), first);
+                        case METADATA -> next.object().metadataJson(mapper);
+                        case OBJECT -> objectBytes(ctx.type(), next.object());
+                    };
                     first = false;
                     encoded.add(event(next.type().name(), body));
                 }
@@ -277,10 +286,11 @@ final class ListWatchHandler {
         return output.responses().bytes(table);
     }
 
-    private byte[] bookmark(ResourceType type, long revision) {
+    private byte[] bookmark(ResourceType type, long revision, Encoding encoding) {
         ObjectNode obj = mapper.createObjectNode();
-        obj.put("kind", type.kind());
-        obj.put("apiVersion", type.apiVersion());
+        boolean metadata = encoding == Encoding.METADATA;
+        obj.put("kind", metadata ? PartialObjectMetadata.KIND : type.kind());
+        obj.put("apiVersion", metadata ? PartialObjectMetadata.API_VERSION : type.apiVersion());
         obj.putObject("metadata").put("resourceVersion", Long.toString(revision));
         return event("BOOKMARK", output.responses().bytes(obj));
     }

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.meta.PartialObjectMetadata;
 import dev.konductor.api.resource.ResourceType;
 import java.util.List;
 
 /**
  * Renders stored objects for the client: converted to the served version, as JSON or, when the
- * Accept header asks for it, as a meta.k8s.io Table.
+ * Accept header asks for it, as a meta.k8s.io Table or reduced to PartialObjectMetadata.
  */
 public final class Output {
 
@@ -34,6 +35,10 @@ public final class Output {
         return accept != null && accept.contains("as=Table");
     }
 
+    static boolean wantsMetadataOnly(RequestContext ctx) {
+        return PartialObjectMetadata.requested(ctx.exchange().header("Accept"));
+    }
+
     static String includeObject(RequestContext ctx) {
         String v = ctx.exchange().param("includeObject");
         return v == null ? "Metadata" : v;
@@ -48,6 +53,10 @@ public final class Output {
     }
 
     void object(RequestContext ctx, int code, ObjectNode stored) {
+        if (wantsMetadataOnly(ctx)) {
+            responses.json(ctx.exchange(), code, PartialObjectMetadata.of(stored)); // the same in every version
+            return;
+        }
         ObjectNode served = served(ctx.type(), stored);
         if (wantsTable(ctx)) {
             responses.json(ctx.exchange(), code, tables.table(ctx.type(), List.of(served),
@@ -58,6 +67,10 @@ public final class Output {
     }
 
     void list(RequestContext ctx, List<ObjectNode> stored, String resourceVersion, String continueToken) {
+        if (wantsMetadataOnly(ctx)) {
+            responses.json(ctx.exchange(), 200, PartialObjectMetadata.list(stored, resourceVersion, continueToken));
+            return;
+        }
         List<ObjectNode> served = stored.stream().map(o -> served(ctx.type(), o)).toList();
         if (wantsTable(ctx)) {
             responses.json(ctx.exchange(), 200, tables.table(ctx.type(), served, resourceVersion, continueToken,

@@ -3,6 +3,7 @@ package dev.konductor.apiserver.watchcache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.meta.PartialObjectMetadata;
 
 /**
  * One object as the cache holds it: the decoded tree (with metadata.resourceVersion set) and,
@@ -15,6 +16,7 @@ public final class CachedObject {
     private final ObjectNode object;
     private final long modRevision;
     private volatile byte[] json;
+    private volatile byte[] metadataJson;
 
     public CachedObject(String key, ObjectNode object, long modRevision) {
         this.key = key;
@@ -57,6 +59,20 @@ public final class CachedObject {
                 throw new IllegalStateException("cannot serialize " + key, e);
             }
             json = bytes;
+        }
+        return bytes;
+    }
+
+    /** The object as PartialObjectMetadata in JSON, serialized once: what metadata-only watches get. */
+    public byte[] metadataJson(ObjectMapper mapper) {
+        byte[] bytes = metadataJson;
+        if (bytes == null) {
+            try {
+                bytes = mapper.writeValueAsBytes(PartialObjectMetadata.of(object));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialize " + key, e);
+            }
+            metadataJson = bytes;
         }
         return bytes;
     }

@@ -5,7 +5,10 @@ import dev.konductor.controllers.framework.ApiDiscovery.ApiResource;
 import dev.konductor.controllers.framework.Keys;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
@@ -23,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * One informer ("monitor") per resource type the collector can act on, found through discovery
  * and kept in step with it: types that appear (a new CRD) get a monitor, types that go away lose
  * theirs. Each cache is indexed by owner uid. Event callbacks go to a {@link Listener}.
+ *
+ * <p>As upstream's collector, the monitors hold metadata only: their client asks for
+ * PartialObjectMetadata, so a pod's spec and status are neither sent nor decoded for them.
  */
 final class Monitors implements ObjectGraph, AutoCloseable {
 
@@ -31,6 +37,9 @@ final class Monitors implements ObjectGraph, AutoCloseable {
     static final Set<String> IGNORED = Set.of("events.", "events.events.k8s.io");
 
     private static final Logger log = LoggerFactory.getLogger(Monitors.class);
+    /** What client-go's metadata client accepts for lists and watches. */
+    private static final String METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,"
+            + "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
 
     /** Where monitors deliver their events; the resource says which monitor saw it. */
     interface Listener {
@@ -52,8 +61,16 @@ final class Monitors implements ObjectGraph, AutoCloseable {
     private boolean closed;
 
     Monitors(KubernetesClient client, Listener listener) {
-        this.client = client;
+        this.client = metadataOnly(client);
         this.listener = listener;
+    }
+
+    /** A client like {@code client} whose lists and watches return PartialObjectMetadata. */
+    private static KubernetesClient metadataOnly(KubernetesClient client) {
+        Config config = new ConfigBuilder(client.getConfiguration()).build();
+        config.setCustomHeaders(Map.of("Accept", METADATA_ONLY));
+        return new KubernetesClientBuilder().withConfig(config)
+                .withKubernetesSerialization(client.getKubernetesSerialization()).build();
     }
 
     /** Resources the collector watches: list, watch and delete served, and not ignored. */
@@ -194,5 +211,6 @@ final class Monitors implements ObjectGraph, AutoCloseable {
         closed = true;
         monitors.values().forEach(m -> m.informer().close());
         monitors.clear();
+        client.close();
     }
 }

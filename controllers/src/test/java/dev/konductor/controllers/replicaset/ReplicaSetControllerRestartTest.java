@@ -10,6 +10,7 @@ import dev.konductor.testing.LocalApiServer;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,9 +32,20 @@ class ReplicaSetControllerRestartTest {
             List<String> original = client.pods().inNamespace("default").list().getItems().stream()
                     .map(p -> p.getMetadata().getUid()).toList();
             // a status the next controller must correct, so that its writing it shows it has synced the ReplicaSet
-            ReplicaSet rs = client.apps().replicaSets().inNamespace("default").withName("web").get();
-            client.apps().replicaSets().inNamespace("default").resource(new ReplicaSetBuilder(rs).editStatus()
-                    .withReplicas(0).endStatus().build()).updateStatus();
+            // (retried on a conflict: the first controller's last status write may land after a read)
+            Await.until("the status reads 0 replicas", () -> {
+                ReplicaSet rs = client.apps().replicaSets().inNamespace("default").withName("web").get();
+                try {
+                    client.apps().replicaSets().inNamespace("default").resource(new ReplicaSetBuilder(rs).editStatus()
+                            .withReplicas(0).endStatus().build()).updateStatus();
+                    return true;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                    return false;
+                }
+            });
 
             try (Running second = new Running(client)) {
                 // the ReplicaSet cache fills first, the Pod cache only later (as a slow list of many pods would)

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * the same reason and message about the same object within ten minutes bumps the count of the
  * existing event instead of creating another, as upstream's event correlator does.
  */
-public final class KubeletEvents {
+public final class KubeletEvents implements EventRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(KubeletEvents.class);
     private static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
@@ -56,7 +56,7 @@ public final class KubeletEvents {
         this.clock = clock;
     }
 
-    /** An event about a container of {@code pod} ({@code container} null for the pod itself). */
+    @Override
     public void record(Pod pod, String container, String type, String reason, String message) {
         String fieldPath = container == null ? null : fieldPath(pod, container);
         ObjectReference involved = new ObjectReferenceBuilder()

@@ -1,6 +1,7 @@
 package dev.konductor.kubelet.pods;
 
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
+import dev.konductor.kubelet.events.EventRecorder;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.lifecycle.LifecycleHooks;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
@@ -33,10 +34,10 @@ final class ContainerStarter {
     private final LifecycleHooks hooks;
     private final ContainerKiller killer;
     private final ContainerOptions options;
-    private final KubeletEvents events;
+    private final EventRecorder events;
 
     ContainerStarter(ContainerRuntime runtime, ImagePuller images, LifecycleHooks hooks, ContainerKiller killer,
-                     ContainerOptions options, KubeletEvents events) {
+                     ContainerOptions options, EventRecorder events) {
         this.runtime = runtime;
         this.images = images;
         this.hooks = hooks;

@@ -6,6 +6,7 @@ import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.SandboxState;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.OptionalLong;
  *
  * <ul>
  *   <li>No ready sandbox: kill what is left and create one, then start the first init container
- *       (or every app container); a pod with restartPolicy Never whose containers ran is over.
+ *       (or every app container not finished for good); a pod with restartPolicy Never whose
+ *       containers ran is over.
  *   <li>Init containers run one at a time, in order, each to a successful exit; a failed one is
  *       run again (after its back-off) unless restartPolicy is Never, which fails the pod. A
  *       sidecar (an init container with restartPolicy Always) must be started (its startup
@@ -48,9 +50,12 @@ public final class PodActionsPlanner {
             } else {
                 for (Container c : pod.getSpec().getContainers()) {
                     Optional<ContainerState> latest = state.latest(c.getName());
-                    if (!(policy.equals("OnFailure") && latest.filter(PodActionsPlanner::succeeded).isPresent())) {
+                    if (!finishedForGood(pod, c, latest, policy)) {
                         start.add(new PodActions.Start(c, false, latest));
                     }
+                }
+                if (start.isEmpty()) {
+                    return PodActions.nothing();
                 }
             }
             return new PodActions(sandbox.isPresent(), true, sandbox.map(s -> s.attempt() + 1).orElse(0), List.of(), start, false);
@@ -190,7 +195,19 @@ public final class PodActionsPlanner {
                 .orElseGet(() -> new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(name).build());
     }
 
-    private static boolean succeeded(ContainerState c) {
-        return c.exited() && c.exitCode() == 0;
+    /**
+     * Whether the container ran to an end that its restart policy does not restart: by the
+     * runtime's account, or, when the runtime lost it (containerd's state gone), by what the
+     * API last said of it.
+     */
+    static boolean finishedForGood(Pod pod, Container c, Optional<ContainerState> latest, String policy) {
+        if (latest.isPresent()) {
+            return latest.get().exited() && !shouldRestart(policy, latest.get().exitCode());
+        }
+        List<ContainerStatus> reported = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? List.of()
+                : pod.getStatus().getContainerStatuses();
+        return reported.stream().filter(s -> c.getName().equals(s.getName()))
+                .map(s -> s.getState() == null ? null : s.getState().getTerminated()).filter(t -> t != null)
+                .anyMatch(t -> !shouldRestart(policy, t.getExitCode() == null ? 0 : t.getExitCode()));
     }
 }

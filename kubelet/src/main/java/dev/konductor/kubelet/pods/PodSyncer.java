@@ -3,6 +3,7 @@ package dev.konductor.kubelet.pods;
 import dev.konductor.api.dns.PodDns;
 import dev.konductor.api.dns.ResolvConf;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
+import dev.konductor.kubelet.events.EventRecorder;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.lifecycle.LifecycleHooks;
 import dev.konductor.kubelet.prober.ProbeVerdicts;
@@ -45,19 +46,20 @@ public final class PodSyncer {
     static final String HOST_PROCESSES = "HostProcesses";
 
     private final ContainerRuntime runtime;
-    private final KubeletEvents events;
+    private final EventRecorder events;
     private final ProbeVerdicts probes;
     private final RestartBackoff restartBackoff;
     private final RestartBackoff sandboxBackoff;
     private final ContainerKiller killer;
     private final ContainerStarter starter;
+    private final ImagePuller images;
     private final Path logRoot;
     private final VolumeManager volumes;
     private final PodDns.Node dns;
     private final Clock clock;
 
     /** @param dns how this node resolves names, for the pods' resolv.conf */
-    public PodSyncer(ContainerRuntime runtime, KubeletEvents events, ProbeVerdicts probes, Path logRoot,
+    public PodSyncer(ContainerRuntime runtime, EventRecorder events, ProbeVerdicts probes, Path logRoot,
                      VolumeManager volumes, ContainerOptions containerOptions, PodDns.Node dns, Clock clock) {
         this.runtime = runtime;
         this.events = events;
@@ -66,7 +68,7 @@ public final class PodSyncer {
         this.sandboxBackoff = RestartBackoff.forContainers(clock);
         LifecycleHooks hooks = new LifecycleHooks(runtime);
         this.killer = new ContainerKiller(runtime, hooks, events, clock);
-        ImagePuller images = new ImagePuller(runtime, events, RestartBackoff.forContainers(clock), clock);
+        this.images = new ImagePuller(runtime, events, RestartBackoff.forContainers(clock), clock);
         this.starter = new ContainerStarter(runtime, images, hooks, killer, containerOptions, events);
         this.logRoot = logRoot;
         this.volumes = volumes;
@@ -78,9 +80,9 @@ public final class PodSyncer {
         return RuntimeStates.observe(runtime, podUid);
     }
 
-    public SyncOutcome sync(Pod pod) {
+    /** One step towards the pod's spec from {@code state}, what the runtime had a moment ago. */
+    public SyncOutcome sync(Pod pod, PodRuntimeState state) {
         String uid = pod.getMetadata().getUid();
-        PodRuntimeState state = observe(uid);
         Optional<Duration> volumesPending = prepareVolumes(pod);
         if (volumesPending.isPresent()) {
             return new SyncOutcome(state, Map.of(), volumesPending);
@@ -147,7 +149,7 @@ public final class PodSyncer {
         String uid = pod.getMetadata().getUid();
         if (actions.killPod()) {
             events.record(pod, null, KubeletEvents.NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
-            killer.kill(pod, targets(pod, state.running(), null), SandboxConfigs.gracePeriodSeconds(pod), podIp(state));
+            killer.killPod(pod, state.running(), SandboxConfigs.gracePeriodSeconds(pod), podIp(state));
             state.latestSandbox().ifPresent(s -> runtime.stopPodSandbox(s.id()));
         }
         Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
@@ -205,16 +207,14 @@ public final class PodSyncer {
                 + " restarting failed container=" + container.getName() + " pod=" + podText);
     }
 
-    /** Stops every container of the pod (preStop hooks, grace period) and then its sandboxes; keeps them for logs. */
-    public PodRuntimeState stopPod(Pod pod, long gracePeriodSeconds) {
+    /**
+     * Stops every running container of the pod within the grace period (preStop hooks, then app
+     * containers before sidecars); keeps them, and the sandbox, for logs and the final status.
+     */
+    public PodRuntimeState stopContainers(Pod pod, long gracePeriodSeconds) {
         PodRuntimeState state = observe(pod.getMetadata().getUid());
-        killer.kill(pod, targets(pod, state.running(), null), gracePeriodSeconds, podIp(state));
-        stopSandboxes(state);
+        killer.killPod(pod, state.running(), gracePeriodSeconds, podIp(state));
         return observe(pod.getMetadata().getUid());
-    }
-
-    private static List<ContainerKiller.Target> targets(Pod pod, List<ContainerState> containers, String message) {
-        return containers.stream().map(c -> new ContainerKiller.Target(PodActionsPlanner.spec(pod, c.name()), c, message)).toList();
     }
 
     private static String podIp(PodRuntimeState state) {
@@ -244,6 +244,7 @@ public final class PodSyncer {
         volumes.tearDown(podUid);
         podLogDirectory.ifPresent(PodSyncer::deleteTree);
         restartBackoff.collectGarbage();
+        images.forgetPod(podUid);
     }
 
     /** Keeps the current and the previous container of each name (for {@code logs --previous}); removes older ones. */

@@ -54,6 +54,21 @@ public final class RestartBackoff {
         return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
     }
 
+    /**
+     * How much longer {@code key} must wait, counted from its last {@link #next} (upstream's
+     * IsInBackOffSinceUpdate): for image pulls, where the failure is the attempt itself. Empty
+     * when it may go now.
+     */
+    public synchronized Optional<Duration> remainingSinceUpdate(String key) {
+        Entry entry = entries.get(key);
+        Instant now = clock.instant();
+        if (entry == null || expired(now, entry)) {
+            return Optional.empty();
+        }
+        Duration left = entry.delay().minus(Duration.between(entry.lastUpdate(), now));
+        return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+    }
+
     /** Records an attempt after a failure at {@code eventTime}: sets or doubles the delay. */
     public synchronized void next(String key, Instant eventTime) {
         Entry entry = entries.get(key);

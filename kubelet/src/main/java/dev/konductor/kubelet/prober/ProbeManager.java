@@ -79,6 +79,27 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
         }
     }
 
+    /**
+     * The pod is being stopped: its liveness and startup probes stop (nothing is restarted any
+     * more), its readiness probes go on until its containers are gone, as upstream's, so that
+     * readiness keeps following the app while it shuts down.
+     */
+    public void stopLivenessAndStartup(String podUid) {
+        workers.entrySet().removeIf(e -> {
+            WorkerKey key = e.getKey();
+            if (key.podUid().equals(podUid) && key.type() != ProbeType.READINESS) {
+                e.getValue().stop();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** The newest runtime state of a pod whose probes run (which instance to probe), without starting any probe. */
+    public void updateState(Pod pod, PodRuntimeState state) {
+        pods.computeIfPresent(pod.getMetadata().getUid(), (uid, view) -> new PodView(pod, state));
+    }
+
     /** Stops the pod's probes and forgets their verdicts (the pod is terminating or gone). */
     public void removePod(String podUid) {
         PodView view = pods.remove(podUid);

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,8 @@ import java.util.Set;
  * started (from the probes' verdicts), restartCount, image, imageID and containerID; the phase
  * ({@link PodPhases}); the conditions the kubelet owns (PodReadyToStartContainers, Initialized,
  * ContainersReady, Ready; PodScheduled when missing), each keeping its lastTransitionTime while
- * its status holds; pod and host IPs. Pure.
+ * its status holds; pod and host IPs. A container the runtime does not have keeps what the API
+ * last reported of it ({@link LostContainers}). Pure.
  */
 public final class PodStatuses {
 
@@ -68,15 +70,12 @@ public final class PodStatuses {
         String idPrefix = runtimeName + "://";
         PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         List<Container> initSpecs = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
-        String defaultWaiting = initSpecs.isEmpty() ? Waiting.CONTAINER_CREATING : POD_INITIALIZING;
-        List<ContainerStatus> inits = new ArrayList<>();
-        for (Container spec : initSpecs) {
-            inits.add(initContainerStatus(spec, state, waiting.get(spec.getName()), probes, defaultWaiting, idPrefix));
-        }
-        List<ContainerStatus> containers = new ArrayList<>();
-        for (Container container : pod.getSpec().getContainers()) {
-            containers.add(containerStatus(container, state, waiting.get(container.getName()), probes, defaultWaiting,
-                    idPrefix));
+        List<ContainerStatus> inits = initContainerStatuses(pod, old, initSpecs, state, waiting, probes, idPrefix);
+        List<ContainerStatus> containers = appContainerStatuses(pod, old, initSpecs, state, waiting, probes, idPrefix);
+        if (terminating && state.running().isEmpty() && PodPhases.incompleteInits(initSpecs, inits, containers).isEmpty()) {
+            // As upstream's TerminatePod: once a stopped pod has nothing left, a container with no
+            // known end (it never started, or the runtime lost it) counts as ended, unknown how.
+            containers = containers.stream().map(LostContainers::ended).toList();
         }
         String restartPolicy = Optional.ofNullable(pod.getSpec().getRestartPolicy()).orElse("Always");
         String phase = PodPhases.phase(initSpecs, inits, containers, terminating ? "Never" : restartPolicy);
@@ -143,10 +142,49 @@ public final class PodStatuses {
         return conditions;
     }
 
+    private static List<ContainerStatus> initContainerStatuses(Pod pod, PodStatus old, List<Container> initSpecs,
+                                                               PodRuntimeState state, Map<String, Waiting> waiting,
+                                                               ProbeVerdicts probes, String idPrefix) {
+        boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
+        Map<String, ContainerStatus> reported = byName(old.getInitContainerStatuses());
+        List<ContainerStatus> inits = new ArrayList<>();
+        for (Container spec : initSpecs) {
+            inits.add(initContainerStatus(spec, state, waiting.get(spec.getName()), probes, POD_INITIALIZING, idPrefix,
+                    new Reported(reported.get(spec.getName()), deleting)));
+        }
+        return inits;
+    }
+
+    private static List<ContainerStatus> appContainerStatuses(Pod pod, PodStatus old, List<Container> initSpecs,
+                                                              PodRuntimeState state, Map<String, Waiting> waiting,
+                                                              ProbeVerdicts probes, String idPrefix) {
+        String defaultWaiting = initSpecs.isEmpty() ? Waiting.CONTAINER_CREATING : POD_INITIALIZING;
+        boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
+        Map<String, ContainerStatus> reported = byName(old.getContainerStatuses());
+        List<ContainerStatus> containers = new ArrayList<>();
+        for (Container container : pod.getSpec().getContainers()) {
+            containers.add(containerStatus(container, state, waiting.get(container.getName()), probes, defaultWaiting, idPrefix,
+                    new Reported(reported.get(container.getName()), deleting)));
+        }
+        return containers;
+    }
+
+    /** What the API last reported of a container ({@code status} may be null), and whether its pod is being deleted. */
+    record Reported(ContainerStatus status, boolean podDeleting) {
+    }
+
+    private static Map<String, ContainerStatus> byName(List<ContainerStatus> statuses) {
+        Map<String, ContainerStatus> out = new HashMap<>();
+        if (statuses != null) {
+            statuses.forEach(s -> out.put(s.getName(), s));
+        }
+        return out;
+    }
+
     /** An init container: a regular one is ready once it exited successfully; a sidecar as an app container. */
     static ContainerStatus initContainerStatus(Container spec, PodRuntimeState state, Waiting waiting, ProbeVerdicts probes,
-                                               String defaultWaiting, String idPrefix) {
-        ContainerStatus status = containerStatus(spec, state, waiting, probes, defaultWaiting, idPrefix);
+                                               String defaultWaiting, String idPrefix, Reported reported) {
+        ContainerStatus status = containerStatus(spec, state, waiting, probes, defaultWaiting, idPrefix, reported);
         if ("Always".equals(spec.getRestartPolicy())) {
             return status;
         }
@@ -155,8 +193,11 @@ public final class PodStatuses {
     }
 
     static ContainerStatus containerStatus(Container spec, PodRuntimeState state, Waiting waiting, ProbeVerdicts probes,
-                                           String defaultWaiting, String idPrefix) {
+                                           String defaultWaiting, String idPrefix, Reported reported) {
         Optional<ContainerState> latest = state.latest(spec.getName());
+        if (latest.isEmpty()) {
+            return LostContainers.status(spec, reported.status(), waiting, defaultWaiting, reported.podDeleting());
+        }
         ContainerStatusBuilder status = new ContainerStatusBuilder()
                 .withName(spec.getName())
                 .withImage(latest.map(ContainerState::image).filter(s -> !s.isEmpty()).orElse(spec.getImage()))
@@ -167,11 +208,6 @@ public final class PodStatuses {
                 .withNewLastState().endLastState();
         latest.ifPresent(c -> status.withContainerID(idPrefix + c.id()));
         Optional<ContainerState> previous = state.previous(spec.getName());
-        if (latest.isEmpty()) {
-            Waiting w = waiting != null ? waiting : new Waiting(defaultWaiting, null);
-            return status.withState(new ContainerStateBuilder().withNewWaiting().withReason(w.reason()).withMessage(w.message())
-                    .endWaiting().build()).build();
-        }
         ContainerState c = latest.get();
         if (c.running()) {
             previous.ifPresent(p -> status.withLastState(new ContainerStateBuilder()

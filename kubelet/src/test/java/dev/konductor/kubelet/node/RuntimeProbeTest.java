@@ -63,10 +63,10 @@ class RuntimeProbeTest {
         }), Duration.ofMillis(200));
         try {
             probe.start();
-            Await.until(Duration.ofSeconds(30), "the hung runtime reported down",
+            Await.until(Duration.ofSeconds(60), "the hung runtime reported down",
                     () -> probe.readiness().message().equals("container runtime is down"));
             release.countDown();
-            Await.until(Duration.ofSeconds(30), "ready again once it answers", () -> probe.readiness().ready());
+            Await.until(Duration.ofSeconds(60), "ready again once it answers", () -> probe.readiness().ready());
         } finally {
             release.countDown();
             probe.close();

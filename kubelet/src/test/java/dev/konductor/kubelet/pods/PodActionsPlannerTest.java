@@ -178,4 +178,24 @@ class PodActionsPlannerTest {
         assertThat(PodActionsPlanner.compute(pod("Never", List.of()), new PodRuntimeState("u", List.of(dead), ran),
                 ProbeVerdicts.NONE).isNothing()).isTrue();
     }
+
+    @Test
+    void aContainerThatFinishedForGoodBeforeTheRuntimeLostItIsNotStartedAgain() {
+        // containerd's state is gone (a reboot): only the API remembers that "app" completed
+        Container worker = new ContainerBuilder().withName("worker").withImage("busybox").build();
+        Pod pod = new PodBuilder(pod("OnFailure", List.of())).editSpec().addToContainers(worker).endSpec()
+                .withNewStatus().withPhase("Running")
+                .addNewContainerStatus().withName("app").withNewState().withNewTerminated().withExitCode(0).endTerminated()
+                .endState().endContainerStatus()
+                .addNewContainerStatus().withName("worker").withNewState().withNewRunning().endRunning().endState()
+                .endContainerStatus().endStatus().build();
+
+        PodActions actions = PodActionsPlanner.compute(pod, PodRuntimeState.empty("u"), ProbeVerdicts.NONE);
+
+        assertThat(actions.createSandbox()).isTrue();
+        assertThat(started(actions)).containsExactly("worker");
+        Pod always = new PodBuilder(pod).editSpec().withRestartPolicy("Always").endSpec().build();
+        assertThat(started(PodActionsPlanner.compute(always, PodRuntimeState.empty("u"), ProbeVerdicts.NONE)))
+                .containsExactly("app", "worker");
+    }
 }

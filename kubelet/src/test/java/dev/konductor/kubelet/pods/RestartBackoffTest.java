@@ -48,6 +48,22 @@ class RestartBackoffTest {
     }
 
     @Test
+    void anImagePullWaitsFromItsLastFailedAttemptTenSecondsThenTwenty() {
+        assertThat(backoff.remainingSinceUpdate("img")).isEmpty();
+        backoff.next("img", clock.instant());
+        assertThat(backoff.remainingSinceUpdate("img")).hasValue(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(backoff.remainingSinceUpdate("img")).hasValue(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(backoff.remainingSinceUpdate("img")).as("the next pull may go").isEmpty();
+
+        backoff.next("img", clock.instant());
+        assertThat(backoff.remainingSinceUpdate("img")).hasValue(Duration.ofSeconds(20));
+        clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        assertThat(backoff.remainingSinceUpdate("img")).as("forgotten after twice the maximum").isEmpty();
+    }
+
+    @Test
     void keysAreIndependent() {
         backoff.next("a", clock.instant());
         assertThat(backoff.remaining("a", clock.instant())).isPresent();

@@ -84,13 +84,13 @@ class ProbeManagerTest {
         ContainerState c1 = running("c1");
         exitCodes.put("c1", 0);
         probes.sync(pod(app), state(c1));
-        Await.until(Duration.ofSeconds(20), "c1 ready", () -> probes.health(app, c1).ready());
+        Await.until(Duration.ofSeconds(60), "c1 ready", () -> probes.health(app, c1).ready());
         assertThat(changed).contains("u");
         assertThat(probes.mustRestart(c1)).isEmpty();
 
         exitCodes.put("c1", 1);
-        Await.until(Duration.ofSeconds(20), "c1 not ready", () -> !probes.health(app, c1).ready());
-        Await.until(Duration.ofSeconds(20), "c1 must restart", () -> probes.mustRestart(c1).equals(Optional.of(ProbeType.LIVENESS)));
+        Await.until(Duration.ofSeconds(60), "c1 not ready", () -> !probes.health(app, c1).ready());
+        Await.until(Duration.ofSeconds(60), "c1 must restart", () -> probes.mustRestart(c1).equals(Optional.of(ProbeType.LIVENESS)));
         assertThat(events).contains("Unhealthy: Liveness probe failed: not yet", "Unhealthy: Readiness probe failed: not yet");
 
         // The restarted instance starts over: not ready until its own first success, alive meanwhile.
@@ -98,7 +98,7 @@ class ProbeManagerTest {
         probes.sync(pod(app), state(c2));
         assertThat(probes.health(app, c2).ready()).isFalse();
         exitCodes.put("c2", 0);
-        Await.until(Duration.ofSeconds(20), "c2 ready", () -> probes.health(app, c2).ready());
+        Await.until(Duration.ofSeconds(60), "c2 ready", () -> probes.health(app, c2).ready());
         assertThat(probes.mustRestart(c2)).isEmpty();
     }
 
@@ -108,7 +108,7 @@ class ProbeManagerTest {
         ContainerState c1 = running("c1");
         exitCodes.put("c1", 1); // both /started and /healthy fail for now (the fake runtime does not tell them apart)
         probes.sync(pod(app), state(c1));
-        Await.until(Duration.ofSeconds(20), "two failed startup attempts",
+        Await.until(Duration.ofSeconds(60), "two failed startup attempts",
                 () -> events.stream().filter(e -> e.startsWith("Unhealthy: Startup probe failed")).count() >= 2);
         assertThat(probes.health(app, c1).started()).isFalse();
         assertThat(probes.health(app, c1).ready()).isFalse();
@@ -116,7 +116,7 @@ class ProbeManagerTest {
         assertThat(probes.mustRestart(c1)).isEmpty();
 
         exitCodes.put("c1", 0);
-        Await.until(Duration.ofSeconds(20), "c1 started and ready", () -> probes.health(app, c1).started()
+        Await.until(Duration.ofSeconds(60), "c1 started and ready", () -> probes.health(app, c1).started()
                 && probes.health(app, c1).ready());
     }
 }

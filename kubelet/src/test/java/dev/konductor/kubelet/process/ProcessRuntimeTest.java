@@ -73,7 +73,7 @@ class ProcessRuntimeTest {
     }
 
     private ContainerStatus awaitExited(String id) {
-        Await.until(Duration.ofSeconds(30), "container exited", () ->
+        Await.until(Duration.ofSeconds(60), "container exited", () ->
                 runtime.containerStatus(id).getState() == ContainerState.CONTAINER_EXITED);
         return runtime.containerStatus(id);
     }
@@ -95,7 +95,7 @@ class ProcessRuntimeTest {
     @Test
     void stoppingReachesChildrenThatIgnoreSigtermWithinTheGracePeriod() {
         String id = run("stubborn", "trap '' TERM; sh -c \"trap '' TERM; sleep 1000\" & sleep 1000");
-        Await.until(Duration.ofSeconds(10), "the child is there",
+        Await.until(Duration.ofSeconds(60), "the child is there",
                 () -> children(id).size() >= 2);
         List<Long> processes = children(id);
 
@@ -104,7 +104,7 @@ class ProcessRuntimeTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         assertThat(runtime.containerStatus(id).getExitCode()).as("SIGKILL after the grace period").isEqualTo(137);
-        Await.until(Duration.ofSeconds(10), "every process of the container gone",
+        Await.until(Duration.ofSeconds(60), "every process of the container gone",
                 () -> processes.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
                         && ProcessTable.host().stat(pid).map(s -> !s.zombie()).orElse(false)));
     }
@@ -154,7 +154,7 @@ class ProcessRuntimeTest {
     void statsCountTheCpuOfTheWholeProcessTree() {
         String id = run("burn", "sh -c 'while :; do :; done' & sleep 1000");
 
-        Await.until(Duration.ofSeconds(30), "CPU time counted", () -> runtime.listContainerStats().stream()
+        Await.until(Duration.ofSeconds(60), "CPU time counted", () -> runtime.listContainerStats().stream()
                 .anyMatch(s -> s.getAttributes().getId().equals(id)
                         && s.getCpu().getUsageCoreNanoSeconds().getValue() >= 200_000_000L
                         && s.getMemory().getWorkingSetBytes().getValue() > 0));
@@ -169,7 +169,7 @@ class ProcessRuntimeTest {
         ProcessRuntime next = ProcessRuntime.open(dir.resolve("state"), InetAddress.getLoopbackAddress(), "test",
                 Clock.systemUTC());
         try {
-            Await.until(Duration.ofSeconds(10), "the old container process stopped",
+            Await.until(Duration.ofSeconds(60), "the old container process stopped",
                     () -> ProcessTable.host().stat(pid).map(ProcStat::zombie).orElse(true));
             assertThat(next.listContainers(ContainerFilter.getDefaultInstance())).isEmpty();
             assertThat(next.listPodSandboxes(PodSandboxFilter.getDefaultInstance())).isEmpty();

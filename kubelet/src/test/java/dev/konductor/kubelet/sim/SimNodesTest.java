@@ -96,7 +96,7 @@ class SimNodesTest {
     @Test
     void postsNodeStatusHeartbeats() {
         String before = readyCondition("simtest-0").getLastHeartbeatTime();
-        Await.until(Duration.ofSeconds(10), "heartbeat", () ->
+        Await.until(Duration.ofSeconds(60), "heartbeat", () ->
                 !readyCondition("simtest-0").getLastHeartbeatTime().equals(before));
         NodeCondition after = readyCondition("simtest-0");
         assertThat(after.getLastTransitionTime()).isLessThanOrEqualTo(before);
@@ -138,7 +138,7 @@ class SimNodesTest {
         client.pods().inNamespace("default").withName("web").delete();
         Pod marked = get("web"); // the node may already have finished it
         assertThat(marked == null || marked.getMetadata().getDeletionTimestamp() != null).isTrue();
-        Await.until(Duration.ofSeconds(10), "web deleted", () -> get("web") == null);
+        Await.until(Duration.ofSeconds(60), "web deleted", () -> get("web") == null);
         Await.until("web metrics deleted", () -> podMetrics("web") == null);
         assertThat(pod.getMetadata().getUid()).isNotNull();
     }
@@ -171,7 +171,7 @@ class SimNodesTest {
                 .endMetadata().editSpec().withRestartPolicy("Never").endSpec().build();
         client.pods().inNamespace("default").resource(job).create();
         Await.until("job pod running", () -> "Running".equals(phase("job-abc")));
-        Await.until(Duration.ofSeconds(10), "job pod succeeded", () -> "Succeeded".equals(phase("job-abc")));
+        Await.until(Duration.ofSeconds(60), "job pod succeeded", () -> "Succeeded".equals(phase("job-abc")));
         ContainerStatus cs = get("job-abc").getStatus().getContainerStatuses().getFirst();
         assertThat(cs.getState().getTerminated().getExitCode()).isZero();
         assertThat(cs.getState().getTerminated().getReason()).isEqualTo("Completed");
@@ -209,7 +209,7 @@ class SimNodesTest {
             assertThat(get("newcomer").getStatus().getPodIP()).isNotEqualTo(ip);
             assertThat(get("survivor").getStatus().getPodIP()).isEqualTo(ip);
             client.pods().inNamespace("default").withName("survivor").delete();
-            Await.until(Duration.ofSeconds(10), "survivor finalised", () -> get("survivor") == null);
+            Await.until(Duration.ofSeconds(60), "survivor finalised", () -> get("survivor") == null);
         }
     }
 

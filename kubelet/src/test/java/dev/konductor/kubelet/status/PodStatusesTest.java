@@ -218,4 +218,37 @@ class PodStatusesTest {
     private static PodCondition condition(PodStatus status, String type) {
         return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
     }
+
+    @Test
+    void aContainerTheRuntimeLostKeepsWhatTheApiLastSaidOfIt() {
+        // containerd's state is gone (a reboot); the API still has the pod as it was
+        Pod pod = new PodBuilder(pod("Never")).editSpec().addNewContainer().withName("side").withImage("busybox").endContainer()
+                .endSpec().editStatus().withPhase("Running")
+                .addNewContainerStatus().withName("web").withRestartCount(0).withContainerID("containerd://c1")
+                .withNewState().withNewTerminated().withExitCode(0).withReason("Completed").endTerminated().endState()
+                .endContainerStatus()
+                .addNewContainerStatus().withName("side").withRestartCount(0).withNewState().withNewRunning()
+                .withStartedAt("2025-01-01T00:00:00Z").endRunning().endState().endContainerStatus()
+                .endStatus().build();
+
+        PodStatus status = PodStatuses.build(pod, PodRuntimeState.empty("u"), Map.of(), HOST, NOW, false);
+
+        ContainerStatus web = status.getContainerStatuses().get(0);
+        assertThat(web.getState().getTerminated().getReason()).as("it ran to its end").isEqualTo("Completed");
+        assertThat(web.getContainerID()).isEqualTo("containerd://c1");
+        ContainerStatus side = status.getContainerStatuses().get(1);
+        assertThat(side.getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+        assertThat(side.getLastState().getTerminated().getReason()).isEqualTo("ContainerStatusUnknown");
+        assertThat(side.getLastState().getTerminated().getExitCode()).isEqualTo(137);
+        assertThat(side.getLastState().getTerminated().getMessage())
+                .isEqualTo("The container could not be located when the pod was deleted.  The container used to be Running");
+        assertThat(side.getRestartCount()).isEqualTo(1);
+        assertThat(status.getPhase()).as("restartPolicy Never: it is over, and runs no more").isEqualTo("Failed");
+
+        PodStatus last = PodStatuses.build(pod, PodRuntimeState.empty("u"), Map.of(), HOST, NOW, true);
+        assertThat(last.getContainerStatuses().get(1).getState().getTerminated().getMessage())
+                .as("the final status: kubectl shows ContainerStatusUnknown")
+                .isEqualTo("The container could not be located when the pod was terminated");
+        assertThat(last.getContainerStatuses().get(0).getState().getTerminated().getReason()).isEqualTo("Completed");
+    }
 }

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -259,8 +260,10 @@ class IngressControllerTest {
 
     @Test
     void ingressesOfAnotherControllersClassAreLeftAlone() throws Exception {
-        client.network().v1().ingressClasses().resource(IngressClassRules.defaultClass("nginx", "k8s.io/ingress-nginx"))
-                .create();
+        // another controller's class, not the default: the default class is given to Ingresses that name
+        // none (the DefaultIngressClass admission), and the other tests' Ingresses must stay ours
+        client.network().v1().ingressClasses().resource(new IngressClassBuilder().withNewMetadata().withName("nginx")
+                .endMetadata().withNewSpec().withController("k8s.io/ingress-nginx").endSpec().build()).create();
         create(ingress(NS, "not-ours", "nginx", null,
                 rule("nginx.example.test", path("Prefix", "/", backend("svc-a", 80)))));
         create(ingress(NS, "marker", rule("marker.example.test", path("Prefix", "/", backend("svc-a", 80)))));

@@ -103,19 +103,20 @@ class UserspaceProxierTest {
     @Test
     void aRemovedServiceStopsListening() throws Exception {
         int nodePort = EchoServers.freePort();
-        proxier.sync(new ProxyModel(List.of(web(nodePort, endpoints("a"), Optional.empty())), List.of()));
+        proxier.sync(new ProxyModel(List.of(web(nodePort, endpoints("removed-service"), Optional.empty())), List.of()));
         assertThat(proxier.listening()).containsExactly(new InetSocketAddress(LOOPBACK, nodePort));
 
         proxier.sync(ProxyModel.EMPTY);
 
         assertThat(proxier.listening()).isEmpty();
-        // The port is free again: refused, or (tests run in parallel) someone else's now, never endpoint "a".
+        // The port is free again: refused, or (tests run in parallel) someone else's now, never this endpoint
+        // (a name no other test's echo server answers with).
         String[] answer = null;
         try {
             answer = EchoServers.ask(new InetSocketAddress(LOOPBACK, nodePort), "x");
         } catch (java.io.IOException refused) {
             // expected
         }
-        assertThat(answer == null ? null : answer[0]).isNotEqualTo("a");
+        assertThat(answer == null ? null : answer[0]).isNotEqualTo("removed-service");
     }
 }

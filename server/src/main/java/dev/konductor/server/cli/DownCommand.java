@@ -29,7 +29,7 @@ public final class DownCommand implements Callable<Integer> {
     @Mixin
     DataDirOption dataDir;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "20",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "90",
             description = "How long to wait after SIGTERM before sending SIGKILL (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 

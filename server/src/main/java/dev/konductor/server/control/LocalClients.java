@@ -1,8 +1,11 @@
 package dev.konductor.server.control;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,6 +21,14 @@ import java.util.UUID;
  */
 public final class LocalClients {
 
+    /**
+     * One serialization for every client of the process, so the model classes' deserializers
+     * are built once, not per client; Blackbird makes their setters generated lambdas, where
+     * Jackson's reflective calls were a fifth of the CPU the informers spent on watch events.
+     */
+    private static final KubernetesSerialization SERIALIZATION =
+            new KubernetesSerialization(new ObjectMapper().registerModule(new BlackbirdModule()), true);
+
     private LocalClients() {
     }
 
@@ -32,7 +43,7 @@ public final class LocalClients {
         try {
             Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
             config.setRequestTimeout(30_000);
-            return new KubernetesClientBuilder().withConfig(config).build();
+            return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(SERIALIZATION).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + kubeconfig, e);
         }

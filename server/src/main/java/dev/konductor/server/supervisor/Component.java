@@ -1,5 +1,7 @@
 package dev.konductor.server.supervisor;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,6 +35,14 @@ public interface Component {
     boolean ready();
 
     void stop() throws Exception;
+
+    /**
+     * How long {@link #stop} may take, when it may take longer than the supervisor's default: a
+     * stop that is abandoned leaves what it had not released yet (processes, mounts) behind.
+     */
+    default Optional<Duration> stopTimeout() {
+        return Optional.empty();
+    }
 
     /** How a running component tells the supervisor it can no longer do its job. */
     @FunctionalInterface

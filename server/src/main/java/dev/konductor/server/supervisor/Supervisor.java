@@ -215,11 +215,12 @@ public final class Supervisor {
                 stopping.completeExceptionally(e);
             }
         });
+        Duration timeout = component.stopTimeout().filter(t -> t.compareTo(stopTimeout) > 0).orElse(stopTimeout);
         try {
-            stopping.get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            stopping.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             log.info("component stopped component={} elapsedMs={}", component.name(), millisSince(begin));
         } catch (TimeoutException e) {
-            log.warn("component did not stop in time component={} timeoutMs={}", component.name(), stopTimeout.toMillis());
+            log.warn("component did not stop in time component={} timeoutMs={}", component.name(), timeout.toMillis());
         } catch (ExecutionException e) {
             log.warn("component failed to stop component={} error=\"{}\"", component.name(), e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {

@@ -169,6 +169,22 @@ class SupervisorTest {
     }
 
     @Test
+    void aComponentThatNeedsLongerToStopIsWaitedForAsLongAsItSays() throws Exception {
+        FakeComponent slowToStop = new FakeComponent("containerd", Set.of())
+                .onStop(() -> {
+                    Thread.sleep(300);
+                    events.add("removed the pods");
+                }).stopTimeout(LONG);
+        FakeComponent node = new FakeComponent("node", Set.of("containerd"));
+        Supervisor supervisor = new Supervisor(List.of(slowToStop, node), LONG, Duration.ofMillis(50));
+        supervisor.start();
+
+        supervisor.stop();
+
+        assertThat(events).endsWith("stop node", "stop containerd", "removed the pods");
+    }
+
+    @Test
     void rejectsUnknownDependenciesCyclesAndDuplicateNames() {
         assertThatThrownBy(() -> new Supervisor(List.of(new FakeComponent("a", Set.of("b"))), LONG, LONG))
                 .hasMessage("component a depends on unknown component b");
@@ -187,6 +203,7 @@ class SupervisorTest {
         private Action onStart = () -> { };
         private Action onStop = () -> { };
         private int pollsUntilReady = 0;
+        private Optional<Duration> stopTimeout = Optional.empty();
         private volatile boolean started;
         private volatile boolean reportedReady;
         private int polls;
@@ -205,6 +222,16 @@ class SupervisorTest {
         FakeComponent onStop(Action action) {
             onStop = action;
             return this;
+        }
+
+        FakeComponent stopTimeout(Duration timeout) {
+            stopTimeout = Optional.of(timeout);
+            return this;
+        }
+
+        @Override
+        public Optional<Duration> stopTimeout() {
+            return stopTimeout;
         }
 
         FakeComponent readyAfterPolls(int polls) {

@@ -21,6 +21,16 @@ import dev.konductor.apiserver.authn.ObjectLookup;
 import dev.konductor.apiserver.authn.RequestAuthenticator;
 import dev.konductor.apiserver.authn.ServiceAccountTokenAuthenticator;
 import dev.konductor.apiserver.authn.StaticTokens;
+import dev.konductor.apiserver.authz.Authorizer;
+import dev.konductor.apiserver.authz.AuthorizerChain;
+import dev.konductor.apiserver.authz.Superusers;
+import dev.konductor.apiserver.authz.bootstrap.ComponentRoles;
+import dev.konductor.apiserver.authz.node.NodeAuthorizer;
+import dev.konductor.apiserver.authz.node.NodeRestriction;
+import dev.konductor.apiserver.authz.rbac.EscalationCheck;
+import dev.konductor.apiserver.authz.rbac.RbacAuthorizer;
+import dev.konductor.apiserver.authz.rbac.RuleResolver;
+import dev.konductor.apiserver.componentstatus.ComponentStatuses;
 import dev.konductor.apiserver.crd.CustomResourceDefinitions;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpsServer;
@@ -81,10 +91,15 @@ public final class ApiServer implements AutoCloseable {
                 () -> cachedList(services));
         String advertise = config.advertiseAddress() == null ? "127.0.0.1" : config.advertiseAddress();
         customResources = new CustomResourceDefinitions(registry, storage, rules, openApi);
+        CachedPolicy policy = new CachedPolicy(cache, registry);
+        RuleResolver rbac = new RuleResolver(policy);
+        Authorizer authorizer = new AuthorizerChain(List.of(new Superusers(),
+                new NodeAuthorizer(policy, ComponentRoles.nodeRules()), new RbacAuthorizer(rbac)));
         ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules,
-                admission(storage, allocator), Wiring.tables(customResources::columns), Wiring.openApi(openApi, mapper),
-                identity(() -> advertise + ":" + port), () -> ready, advertise + ":" + config.port(), mapper,
-                config.tls());
+                admission(storage, allocator, new EscalationCheck(authorizer, rbac)), Wiring.tables(customResources::columns),
+                Wiring.openApi(openApi, mapper), identity(() -> advertise + ":" + port, authorizer),
+                componentStatuses(policy), () -> ready, advertise + ":" + config.port(), mapper, config.tls(),
+                config.nodeCredentials());
         customResources.start();
         https = new HttpsServer(config.tls(), router);
         try {
@@ -94,14 +109,22 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("interrupted while binding", e);
         }
         new Bootstrap(storage, registry, mapper).run(allocator.firstIp(), allocator.dnsIp(), allocator::ipTaken, advertise, port);
+        new RbacBootstrap(storage, registry).run();
+        // the authorizers read the watch cache: a component's first request must find the policy
+        if (!cache.waitFresh(10_000)) {
+            log.warn("the watch cache has not caught up with the bootstrap policy after 10 s");
+        }
         compactor = new Compactor(config.store(), Compactor.DEFAULT_INTERVAL);
         compactor.start();
         ready = true;
         log.info("api server ready port={} startMillis={}", port, (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** Upstream's default admission plugins that Konductor implements, in upstream's order. */
-    private List<Admission> admission(ObjectStorage storage, ServiceAllocator allocator) {
+    /**
+     * Upstream's default admission plugins that Konductor implements, in upstream's order, after
+     * RBAC's escalation check (upstream's RBAC storage makes it before admission).
+     */
+    private List<Admission> admission(ObjectStorage storage, ServiceAllocator allocator, EscalationCheck escalation) {
         var namespaces = type("", "namespaces");
         var serviceAccounts = type("", "serviceaccounts");
         var resourceQuotas = type("", "resourcequotas");
@@ -109,11 +132,13 @@ public final class ApiServer implements AutoCloseable {
         var storageClasses = type("storage.k8s.io", "storageclasses");
         var ingressClasses = type("networking.k8s.io", "ingressclasses");
         return List.of(
+                escalation,
                 new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))),
                 new ServiceAccountAdmission((namespace, name) -> {
                     CachedObject sa = storage.get(serviceAccounts, Keys.key(serviceAccounts, namespace, name));
                     return sa == null ? null : sa.object();
                 }),
+                new NodeRestriction(),
                 new PriorityAdmission(name -> {
                     CachedObject pc = storage.get(priorityClasses, Keys.key(priorityClasses, null, name));
                     return pc == null ? null : pc.object();
@@ -141,7 +166,7 @@ public final class ApiServer implements AutoCloseable {
      * tokens signed with this cluster's key; and the TokenRequest and issuer discovery that go
      * with the latter.
      */
-    private Identity identity(java.util.function.Supplier<String> externalAddress) {
+    private Identity identity(java.util.function.Supplier<String> externalAddress, Authorizer authorizer) {
         SigningKey key = config.serviceAccountKey();
         if (key == null) {
             key = SigningKey.generateEphemeral();
@@ -151,9 +176,21 @@ public final class ApiServer implements AutoCloseable {
         TokenVerifier verifier = new TokenVerifier(TokenClaims.DEFAULT_ISSUER, List.of(key.publicOnly()), clock);
         RequestAuthenticator authenticator = new RequestAuthenticator(List.of(new StaticTokens(config.tokens()),
                 new ServiceAccountTokenAuthenticator(verifier, lookup, clock)), API_AUDIENCES);
-        return new Identity(authenticator,
+        return new Identity(authenticator, authorizer,
                 new TokenRequests(key, TokenClaims.DEFAULT_ISSUER, API_AUDIENCES, lookup, clock),
                 new IssuerDiscovery(TokenClaims.DEFAULT_ISSUER, externalAddress, List.of(key.publicOnly())));
+    }
+
+    /** The scheduler's and controller manager's Leases, and whether the store answers. */
+    private ComponentStatuses componentStatuses(CachedPolicy cached) {
+        return new ComponentStatuses(cached::kubeSystemLease, () -> {
+            try {
+                config.store().currentRevision();
+                return java.util.Optional.empty();
+            } catch (RuntimeException e) {
+                return java.util.Optional.of(String.valueOf(e.getMessage()));
+            }
+        }, clock);
     }
 
     private ResourceType type(String group, String plural) {

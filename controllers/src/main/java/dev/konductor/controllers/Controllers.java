@@ -53,6 +53,7 @@ public final class Controllers {
         all.add(new dev.konductor.controllers.nodeipam.NodeIpamController(ipam));
         all.add(new dev.konductor.controllers.persistentvolume.PersistentVolumeController());
         all.add(new dev.konductor.controllers.provisioner.HostPathProvisioner());
+        all.add(new dev.konductor.controllers.clusterroleaggregation.ClusterRoleAggregationController());
         return all;
     }
 }

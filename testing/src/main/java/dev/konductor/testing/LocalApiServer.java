@@ -4,6 +4,7 @@ import dev.konductor.api.serviceaccount.SigningKey;
 import dev.konductor.apiserver.ApiServer;
 import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
+import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.store.Store;
 import dev.konductor.store.Stores;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -77,7 +78,7 @@ public final class LocalApiServer implements AutoCloseable {
         SigningKey serviceAccountKey = SigningKey.generateEphemeral();
         TlsMaterial tls = selfSigned();
         ApiServer server = new ApiServer(new ApiServerConfig(store, InetAddress.getLoopbackAddress(), 0,
-                tls, Map.of(TOKEN, "admin"), ApiServerConfig.DEFAULT_SERVICE_CIDR,
+                tls, Map.of(TOKEN, UserInfo.of("admin", List.of("system:masters"))), ApiServerConfig.DEFAULT_SERVICE_CIDR,
                 ApiServerConfig.DEFAULT_NODE_PORT_RANGE, "127.0.0.1", serviceAccountKey));
         try {
             server.start();

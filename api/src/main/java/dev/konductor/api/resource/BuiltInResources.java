@@ -11,6 +11,8 @@ final class BuiltInResources {
     private static final List<String> STATUS_SCALE = List.of("status", "scale");
     private static final List<String> NONE = List.of();
     private static final List<String> ALL = List.of("all");
+    private static final String AUTHENTICATION = "authentication.k8s.io";
+    private static final String AUTHORIZATION = "authorization.k8s.io";
 
     private BuiltInResources() {
     }
@@ -49,6 +51,10 @@ final class BuiltInResources {
                 io.fabric8.kubernetes.api.model.ReplicationController.class));
         r.add(ns("", "v1", "PodTemplate", "podtemplates", NONE, NONE, NONE,
                 io.fabric8.kubernetes.api.model.PodTemplate.class));
+        // deprecated upstream since 1.19, still what tutorials run (kubectl get cs): answered, never stored
+        r.add(new ResourceType("", "v1", "ComponentStatus", "componentstatuses", "componentstatus", false,
+                List.of("cs"), NONE, NONE, "componentstatuses", new GroupVersionKind("", "v1", "ComponentStatus"),
+                io.fabric8.kubernetes.api.model.ComponentStatus.class, Set.of("get", "list")));
         // apps/v1
         r.add(ns("apps", "v1", "Deployment", "deployments", List.of("deploy"), ALL, STATUS_SCALE,
                 io.fabric8.kubernetes.api.model.apps.Deployment.class));
@@ -109,9 +115,19 @@ final class BuiltInResources {
         r.add(cluster("storage.k8s.io", "v1", "StorageClass", "storageclasses", List.of("sc"), NONE, NONE,
                 io.fabric8.kubernetes.api.model.storage.StorageClass.class));
         // authentication.k8s.io/v1: reviews are answered, never stored, so create is their only verb
-        r.add(review("TokenReview", "tokenreviews", io.fabric8.kubernetes.api.model.authentication.TokenReview.class));
-        r.add(review("SelfSubjectReview", "selfsubjectreviews",
+        r.add(review(AUTHENTICATION, "TokenReview", "tokenreviews", false,
+                io.fabric8.kubernetes.api.model.authentication.TokenReview.class));
+        r.add(review(AUTHENTICATION, "SelfSubjectReview", "selfsubjectreviews", false,
                 io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview.class));
+        // authorization.k8s.io/v1: the access reviews, answered like the authentication ones
+        r.add(review(AUTHORIZATION, "LocalSubjectAccessReview", "localsubjectaccessreviews", true,
+                io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview.class));
+        r.add(review(AUTHORIZATION, "SelfSubjectAccessReview", "selfsubjectaccessreviews", false,
+                io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview.class));
+        r.add(review(AUTHORIZATION, "SelfSubjectRulesReview", "selfsubjectrulesreviews", false,
+                io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview.class));
+        r.add(review(AUTHORIZATION, "SubjectAccessReview", "subjectaccessreviews", false,
+                io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview.class));
         // apiextensions.k8s.io/v1
         r.add(cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
                 List.of("crd", "crds"), NONE, STATUS,
@@ -136,10 +152,9 @@ final class BuiltInResources {
         return of(group, version, kind, plural, false, shortNames, categories, subresources, model);
     }
 
-    private static ResourceType review(String kind, String plural, Class<?> model) {
-        String group = "authentication.k8s.io";
-        return new ResourceType(group, "v1", kind, plural, kind.toLowerCase(java.util.Locale.ROOT), false, NONE, NONE,
-                NONE, group + "/" + plural, new GroupVersionKind(group, "v1", kind), model, Set.of("create"));
+    private static ResourceType review(String group, String kind, String plural, boolean namespaced, Class<?> model) {
+        return new ResourceType(group, "v1", kind, plural, kind.toLowerCase(java.util.Locale.ROOT), namespaced, NONE,
+                NONE, NONE, group + "/" + plural, new GroupVersionKind(group, "v1", kind), model, Set.of("create"));
     }
 
     private static ResourceType of(String group, String version, String kind, String plural, boolean namespaced,

@@ -28,7 +28,7 @@ public final class DefaultIngressClass implements Admission {
     }
 
     @Override
-    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, Request request) {
         if (operation != Operation.CREATE || !type.kind().equals("Ingress") || !type.group().equals("networking.k8s.io")) {
             return;
         }

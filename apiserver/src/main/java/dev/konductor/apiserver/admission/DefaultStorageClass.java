@@ -27,7 +27,7 @@ public final class DefaultStorageClass implements Admission {
     }
 
     @Override
-    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, Request request) {
         if (operation != Operation.CREATE || !type.kind().equals("PersistentVolumeClaim") || !type.group().isEmpty()) {
             return;
         }

@@ -19,7 +19,7 @@ public final class DefaultTolerationSeconds implements Admission {
     }
 
     @Override
-    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, Request request) {
         if (operation != Operation.CREATE || !type.kind().equals("Pod") || !type.group().isEmpty()) {
             return;
         }

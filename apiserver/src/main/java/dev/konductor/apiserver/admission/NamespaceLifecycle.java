@@ -23,7 +23,7 @@ public final class NamespaceLifecycle implements Admission {
     }
 
     @Override
-    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, Request request) {
         if (type.kind().equals("Namespace") && type.group().isEmpty()) {
             String name = obj.path("metadata").path("name").asText();
             if (operation == Operation.DELETE && IMMORTAL.contains(name)) {

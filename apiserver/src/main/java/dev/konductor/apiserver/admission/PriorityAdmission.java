@@ -30,7 +30,7 @@ public final class PriorityAdmission implements Admission {
     }
 
     @Override
-    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, Request request) {
         if (type.kind().equals("Pod") && type.group().isEmpty()) {
             if (operation == Operation.CREATE) {
                 admitNewPod(obj);

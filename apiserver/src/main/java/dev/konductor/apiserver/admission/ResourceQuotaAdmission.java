@@ -57,7 +57,7 @@ public final class ResourceQuotaAdmission implements Admission {
     }
 
     @Override
-    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, Request request) {
         if (operation == Operation.DELETE || !type.namespaced()
                 || !QuotaUsage.handles(type.group(), type.plural(), operation == Operation.CREATE)) {
             return;
@@ -69,7 +69,7 @@ public final class ResourceQuotaAdmission implements Admission {
                 List<CachedObject> all = quotas.list(namespace).stream()
                         .filter(q -> !charged.contains(q.object().path("metadata").path("name").asText())).toList();
                 List<Charge> charges = check(all, operation, type, obj, old);
-                if (dryRun) {
+                if (request.dryRun()) {
                     return;
                 }
                 boolean conflict = false;

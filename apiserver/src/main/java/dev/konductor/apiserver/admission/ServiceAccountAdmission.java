@@ -45,7 +45,7 @@ public final class ServiceAccountAdmission implements Admission {
     }
 
     @Override
-    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    public void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old, Request request) {
         if (operation != Operation.CREATE || !type.kind().equals("Pod") || !type.group().isEmpty()
                 || obj.path("metadata").path("annotations").has(MIRROR_ANNOTATION)) {
             return;

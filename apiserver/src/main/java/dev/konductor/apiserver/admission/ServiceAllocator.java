@@ -68,7 +68,7 @@ public final class ServiceAllocator implements Admission {
 
     @Override
     public synchronized void admit(Operation operation, ResourceType type, ObjectNode obj, ObjectNode old,
-                                   boolean dryRun) {
+                                   Request request) {
         if (!type.kind().equals("Service") || !type.group().isEmpty() || operation == Operation.DELETE) {
             return;
         }
@@ -97,9 +97,9 @@ public final class ServiceAllocator implements Admission {
                 usedPorts.remove(port.path("nodePort").asInt());
             }
         }
-        allocateIp(spec, usedIps, errors, dryRun);
+        allocateIp(spec, usedIps, errors, request.dryRun());
         if (serviceType.equals("NodePort") || serviceType.equals("LoadBalancer")) {
-            allocatePorts(spec, usedPorts, errors, dryRun);
+            allocatePorts(spec, usedPorts, errors, request.dryRun());
         } else {
             for (JsonNode port : spec.path("ports")) {
                 ((ObjectNode) port).remove("nodePort");

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Upstream's union authenticator: a verified client certificate first (its CN the user, its O
  * entries the groups), then the bearer token through each token authenticator in turn until one
- * knows it.
+ * knows it. A request without credentials is {@code system:anonymous} (upstream's default
+ * {@code --anonymous-auth}), which RBAC lets read health and version only.
  */
 public final class RequestAuthenticator {
 
@@ -27,14 +28,17 @@ public final class RequestAuthenticator {
         return apiAudiences;
     }
 
-    /** The user the request comes from; empty when it proves no identity (401). */
+    /**
+     * The user the request comes from: anonymous without credentials; empty when its bearer token
+     * proves no identity (401).
+     */
     public Optional<UserInfo> authenticate(HttpExchange exchange) {
         if (exchange.user() != null) {
             return Optional.of(UserInfo.of(exchange.user(), exchange.groups()));
         }
         String authorization = exchange.header("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
+            return Optional.of(UserInfo.ANONYMOUS);
         }
         String token = authorization.substring(7).trim();
         if (token.isEmpty()) {

@@ -15,6 +15,9 @@ import java.util.TreeMap;
 public record UserInfo(String name, String uid, List<String> groups, Map<String, List<String>> extra) {
 
     public static final String AUTHENTICATED = "system:authenticated";
+    public static final String UNAUTHENTICATED = "system:unauthenticated";
+    /** Who a request without credentials is, as upstream's anonymous authenticator says. */
+    public static final UserInfo ANONYMOUS = new UserInfo("system:anonymous", "", List.of(UNAUTHENTICATED), Map.of());
 
     public UserInfo {
         uid = uid == null ? "" : uid;

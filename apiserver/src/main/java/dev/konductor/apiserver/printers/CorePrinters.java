@@ -62,6 +62,7 @@ final class CorePrinters {
                 Map.entry("PersistentVolumeClaim", persistentVolumeClaim()),
                 Map.entry("ResourceQuota", resourceQuota()),
                 Map.entry("ReplicationController", replicationController()),
+                Map.entry("ComponentStatus", componentStatus()),
                 Map.entry("PodTemplate", new KindPrinter(List.of(nameColumn(),
                         string("Containers", "Names of the template's containers."),
                         string("Images", "Images of the template's containers."),
@@ -75,6 +76,23 @@ final class CorePrinters {
         byKind.forEach((kind, printer) -> out.put(new GroupKind("", kind), printer));
         out.put(new GroupKind("events.k8s.io", "Event"), byKind.get("Event"));
         return out;
+    }
+
+    /** Healthy or Unhealthy by the Healthy condition (Unknown without one), with its message and error. */
+    private static KindPrinter componentStatus() {
+        return new KindPrinter(List.of(nameColumn(), string("Status", "Status of the component conditions"),
+                string("Message", "Message of the component conditions"),
+                string("Error", "Error of the component conditions")),
+                (o, now) -> {
+                    for (JsonNode condition : o.path("conditions")) {
+                        if (condition.path("type").asText().equals("Healthy")) {
+                            return row(name(o), condition.path("status").asText().equals("True") ? "Healthy"
+                                    : "Unhealthy", condition.path("message").asText(""),
+                                    condition.path("error").asText(""));
+                        }
+                    }
+                    return row(name(o), "Unknown", "", "");
+                });
     }
 
     private static KindPrinter node() {

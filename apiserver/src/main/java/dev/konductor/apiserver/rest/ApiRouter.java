@@ -6,9 +6,15 @@ import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.authn.AuthenticationReviews;
 import dev.konductor.apiserver.authn.UserInfo;
+import dev.konductor.apiserver.authz.Attributes;
+import dev.konductor.apiserver.authz.Decision;
+import dev.konductor.apiserver.authz.Forbidden;
+import dev.konductor.apiserver.authz.Impersonation;
+import dev.konductor.apiserver.authz.review.AccessReviews;
 import dev.konductor.apiserver.discovery.Discovery;
 import dev.konductor.apiserver.http.HttpExchange;
 import dev.konductor.apiserver.http.HttpHandler;
+import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
 import dev.konductor.apiserver.serviceaccount.IssuerDiscovery;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -19,14 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The top of the request path: health and version endpoints, authentication, the service account
- * issuer's discovery documents, API discovery, OpenAPI, the authentication reviews, then resource
- * requests dispatched by verb.
+ * The top of the request path: authentication (no credentials is {@code system:anonymous}),
+ * impersonation and authorization of every request, then health and version endpoints, the
+ * service account issuer's discovery documents, a joining node's certificates, API discovery,
+ * OpenAPI, the reviews, component statuses, and resource requests dispatched by verb. Only {@code /cacerts}, which a joining node
+ * fetches before it trusts the server, comes before authentication.
  */
 public final class ApiRouter implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
-    private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version", "/cacerts");
+    private static final Set<String> HEALTH_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version");
     private static final Map<String, String> CACHE_AN_HOUR = Map.of("Cache-Control", "public, max-age=3600");
 
     /** Serves the OpenAPI documents; answers false when it does not know the path. */
@@ -43,17 +51,19 @@ public final class ApiRouter implements HttpHandler {
     private final SubresourceHandler subresources;
     private final OpenApiEndpoint openApi;
     private final Identity identity;
-    private final AuthenticationReviews reviews;
-    private final BodyDecoder decoder;
+    private final Impersonation impersonation;
+    private final ReviewHandler reviews;
+    private final ComponentStatusHandler componentStatuses;
     private final BooleanSupplier ready;
     private final ObjectNode version;
     private final String advertiseAddress;
     private final byte[] caCertificates;
+    private final NodeCredentialsEndpoint nodeCredentials; // null: nodes cannot join with a token
 
     ApiRouter(ResourceRegistry registry, Discovery discovery, Responses responses, ResourceHandler resources,
               PatchHandler patches, ListWatchHandler lists, SubresourceHandler subresources, OpenApiEndpoint openApi,
-              Identity identity, BodyDecoder decoder, BooleanSupplier ready, String advertiseAddress,
-              X509Certificate clusterCa) {
+              Identity identity, BodyDecoder decoder, ComponentStatusHandler componentStatuses, BooleanSupplier ready,
+              String advertiseAddress, X509Certificate clusterCa, NodeCredentialsEndpoint nodeCredentials) {
         this.registry = registry;
         this.discovery = discovery;
         this.responses = responses;
@@ -63,11 +73,14 @@ public final class ApiRouter implements HttpHandler {
         this.subresources = subresources;
         this.openApi = openApi;
         this.identity = identity;
-        this.reviews = new AuthenticationReviews(identity.authenticator());
-        this.decoder = decoder;
+        this.impersonation = new Impersonation(identity.authorizer());
+        this.reviews = new ReviewHandler(new AuthenticationReviews(identity.authenticator()),
+                new AccessReviews(identity.authorizer()), decoder, responses);
+        this.componentStatuses = componentStatuses;
         this.ready = ready;
         this.advertiseAddress = advertiseAddress;
         this.caCertificates = clusterCa == null ? null : pem(clusterCa);
+        this.nodeCredentials = nodeCredentials;
         this.version = ServerVersion.json();
     }
 
@@ -89,13 +102,24 @@ public final class ApiRouter implements HttpHandler {
 
     private void route(HttpExchange exchange) {
         String path = exchange.path();
-        if (PUBLIC_PATHS.contains(path) || path.startsWith("/readyz/") || path.startsWith("/livez/")
-                || path.startsWith("/healthz/")) {
-            publicEndpoint(exchange, path);
+        if (path.equals("/cacerts")) {
+            caCertificates(exchange);
             return;
         }
-        UserInfo user = identity.authenticator().authenticate(exchange).orElseThrow(StatusException::unauthorized);
+        UserInfo user = authorize(exchange);
+        if (HEALTH_PATHS.contains(path) || path.startsWith("/readyz/") || path.startsWith("/livez/")
+                || path.startsWith("/healthz/")) {
+            healthEndpoint(exchange, path);
+            return;
+        }
         if (issuerDocument(exchange, path)) {
+            return;
+        }
+        if (NodeCredentialsEndpoint.handles(path)) {
+            if (nodeCredentials == null) {
+                throw notFoundPath();
+            }
+            nodeCredentials.handle(exchange);
             return;
         }
         if (path.equals("/api") || path.equals("/api/")) {
@@ -144,11 +168,33 @@ public final class ApiRouter implements HttpHandler {
         if (type.namespaced() && info.namespace() == null && info.name() != null) {
             throw notFoundPath();
         }
-        if (type.group().equals("authentication.k8s.io")) {
-            review(exchange, info, type, user);
-            return;
+        RequestContext ctx = new RequestContext(exchange, info, type, user);
+        if (ReviewHandler.handles(ctx)) {
+            reviews.handle(ctx);
+        } else if (ComponentStatusHandler.handles(ctx)) {
+            componentStatuses.handle(ctx);
+        } else {
+            resource(ctx);
         }
-        resource(new RequestContext(exchange, info, type));
+    }
+
+    /**
+     * Whom the request acts as, once it may do what it asks: 401 for credentials that prove
+     * nobody, 403 (upstream's message) for what no authorizer allows.
+     */
+    private UserInfo authorize(HttpExchange exchange) {
+        UserInfo authenticated = identity.authenticator().authenticate(exchange)
+                .orElseThrow(StatusException::unauthorized);
+        UserInfo user = impersonation.actingAs(authenticated, RequestAttributes.impersonation(exchange));
+        Attributes request = RequestAttributes.of(exchange, user);
+        Decision decision = identity.authorizer().authorize(request);
+        if (!decision.allowed()) {
+            log.debug("forbidden user={} verb={} resource={} namespace={} path={} reason=\"{}\"", user.name(),
+                    request.verb(), request.combinedResource(), request.namespace(), request.path(),
+                    decision.reason());
+            throw Forbidden.of(request, decision.reason());
+        }
+        return user;
     }
 
     private void resource(RequestContext ctx) {
@@ -190,33 +236,20 @@ public final class ApiRouter implements HttpHandler {
         return true;
     }
 
-    /** TokenReview and SelfSubjectReview: created (answered), never stored. */
-    private void review(HttpExchange exchange, RequestInfo info, ResourceType type, UserInfo user) {
-        if (info.name() != null || !exchange.method().equals("POST")) {
-            throw methodNotAllowed();
+    /**
+     * Public like k3s's: a joining node fetches the CA over unverified TLS and checks it against
+     * the hash its token carries before it trusts this server with anything.
+     */
+    private void caCertificates(HttpExchange exchange) {
+        if (caCertificates == null) {
+            throw notFoundPath();
         }
-        ObjectNode request = decoder.object(exchange);
-        ObjectWriter.checkTypeMeta(type, request);
-        ObjectNode answer = switch (type.kind()) {
-            case "TokenReview" -> reviews.tokenReview(request);
-            case "SelfSubjectReview" -> AuthenticationReviews.selfSubjectReview(request, user);
-            default -> throw notFoundPath();
-        };
-        responses.json(exchange, 201, answer);
+        exchange.respond(200, "application/x-pem-file", caCertificates);
     }
 
-    private void publicEndpoint(HttpExchange exchange, String path) {
+    private void healthEndpoint(HttpExchange exchange, String path) {
         if (path.equals("/version")) {
             responses.json(exchange, 200, version);
-            return;
-        }
-        if (path.equals("/cacerts")) {
-            // Public like k3s's: a joining node fetches the CA over unverified TLS and checks it
-            // against the hash its token carries before it trusts this server with anything.
-            if (caCertificates == null) {
-                throw notFoundPath();
-            }
-            exchange.respond(200, "application/x-pem-file", caCertificates);
             return;
         }
         boolean ok = !path.startsWith("/readyz") || ready.getAsBoolean();

@@ -39,7 +39,8 @@ final class Deleter {
                 throw StatusException.notFound(type.group(), type.plural(), ctx.name());
             }
             checkPreconditions(ctx, current, options.path("preconditions"));
-            writer.admit(Admission.Operation.DELETE, type, current.object(), current.object(), ctx.dryRun());
+            writer.admit(Admission.Operation.DELETE, type, current.object(), current.object(),
+                    ctx.admissionRequest(null));
             ObjectNode marked = markForDeletion(type, current.object(), options);
             if (marked == null) {
                 if (ctx.dryRun()) {

@@ -94,9 +94,10 @@ final class ObjectWriter {
         if (type.isStorageVersion()) {
             rules.applyDefaults(type, obj); // defaults that need the uid (a Job's generated selector)
         }
-        admit(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
+        Admission.Request request = ctx.admissionRequest(null);
+        admit(Admission.Operation.CREATE, type, obj, null, request);
         validate(type, obj, rules.validateCreate(type, rules.fromStorage(type, obj)));
-        admitValidated(Admission.Operation.CREATE, type, obj, null, ctx.dryRun());
+        admitValidated(Admission.Operation.CREATE, type, obj, null, request);
         if (!ctx.isApply()) {
             // an apply has recorded its own Apply entry; an Update entry would take its fields away
             rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
@@ -115,7 +116,8 @@ final class ObjectWriter {
      */
     CachedObject update(RequestContext ctx, ObjectNode obj, CachedObject old, String subresource) {
         ResourceType type = ctx.type();
-        admit(Admission.Operation.UPDATE, type, obj, old.object(), ctx.dryRun());
+        Admission.Request request = ctx.admissionRequest(subresource);
+        admit(Admission.Operation.UPDATE, type, obj, old.object(), request);
         if (!obj.path("metadata").hasNonNull("resourceVersion")) {
             // an unconditional update is validated as if it named the version it replaces
             obj.withObject("metadata").put("resourceVersion", Long.toString(old.modRevision()));
@@ -126,7 +128,7 @@ final class ObjectWriter {
             validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj),
                     rules.fromStorage(type, old.object())));
         }
-        admitValidated(Admission.Operation.UPDATE, type, obj, old.object(), ctx.dryRun());
+        admitValidated(Admission.Operation.UPDATE, type, obj, old.object(), request);
         if (!ctx.isApply()) {
             rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
         }
@@ -157,20 +159,20 @@ final class ObjectWriter {
         return oldMeta.path("deletionGracePeriodSeconds").asLong(0) == 0 || lastFinalizerRemoved;
     }
 
-    void admit(Admission.Operation op, ResourceType type, ObjectNode obj, ObjectNode old, boolean dryRun) {
+    void admit(Admission.Operation op, ResourceType type, ObjectNode obj, ObjectNode old, Admission.Request request) {
         for (Admission a : admission) {
             if (!a.afterValidation()) {
-                a.admit(op, type, obj, old, dryRun);
+                a.admit(op, type, obj, old, request);
             }
         }
     }
 
     /** The admission steps that only look at valid objects (quota), in order. */
     private void admitValidated(Admission.Operation op, ResourceType type, ObjectNode obj, ObjectNode old,
-                                boolean dryRun) {
+                                Admission.Request request) {
         for (Admission a : admission) {
             if (a.afterValidation()) {
-                a.admit(op, type, obj, old, dryRun);
+                a.admit(op, type, obj, old, request);
             }
         }
     }

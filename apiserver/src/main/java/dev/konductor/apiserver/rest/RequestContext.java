@@ -1,10 +1,25 @@
 package dev.konductor.apiserver.rest;
 
 import dev.konductor.api.resource.ResourceType;
+import dev.konductor.apiserver.admission.Admission;
+import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.apiserver.http.HttpExchange;
 
-/** One resource request: the exchange, the parsed URL and the resource type it addresses. */
-record RequestContext(HttpExchange exchange, RequestInfo info, ResourceType type) {
+/**
+ * One resource request: the exchange, the parsed URL, the resource type it addresses and the
+ * user it is made for (the authenticated one, or whom they impersonate).
+ */
+record RequestContext(HttpExchange exchange, RequestInfo info, ResourceType type, UserInfo user) {
+
+    /** The same request addressing another object (each object of a deletecollection, an eviction's budget). */
+    RequestContext withInfo(RequestInfo otherInfo, ResourceType otherType) {
+        return new RequestContext(exchange, otherInfo, otherType, user);
+    }
+
+    /** What admission learns of the request besides the objects. */
+    Admission.Request admissionRequest(String subresource) {
+        return new Admission.Request(user, subresource, dryRun());
+    }
 
     String namespace() {
         return type.namespaced() ? info.namespace() : null;

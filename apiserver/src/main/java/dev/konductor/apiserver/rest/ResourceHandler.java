@@ -142,7 +142,7 @@ final class ResourceHandler {
             RequestInfo info = new RequestInfo(ctx.info().group(), ctx.info().version(), o.namespace().isEmpty() ? null
                     : o.namespace(), ctx.info().resource(), o.name(), null);
             try {
-                deleted.add(deleter.delete(new RequestContext(ctx.exchange(), info, ctx.type()), options).object());
+                deleted.add(deleter.delete(ctx.withInfo(info, ctx.type()), options).object());
             } catch (StatusException e) {
                 if (e.code() != 404) {
                     throw e;
@@ -164,6 +164,6 @@ final class ResourceHandler {
     }
 
     void admitDelete(RequestContext ctx, CachedObject obj) {
-        writer.admit(Admission.Operation.DELETE, ctx.type(), obj.object(), obj.object(), ctx.dryRun());
+        writer.admit(Admission.Operation.DELETE, ctx.type(), obj.object(), obj.object(), ctx.admissionRequest(null));
     }
 }

@@ -6,7 +6,10 @@ import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.apiserver.admission.Admission;
+import dev.konductor.apiserver.componentstatus.ComponentStatuses;
 import dev.konductor.apiserver.discovery.Discovery;
+import dev.konductor.apiserver.nodejoin.NodeCredentialIssuer;
+import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -23,8 +26,9 @@ public final class RestApi {
     public static ApiRouter create(ResourceRegistry registry, Discovery discovery, ObjectStorage storage,
                                    ApiRules rules, List<Admission> admission, Output.TableRenderer tables,
                                    ApiRouter.OpenApiEndpoint openApi, Identity identity,
-                                   BooleanSupplier ready, String advertiseAddress, ObjectMapper mapper,
-                                   TlsMaterial tls) {
+                                   ComponentStatuses componentStatuses, BooleanSupplier ready,
+                                   String advertiseAddress, ObjectMapper mapper, TlsMaterial tls,
+                                   NodeCredentialIssuer nodeCredentials) {
         Responses responses = new Responses(mapper);
         BodyDecoder decoder = new BodyDecoder(mapper, rules);
         Output output = new Output(rules, responses, tables);
@@ -41,6 +45,8 @@ public final class RestApi {
                 new PodLogs(storage, nodeType, kubelets), new PodStreams(storage, nodeType, kubelets),
                 identity.tokenRequests());
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, identity,
-                decoder, ready, advertiseAddress, tls == null ? null : tls.clientCa());
+                decoder, new ComponentStatusHandler(componentStatuses, output), ready, advertiseAddress,
+                tls == null ? null : tls.clientCa(),
+                nodeCredentials == null ? null : new NodeCredentialsEndpoint(nodeCredentials, mapper));
     }
 }

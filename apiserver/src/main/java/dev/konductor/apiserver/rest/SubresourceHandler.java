@@ -239,7 +239,7 @@ final class SubresourceHandler {
                 continue;
             }
             String pdbName = pdb.name();
-            RequestContext pdbCtx = new RequestContext(ctx.exchange(), new RequestInfo("policy", "v1", ctx.namespace(),
+            RequestContext pdbCtx = ctx.withInfo(new RequestInfo("policy", "v1", ctx.namespace(),
                     "poddisruptionbudgets", pdbName, "status"), pdbType);
             resources.writeLoop(pdbCtx, null, current -> {
                 ObjectNode updated = current.object().deepCopy();

@@ -34,7 +34,8 @@ class DefaultIngressClassTest {
 
     private ObjectNode admitted(Admission.Operation operation, String ingress) {
         ObjectNode obj = json(ingress);
-        admission.admit(operation, ingresses, obj, operation == Admission.Operation.CREATE ? null : json("{}"), false);
+        admission.admit(operation, ingresses, obj, operation == Admission.Operation.CREATE ? null : json("{}"),
+                Admission.Request.internal(false));
         return obj;
     }
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class DefaultStorageClassTest {
 
+    private static final Admission.Request INTERNAL = Admission.Request.internal(false);
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final ResourceType claims = ResourceRegistry.builtIn().byPlural("", "v1", "persistentvolumeclaims")
             .orElseThrow();
@@ -34,7 +36,7 @@ class DefaultStorageClassTest {
 
     private ObjectNode admitted(String claim) {
         ObjectNode obj = json(claim);
-        admission.admit(Admission.Operation.CREATE, claims, obj, null, false);
+        admission.admit(Admission.Operation.CREATE, claims, obj, null, INTERNAL);
         return obj;
     }
 

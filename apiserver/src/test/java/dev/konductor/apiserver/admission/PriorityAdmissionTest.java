@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class PriorityAdmissionTest {
 
+    private static final Admission.Request INTERNAL = Admission.Request.internal(false);
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final ResourceRegistry registry = ResourceRegistry.builtIn();
     private final ResourceType pods = registry.byPlural("", "v1", "pods").orElseThrow();
@@ -43,7 +45,7 @@ class PriorityAdmissionTest {
     void resolvesTheClassIntoPriorityAndPolicy() {
         classes.add(priorityClass("high", 1000, false, "Never"));
         ObjectNode pod = json("{'metadata':{'name':'p'},'spec':{'priorityClassName':'high'}}");
-        admission.admit(Admission.Operation.CREATE, pods, pod, null, false);
+        admission.admit(Admission.Operation.CREATE, pods, pod, null, INTERNAL);
         assertThat(pod.path("spec").path("priority").asInt()).isEqualTo(1000);
         assertThat(pod.path("spec").path("preemptionPolicy").asText()).isEqualTo("Never");
     }
@@ -51,7 +53,7 @@ class PriorityAdmissionTest {
     @Test
     void unknownClassIsForbiddenWithUpstreamsMessage() {
         ObjectNode pod = json("{'metadata':{'name':'p'},'spec':{'priorityClassName':'nope'}}");
-        assertThatThrownBy(() -> admission.admit(Admission.Operation.CREATE, pods, pod, null, false))
+        assertThatThrownBy(() -> admission.admit(Admission.Operation.CREATE, pods, pod, null, INTERNAL))
                 .isInstanceOf(StatusException.class)
                 .hasMessage("pods \"p\" is forbidden: no PriorityClass with name nope was found");
     }
@@ -60,7 +62,7 @@ class PriorityAdmissionTest {
     void contradictingPriorityIsForbidden() {
         classes.add(priorityClass("high", 1000, false, "PreemptLowerPriority"));
         ObjectNode pod = json("{'metadata':{'name':'p'},'spec':{'priorityClassName':'high','priority':5}}");
-        assertThatThrownBy(() -> admission.admit(Admission.Operation.CREATE, pods, pod, null, false))
+        assertThatThrownBy(() -> admission.admit(Admission.Operation.CREATE, pods, pod, null, INTERNAL))
                 .hasMessage("pods \"p\" is forbidden: the integer value of priority (5) must not be provided in pod "
                         + "spec; priority admission controller computed 1000 from the given PriorityClass name");
     }
@@ -69,7 +71,7 @@ class PriorityAdmissionTest {
     void globalDefaultAppliesToPodsWithoutAClass() {
         classes.add(priorityClass("default-prio", 7, true, "PreemptLowerPriority"));
         ObjectNode pod = json("{'metadata':{'name':'p'},'spec':{'priority':0}}");
-        admission.admit(Admission.Operation.CREATE, pods, pod, null, false);
+        admission.admit(Admission.Operation.CREATE, pods, pod, null, INTERNAL);
         assertThat(pod.path("spec").path("priority").asInt()).isEqualTo(7);
         assertThat(pod.path("spec").path("priorityClassName").asText()).isEqualTo("default-prio");
     }
@@ -78,7 +80,7 @@ class PriorityAdmissionTest {
     void onlyOneGlobalDefault() {
         classes.add(priorityClass("first", 7, true, "PreemptLowerPriority"));
         ObjectNode second = priorityClass("second", 8, true, "PreemptLowerPriority");
-        assertThatThrownBy(() -> admission.admit(Admission.Operation.CREATE, priorityClasses, second, null, false))
+        assertThatThrownBy(() -> admission.admit(Admission.Operation.CREATE, priorityClasses, second, null, INTERNAL))
                 .hasMessageContaining("PriorityClass first is already marked as default. Only one default can exist");
     }
 
@@ -86,7 +88,7 @@ class PriorityAdmissionTest {
     void updatesKeepThePriority() {
         ObjectNode old = json("{'metadata':{'name':'p'},'spec':{'priority':1000,'preemptionPolicy':'Never'}}");
         ObjectNode pod = json("{'metadata':{'name':'p'},'spec':{}}");
-        admission.admit(Admission.Operation.UPDATE, pods, pod, old, false);
+        admission.admit(Admission.Operation.UPDATE, pods, pod, old, INTERNAL);
         assertThat(pod.path("spec").path("priority").asInt()).isEqualTo(1000);
     }
 }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class ServiceAccountAdmissionTest {
 
+    private static final Admission.Request INTERNAL = Admission.Request.internal(false);
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final ResourceType pods = ResourceRegistry.builtIn().byPlural("", "v1", "pods").orElseThrow();
     private final Map<String, JsonNode> accounts = new HashMap<>();
@@ -32,7 +34,7 @@ class ServiceAccountAdmissionTest {
 
     private ObjectNode admitted(String pod) {
         ObjectNode obj = json(pod);
-        admission.admit(Admission.Operation.CREATE, pods, obj, null, false);
+        admission.admit(Admission.Operation.CREATE, pods, obj, null, INTERNAL);
         return obj;
     }
 
@@ -127,7 +129,7 @@ class ServiceAccountAdmissionTest {
                 + "{'kubernetes.io/config.mirror':'x'}},'spec':{'containers':[{'name':'a'}]}}");
         assertThat(mirror.at("/spec/serviceAccountName").isMissingNode()).isTrue();
         ObjectNode updated = json("{'metadata':{'name':'web','namespace':'ns'},'spec':{'containers':[{'name':'a'}]}}");
-        admission.admit(Admission.Operation.UPDATE, pods, updated, updated.deepCopy(), false);
+        admission.admit(Admission.Operation.UPDATE, pods, updated, updated.deepCopy(), INTERNAL);
         assertThat(updated.at("/spec/volumes").isMissingNode()).isTrue();
     }
 }

@@ -96,7 +96,8 @@ class ServiceAccountTokensApiTest {
         assertThat(response.getSpec().getExpirationSeconds()).isEqualTo(3600L);
         assertThat(response.getSpec().getAudiences()).containsExactly(API_AUDIENCE);
         KubernetesClient asAccount = clientWith(token);
-        assertThat(statusOf(() -> asAccount.pods().inNamespace("default").list())).isEqualTo(200);
+        // authenticated (a 401 otherwise), though RBAC grants the account nothing on pods
+        assertThat(statusOf(() -> asAccount.pods().inNamespace("default").list())).isEqualTo(403);
         SelfSubjectReview whoami = asAccount.resource(new SelfSubjectReviewBuilder().build()).create();
         assertThat(whoami.getStatus().getUserInfo().getUsername()).isEqualTo("system:serviceaccount:default:default");
         assertThat(whoami.getStatus().getUserInfo().getGroups()).containsExactly("system:serviceaccounts",
@@ -121,7 +122,7 @@ class ServiceAccountTokensApiTest {
                 .withApiVersion("v1").withName("build-1").withUid(pod.getMetadata().getUid()).endBoundObjectRef()
                 .endSpec().build());
         KubernetesClient asPod = clientWith(token);
-        assertThat(statusOf(() -> asPod.pods().inNamespace("default").list())).isEqualTo(200);
+        assertThat(statusOf(() -> asPod.pods().inNamespace("default").list())).isEqualTo(403);
         SelfSubjectReview whoami = asPod.resource(new SelfSubjectReviewBuilder().build()).create();
         assertThat(whoami.getStatus().getUserInfo().getExtra().get("authentication.kubernetes.io/pod-name"))
                 .containsExactly("build-1");

@@ -3,6 +3,7 @@ package dev.konductor.apiserver.testsupport;
 import dev.konductor.apiserver.ApiServer;
 import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
+import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.store.Store;
 import dev.konductor.store.Stores;
 import io.fabric8.kubernetes.client.Config;
@@ -68,7 +69,7 @@ public final class TestApiServer implements AutoCloseable {
     private void open() {
         store = Stores.open("sqlite", dir);
         server = new ApiServer(new ApiServerConfig(store, InetAddress.getLoopbackAddress(), 0, tls,
-                Map.of(TOKEN, "admin"), ApiServerConfig.DEFAULT_SERVICE_CIDR,
+                Map.of(TOKEN, UserInfo.of("admin", List.of("system:masters"))), ApiServerConfig.DEFAULT_SERVICE_CIDR,
                 ApiServerConfig.DEFAULT_NODE_PORT_RANGE, "127.0.0.1"));
         server.start();
     }
@@ -110,17 +111,30 @@ public final class TestApiServer implements AutoCloseable {
 
     /** A raw request with the admin token (for what a typed client hides: Accept headers, 415s). */
     public Response request(String method, String path, String accept, String contentType, String body) {
+        return request(method, path, accept, contentType, body, Map.of());
+    }
+
+    /** As {@link #request(String, String, String, String, String)}, with more headers (Impersonate-User...). */
+    public Response request(String method, String path, String accept, String contentType, String body,
+                            Map<String, String> extraHeaders) {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(extraHeaders);
+        headers.put("Authorization", "Bearer " + TOKEN);
+        if (accept != null) {
+            headers.put("Accept", accept);
+        }
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+        return send(method, path, headers, body);
+    }
+
+    /** A raw request with exactly these headers (none: an anonymous request). */
+    public Response send(String method, String path, java.util.Map<String, String> headers, String body) {
         try {
             var builder = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + path))
-                    .header("Authorization", "Bearer " + TOKEN)
                     .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
                             : java.net.http.HttpRequest.BodyPublishers.ofString(body));
-            if (accept != null) {
-                builder.header("Accept", accept);
-            }
-            if (contentType != null) {
-                builder.header("Content-Type", contentType);
-            }
+            headers.forEach(builder::header);
             var response = trustingClient().send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body());
         } catch (IOException e) {

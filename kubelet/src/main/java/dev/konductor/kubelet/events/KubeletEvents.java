@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,8 +78,11 @@ public final class KubeletEvents implements EventRecorder {
         try {
             if (previous != null && Duration.between(previous.last(), now).compareTo(AGGREGATION_WINDOW) < 0) {
                 int count = previous.count() + 1;
+                // a patch without reading the event first, as upstream's recorder: a node may write
+                // events but not read them
                 client.v1().events().inNamespace(previous.namespace()).withName(previous.name())
-                        .edit(e -> new EventBuilder(e).withCount(count).withLastTimestamp(now.toString()).build());
+                        .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+                                "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");
                 remember(key, new Seen(previous.namespace(), previous.name(), count, previous.first(), now));
                 return;
             }

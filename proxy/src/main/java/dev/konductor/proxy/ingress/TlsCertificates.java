@@ -36,6 +36,7 @@ final class TlsCertificates implements AsyncMapping<String, SslContext>, AutoClo
     private static final Logger log = LoggerFactory.getLogger(TlsCertificates.class);
     static final String CERT_KEY = "tls.crt";
     static final String PRIVATE_KEY = "tls.key";
+    static final String TLS_TYPE = "kubernetes.io/tls";
 
     private record Table(Map<String, SslContext> exact, Map<String, SslContext> wildcard, SslContext fallback) {
     }
@@ -45,8 +46,12 @@ final class TlsCertificates implements AsyncMapping<String, SslContext>, AutoClo
     private final Map<String, SslContext> parsed = new ConcurrentHashMap<>();
     private volatile Table table = new Table(Map.of(), Map.of(), null);
 
+    /**
+     * Watches only secrets of type {@code kubernetes.io/tls}, which is also all a node's identity
+     * may list (Konductor's Node authorizer grants that for the ingress controller on every node).
+     */
     TlsCertificates(KubernetesClient client) {
-        this.secrets = client.secrets().inAnyNamespace().runnableInformer(0);
+        this.secrets = client.secrets().inAnyNamespace().withField("type", TLS_TYPE).runnableInformer(0);
     }
 
     CompletableFuture<Void> start(Runnable onChange) {

@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * What {@code konductor agent} runs while holding its data directory's lock: first the
- * {@link Join} (CA checked against the token, kubeconfig written, cluster settings read), then
+ * {@link Join} (CA checked against the token, cluster settings read, the certificates and kubeconfigs
+ * of the node and its proxy written), then
  * under a {@link Supervisor} the same node components as the server's own node
  * ({@link NodeComponents}), or a simulated node.
  */
@@ -40,7 +41,7 @@ public final class Agent implements AutoCloseable {
         this.options = options;
         this.host = host;
         this.clock = clock;
-        this.join = new Join(options.server(), options.token(), options.dataDir());
+        this.join = new Join(options.server(), options.token(), options.dataDir(), options.nodeName());
     }
 
     /**

@@ -3,22 +3,31 @@ package dev.konductor.server.control;
 import dev.konductor.apiserver.ApiServer;
 import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
+import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.server.kubeconfig.Kubeconfig;
+import dev.konductor.server.pki.ClientIdentity;
 import dev.konductor.server.pki.ClusterCredentials;
 import dev.konductor.server.pki.JoinToken;
+import dev.konductor.server.pki.NodeCertificates;
 import dev.konductor.server.supervisor.Component;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The Kubernetes API server, serving HTTPS with the cluster's certificates over the store. Once
- * it listens, it writes the admin kubeconfig with the port actually bound (which differs from
- * {@code --port} when that is 0).
+ * it listens, it writes the admin kubeconfig, and one for each of the server's components with a
+ * client certificate of its own, with the port actually bound (which differs from {@code --port}
+ * when that is 0).
  */
 public final class ApiServerComponent implements Component {
 
@@ -53,9 +62,12 @@ public final class ApiServerComponent implements Component {
     public void start(Monitor monitor) throws Exception {
         ClusterCredentials credentials = certificates.credentials();
         ApiServerConfig config = new ApiServerConfig(store.store(), options.bindAddress().orElse(null),
-                options.port(), tlsMaterial(credentials), Map.of(certificates.joinToken(), JoinToken.BOOTSTRAP_USER),
+                options.port(), tlsMaterial(credentials), Map.of(certificates.joinToken(),
+                        new UserInfo(JoinToken.user(certificates.joinToken()), "", List.of(JoinToken.BOOTSTRAPPERS),
+                                Map.of())),
                 options.serviceCidr().toString(), ApiServerConfig.DEFAULT_NODE_PORT_RANGE,
-                advertiseAddress.getHostAddress(), credentials.serviceAccountKey());
+                advertiseAddress.getHostAddress(), credentials.serviceAccountKey(),
+                new NodeCertificates(credentials::ca, Clock.systemUTC()));
         apiServer = new ApiServer(config);
         try {
             apiServer.start();
@@ -67,7 +79,14 @@ public final class ApiServerComponent implements Component {
             }
             throw e;
         }
-        Kubeconfig.forAdmin(serverUrl(apiServer.port()), credentials).write(options.dataDir().kubeconfig());
+        URI url = serverUrl(apiServer.port());
+        Kubeconfig.forAdmin(url, credentials).write(options.dataDir().kubeconfig());
+        for (ClientIdentity component : certificates.components()) {
+            Path file = options.dataDir().componentKubeconfig(component.file());
+            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            Kubeconfig.forComponent(url, credentials, component).write(file);
+        }
         serving = true;
     }
 

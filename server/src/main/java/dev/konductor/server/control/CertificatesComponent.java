@@ -1,6 +1,7 @@
 package dev.konductor.server.control;
 
 import dev.konductor.server.datadir.DataDir;
+import dev.konductor.server.pki.ClientIdentity;
 import dev.konductor.server.pki.ClusterCredentials;
 import dev.konductor.server.pki.ClusterPki;
 import dev.konductor.server.datadir.AtomicFiles;
@@ -9,6 +10,7 @@ import dev.konductor.server.pki.NodeToken;
 import dev.konductor.server.pki.ServingNames;
 import dev.konductor.server.supervisor.Component;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Loads or creates the cluster's certificates and node-join token, and writes the token in the
@@ -22,14 +24,27 @@ public final class CertificatesComponent implements Component {
 
     private final DataDir dataDir;
     private final ServingNames servingNames;
+    private final List<ClientIdentity> components;
     private final Clock clock;
     private volatile ClusterCredentials credentials;
     private volatile String joinToken;
 
     public CertificatesComponent(DataDir dataDir, ServingNames servingNames, Clock clock) {
+        this(dataDir, servingNames, List.of(), clock);
+    }
+
+    /** @param components the server's own components that get client certificates of their own */
+    public CertificatesComponent(DataDir dataDir, ServingNames servingNames, List<ClientIdentity> components,
+                                 Clock clock) {
         this.dataDir = dataDir;
         this.servingNames = servingNames;
+        this.components = List.copyOf(components);
         this.clock = clock;
+    }
+
+    /** The components with client certificates of their own; valid before start. */
+    public List<ClientIdentity> components() {
+        return components;
     }
 
     @Override
@@ -40,7 +55,7 @@ public final class CertificatesComponent implements Component {
     @Override
     public void start(Monitor monitor) {
         String token = JoinToken.ensure(dataDir.token());
-        ClusterCredentials loaded = new ClusterPki(dataDir.tlsDir(), clock).ensure(servingNames);
+        ClusterCredentials loaded = new ClusterPki(dataDir.tlsDir(), clock).ensure(servingNames, components);
         AtomicFiles.write(dataDir.nodeToken(), NodeToken.of(loaded.ca().certificate(), token).format() + "\n",
                 AtomicFiles.Mode.PRIVATE);
         joinToken = token;

@@ -6,6 +6,7 @@ import dev.konductor.server.net.HostAddresses;
 import dev.konductor.server.node.ClusterAccess;
 import dev.konductor.server.node.NodeComponents;
 import dev.konductor.server.node.NodeSpec;
+import dev.konductor.server.pki.ClientIdentity;
 import dev.konductor.server.pki.ServingNames;
 import dev.konductor.server.supervisor.Component;
 import dev.konductor.server.supervisor.ComponentFailure;
@@ -57,32 +58,59 @@ public final class ControlPlane implements AutoCloseable {
         ServingNames servingNames = ServingNames.forApiServer(host, options.serviceCidr(), extraNames);
 
         StoreComponent store = new StoreComponent(storeOpener, options.datastore(), options.dataDir().root());
-        CertificatesComponent certificates = new CertificatesComponent(options.dataDir(), servingNames, clock);
+        String nodeName = host.hostname().toLowerCase(java.util.Locale.ROOT);
+        CertificatesComponent certificates = new CertificatesComponent(options.dataDir(), servingNames,
+                identities(options.runtime(), nodeName), clock);
         this.apiServer = new ApiServerComponent(options, advertiseAddress, store, certificates);
+        // the cluster configuration is published with the admin's credentials, as kubeadm
+        // publishes cluster-info with admin.conf
         Path kubeconfig = options.dataDir().kubeconfig();
+        Path nodeKubeconfig = kubeconfigOf(ClientIdentity.node(nodeName));
         ImageRegistryComponent registry = new ImageRegistryComponent(options.dataDir().images(), options.bindAddress());
         List<Component> all = new ArrayList<>(List.of(store, certificates, apiServer,
-                new ControllerManagerComponent(kubeconfig, certificates, options.storageDir(), NodeIpamSettings.of(options.clusterCidr().toString(),
+                new ControllerManagerComponent(kubeconfigOf(ClientIdentity.controllerManager()), certificates,
+                        options.storageDir(), NodeIpamSettings.of(options.clusterCidr().toString(),
                         ServerOptions.NODE_CIDR_MASK_SIZE, 64), clock),
-                new SchedulerComponent(kubeconfig, options.schedulerConfig()),
+                new SchedulerComponent(kubeconfigOf(ClientIdentity.scheduler()), options.schedulerConfig()),
                 registry, new ClusterConfigComponent(kubeconfig, options, advertiseAddress, registry)));
-        String nodeName = host.hostname().toLowerCase(java.util.Locale.ROOT);
         if (options.runtime() == NodeRuntime.CRI) {
             InetAddress nodeIp = options.advertiseAddress().orElseGet(host::nodeAddress);
             NodeSpec node = new NodeSpec(nodeName, nodeIp, options.kubeletPort(), options.dataDir().root(),
                     options.serviceCidr(), options.clusterCidr(), options.clusterDns(), options.ingressPorts());
-            all.addAll(NodeComponents.cri(node, new LocalAccess(kubeconfig, certificates, registry), clock));
+            all.addAll(NodeComponents.cri(node, new LocalAccess(nodeKubeconfig,
+                    kubeconfigOf(ClientIdentity.kubeProxy()), certificates, registry), clock));
         }
         if (options.runtime() == NodeRuntime.PROCESS) {
-            all.add(new ProcessNodeComponent(kubeconfig, nodeName,
+            all.add(new ProcessNodeComponent(nodeKubeconfig, nodeName,
                     options.advertiseAddress().orElseGet(host::nodeAddress), options.kubeletPort(), options.dataDir().root(),
                     certificates, clock));
         }
         if (options.runtime() == NodeRuntime.SIM) {
-            all.add(new SimNodeComponent(kubeconfig, new SimSettings(nodeName, 1, "4", "8Gi", 110)));
+            all.add(new SimNodeComponent(nodeKubeconfig, new SimSettings(nodeName, 1, "4", "8Gi", 110)));
         }
         this.components = List.copyOf(all);
         this.supervisor = new Supervisor(components, READY_TIMEOUT, STOP_TIMEOUT);
+    }
+
+    /**
+     * Who the server's components are to the API server, as upstream's: the controller manager
+     * and the scheduler under their users, the local node as {@code system:node:<name>} and its
+     * service proxy as {@code system:kube-proxy}.
+     */
+    static List<ClientIdentity> identities(NodeRuntime runtime, String nodeName) {
+        List<ClientIdentity> identities = new ArrayList<>(
+                List.of(ClientIdentity.controllerManager(), ClientIdentity.scheduler()));
+        if (runtime != NodeRuntime.NONE) {
+            identities.add(ClientIdentity.node(nodeName));
+        }
+        if (runtime == NodeRuntime.CRI) {
+            identities.add(ClientIdentity.kubeProxy());
+        }
+        return identities;
+    }
+
+    private Path kubeconfigOf(ClientIdentity identity) {
+        return options.dataDir().componentKubeconfig(identity.file());
     }
 
     public List<Component> components() {
@@ -130,9 +158,13 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** The server's own node reaches the cluster through the admin kubeconfig and the registry on loopback. */
-    private record LocalAccess(Path kubeconfig, CertificatesComponent certificates, ImageRegistryComponent registry)
-            implements ClusterAccess {
+    /**
+     * The server's own node reaches the cluster as {@code system:node:<name>} (its proxy as
+     * {@code system:kube-proxy}), with certificates the server issues it directly, and the
+     * registry on loopback.
+     */
+    private record LocalAccess(Path kubeconfig, Path proxyKubeconfig, CertificatesComponent certificates,
+                               ImageRegistryComponent registry) implements ClusterAccess {
         @Override
         public Set<String> components() {
             return Set.of(ApiServerComponent.NAME, ImageRegistryComponent.NAME);

@@ -15,7 +15,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * DIR/tls/             cluster CA, API serving certificate, admin client certificate
  * DIR/token            node-join token (its secret)
  * DIR/node-token       the same token with the cluster CA's hash, for `konductor agent --token-file`
- * DIR/kubeconfig.yaml  admin kubeconfig
+ * DIR/kubeconfig.yaml  admin kubeconfig (on an agent: the node's, system:node:NAME)
+ * DIR/bootstrap-kubeconfig.yaml  on an agent: the node token's, which gets it its certificate
+ * DIR/kubeconfigs/     the components' own kubeconfigs (controller-manager, scheduler, node, kube-proxy)
  * DIR/server.pid       PID of the server `up` started in the background
  * DIR/server.log       that server's output
  * DIR/server.lock      held by the running server so two servers never share a directory
@@ -28,11 +30,12 @@ public record DataDir(Path root) {
         root = root.toAbsolutePath().normalize();
     }
 
-    /** Creates the directory (and {@code tls/}) readable by the owner only, if missing. */
+    /** Creates the directory (and {@code tls/}, {@code kubeconfigs/}) readable by the owner only, if missing. */
     public static DataDir create(Path root) {
         DataDir dir = new DataDir(root);
         createPrivateDirectory(dir.root());
         createPrivateDirectory(dir.tlsDir());
+        createPrivateDirectory(dir.root().resolve("kubeconfigs"));
         return dir;
     }
 
@@ -61,6 +64,16 @@ public record DataDir(Path root) {
 
     public Path kubeconfig() {
         return root.resolve("kubeconfig.yaml");
+    }
+
+    /** On an agent, the kubeconfig presenting the node token (upstream's {@code --bootstrap-kubeconfig}). */
+    public Path bootstrapKubeconfig() {
+        return root.resolve("bootstrap-kubeconfig.yaml");
+    }
+
+    /** The kubeconfig of one of the server's own components, by its {@code ClientIdentity} file name. */
+    public Path componentKubeconfig(String component) {
+        return root.resolve("kubeconfigs").resolve(component + ".yaml");
     }
 
     public Path pidFile() {

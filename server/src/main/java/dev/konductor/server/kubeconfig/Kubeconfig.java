@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.konductor.server.datadir.AtomicFiles;
+import dev.konductor.server.pki.ClientIdentity;
 import dev.konductor.server.pki.ClusterCredentials;
+import dev.konductor.server.pki.KeyAndCertificate;
 import dev.konductor.server.pki.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,15 +16,18 @@ import java.nio.file.Path;
 import java.util.Base64;
 
 /**
- * The admin kubeconfig: one cluster, one user and one context, all named as below, with the
- * certificates embedded ({@code *-data}) so the file works when copied elsewhere.
+ * A kubeconfig with one cluster, one user and one context, with the certificates embedded
+ * ({@code *-data}) so the file works when copied elsewhere: the admin's, and those of the
+ * server's own components, each with its client certificate.
  *
  * @param server               the API server URL, e.g. {@code https://127.0.0.1:6443}
  * @param certificateAuthority PEM of the cluster CA
- * @param clientCertificate    PEM of the admin client certificate
- * @param clientKey            PEM of the admin client key
+ * @param clientCertificate    PEM of the client certificate
+ * @param clientKey            PEM of the client key
+ * @param user                 the name of the user entry ({@value #USER} for the admin)
  */
-public record Kubeconfig(URI server, String certificateAuthority, String clientCertificate, String clientKey) {
+public record Kubeconfig(URI server, String certificateAuthority, String clientCertificate, String clientKey,
+                         String user) {
 
     public static final String CLUSTER = "konductor";
     public static final String USER = "admin";
@@ -32,7 +37,14 @@ public record Kubeconfig(URI server, String certificateAuthority, String clientC
         return new Kubeconfig(server,
                 Pem.encodeCertificate(credentials.ca().certificate()),
                 Pem.encodeCertificate(credentials.admin().certificate()),
-                Pem.encodeForKubeconfig(credentials.admin().key()));
+                Pem.encodeForKubeconfig(credentials.admin().key()), USER);
+    }
+
+    /** A kubeconfig for one of the server's components, with its own client certificate. */
+    public static Kubeconfig forComponent(URI server, ClusterCredentials credentials, ClientIdentity component) {
+        KeyAndCertificate pair = credentials.component(component.file());
+        return new Kubeconfig(server, Pem.encodeCertificate(credentials.ca().certificate()),
+                Pem.encodeCertificate(pair.certificate()), Pem.encodeForKubeconfig(pair.key()), component.file());
     }
 
     /** Writes the file with mode 0600: it holds the admin's private key. */
@@ -66,7 +78,7 @@ public record Kubeconfig(URI server, String certificateAuthority, String clientC
                     user: %2$s
                 current-context: %3$s
                 preferences: {}
-                """.formatted(CLUSTER, USER, CONTEXT, server, base64(certificateAuthority),
+                """.formatted(CLUSTER, user, CONTEXT, server, base64(certificateAuthority),
                 base64(clientCertificate), base64(clientKey));
     }
 
@@ -81,11 +93,12 @@ public record Kubeconfig(URI server, String certificateAuthority, String clientC
         String contextName = root.path("current-context").asText();
         JsonNode context = named(root, "contexts", contextName, file).path("context");
         JsonNode cluster = named(root, "clusters", context.path("cluster").asText(), file).path("cluster");
-        JsonNode user = named(root, "users", context.path("user").asText(), file).path("user");
+        String userName = context.path("user").asText();
+        JsonNode user = named(root, "users", userName, file).path("user");
         return new Kubeconfig(URI.create(required(cluster, "server", file)),
                 unbase64(required(cluster, "certificate-authority-data", file)),
                 unbase64(required(user, "client-certificate-data", file)),
-                unbase64(required(user, "client-key-data", file)));
+                unbase64(required(user, "client-key-data", file)), userName);
     }
 
     private static JsonNode named(JsonNode root, String list, String name, Path file) {

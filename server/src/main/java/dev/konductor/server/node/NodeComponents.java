@@ -72,7 +72,7 @@ public final class NodeComponents {
         try {
             return List.of(containerd, kubelet,
                     new PodNetworkComponent(kubeconfig, node.nodeName(), clusterCidr, containerd),
-                    new ProxyComponent(kubeconfig, proxy, true, cluster.components()),
+                    new ProxyComponent(cluster.proxyKubeconfig(), proxy, true, cluster.components()),
                     new NetworkPolicyComponent(kubeconfig, networkPolicy(node.nodeName(), suffix), cluster.components()),
                     DnsComponent.onNode(kubeconfig, node.nodeName(), node.nodeIp(), cluster.components()),
                     IngressComponent.onNode(kubeconfig, node.nodeIp(), node.ingressPorts().http(),

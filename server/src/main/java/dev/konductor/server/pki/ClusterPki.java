@@ -15,7 +15,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -36,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code admin.crt}, {@code admin.key}: the admin client certificate,
  *       {@code CN=kubernetes-admin, O=system:masters} as kubeadm issues it; reissued by the same
  *       rules.
+ *   <li>{@code controller-manager.*}, {@code scheduler.*}, {@code node.*}: the client
+ *       certificates of the server's own components ({@link ClientIdentity}); reissued when the
+ *       identity they should carry changes (the host was renamed).
  *   <li>{@code sa.key}, {@code sa.pub}: the key service account tokens are signed with
  *       ({@link ServiceAccountKeyFiles}).
  * </ul>
@@ -63,6 +68,11 @@ public final class ClusterPki {
 
     /** Loads the certificates, creating or reissuing whatever is missing or unfit. */
     public ClusterCredentials ensure(ServingNames servingNames) {
+        return ensure(servingNames, List.of());
+    }
+
+    /** As {@link #ensure(ServingNames)}, with the client certificates of {@code components}. */
+    public ClusterCredentials ensure(ServingNames servingNames, List<ClientIdentity> components) {
         // A new RSA signing key takes as long as all the rest on a small machine: made meanwhile.
         CompletableFuture<SigningKey> serviceAccountKey = CompletableFuture.supplyAsync(
                 () -> ServiceAccountKeyFiles.ensure(directory));
@@ -75,12 +85,24 @@ public final class ClusterPki {
             KeyAndCertificate admin = reuseOrIssue("admin", ca,
                     certificate -> Optional.empty(),
                     () -> issuer().issueClient(ca, ADMIN_USER, List.of(ADMIN_GROUP)));
-            return new ClusterCredentials(ca, apiServer, admin, serviceAccountKey.join());
+            return new ClusterCredentials(ca, apiServer, admin, serviceAccountKey.join(), components(ca, components));
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         } finally {
             serviceAccountKey.exceptionally(ignored -> null).join(); // it writes into the directory: done before we are
         }
+    }
+
+    /** Each component's client certificate, reissued when the identity it should carry changed. */
+    private Map<String, KeyAndCertificate> components(KeyAndCertificate ca, List<ClientIdentity> components) {
+        Map<String, KeyAndCertificate> issued = new HashMap<>();
+        for (ClientIdentity component : components) {
+            issued.put(component.file(), reuseOrIssue(component.file(), ca,
+                    certificate -> CertificateSubject.of(certificate).names(component)
+                            ? Optional.empty() : Optional.of("identity changed to " + component.user()),
+                    () -> issuer().issueClient(ca, component.user(), component.groups())));
+        }
+        return issued;
     }
 
     private KeyAndCertificate loadOrCreateCa() {

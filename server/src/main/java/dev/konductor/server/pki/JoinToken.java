@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class JoinToken {
 
-    /** The user a join token authenticates as. */
-    public static final String BOOTSTRAP_USER = "system:node-bootstrap";
+    /** The group a join token's user is in, as kubeadm's bootstrap tokens. */
+    public static final String BOOTSTRAPPERS = "system:bootstrappers";
 
     private static final Pattern FORMAT = Pattern.compile("[a-z0-9]{6}\\.[a-z0-9]{16}");
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -41,6 +41,15 @@ public final class JoinToken {
         String token = generate(new SecureRandom());
         AtomicFiles.write(file, token + "\n", AtomicFiles.Mode.PRIVATE);
         return token;
+    }
+
+    /**
+     * The user a join token authenticates as, named after its public id as upstream's bootstrap
+     * token authenticator names it: {@code system:bootstrap:abcdef}. RBAC lets it read the cluster
+     * settings and ask for a node certificate, nothing more.
+     */
+    public static String user(String token) {
+        return "system:bootstrap:" + token.substring(0, token.indexOf('.'));
     }
 
     static String generate(SecureRandom random) {

@@ -48,6 +48,11 @@ class NodeComponentsTest {
     /** An agent's access: valid once its join has run. */
     private record JoinedCluster(Path kubeconfig) implements ClusterAccess {
         @Override
+        public Path proxyKubeconfig() {
+            return kubeconfig;
+        }
+
+        @Override
         public Set<String> components() {
             return Set.of("join");
         }

@@ -55,6 +55,24 @@ class ClusterPkiTest {
     }
 
     @Test
+    void componentsGetClientCertificatesNamingTheirUpstreamUsersAndANodeRenamedGetsANewOne() throws Exception {
+        ClusterCredentials first = new ClusterPki(tls, clock).ensure(NAMES,
+                List.of(ClientIdentity.scheduler(), ClientIdentity.node("node-1")));
+        X509Certificate node = first.component("node").certificate();
+        node.verify(first.ca().certificate().getPublicKey());
+        assertThat(node.getSubjectX500Principal()).isEqualTo(new X500Principal("CN=system:node:node-1, O=system:nodes"));
+        assertThat(first.component("scheduler").certificate().getSubjectX500Principal())
+                .isEqualTo(new X500Principal("CN=system:kube-scheduler"));
+
+        ClusterCredentials same = new ClusterPki(tls, clock).ensure(NAMES, List.of(ClientIdentity.node("node-1")));
+        ClusterCredentials renamed = new ClusterPki(tls, clock).ensure(NAMES, List.of(ClientIdentity.node("node-2")));
+
+        assertThat(same.component("node").certificate()).isEqualTo(node);
+        assertThat(renamed.component("node").certificate().getSubjectX500Principal())
+                .isEqualTo(new X500Principal("CN=system:node:node-2, O=system:nodes"));
+    }
+
+    @Test
     void caIsAnEcdsaCaValidForTenYears() {
         X509Certificate ca = new ClusterPki(tls, clock).ensure(NAMES).ca().certificate();
 

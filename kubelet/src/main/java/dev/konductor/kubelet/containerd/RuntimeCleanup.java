@@ -4,12 +4,11 @@ import dev.konductor.kubelet.cri.v1.PodSandbox;
 import dev.konductor.kubelet.cri.v1.PodSandboxFilter;
 import dev.konductor.kubelet.pods.PodCgroups;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
+import dev.konductor.kubelet.volumes.SystemMounter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,34 +81,7 @@ public final class RuntimeCleanup {
 
     /** Mount points at or below {@code dir}, deepest first (mountinfo's fifth field, octal escapes decoded). */
     static List<String> mountPointsUnder(Path dir, List<String> mountInfo) {
-        String prefix = dir.toAbsolutePath().normalize().toString();
-        List<String> out = new ArrayList<>();
-        for (String line : mountInfo) {
-            String[] fields = line.split(" ");
-            if (fields.length < 5) {
-                continue;
-            }
-            String mountPoint = decode(fields[4]);
-            if (mountPoint.equals(prefix) || mountPoint.startsWith(prefix + "/")) {
-                out.add(mountPoint);
-            }
-        }
-        out.sort(Comparator.comparingInt(String::length).reversed());
-        return out;
-    }
-
-    private static String decode(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return SystemMounter.mountPointsUnder(dir, mountInfo).stream().map(Path::toString).toList();
     }
 
     private static List<String> readMountInfo() {

@@ -40,7 +40,7 @@ public final class SystemMounter implements Mounter {
     }
 
     /** Mount points (mountinfo's fifth field, octal escapes decoded) at or below {@code dir}, deepest first. */
-    static List<Path> mountPointsUnder(Path dir, List<String> mountInfo) {
+    public static List<Path> mountPointsUnder(Path dir, List<String> mountInfo) {
         String prefix = dir.toAbsolutePath().normalize().toString();
         List<Path> out = new ArrayList<>();
         for (String line : mountInfo) {

@@ -1,5 +1,6 @@
 package dev.konductor.proxy;
 
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,6 +60,26 @@ public final class CoalescingSync implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** An informer handler that requests a sync on every add, update and delete. */
+    public <T> ResourceEventHandler<T> onEveryChange() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                request();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                request();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                request();
+            }
+        };
     }
 
     /** How many syncs have succeeded. */

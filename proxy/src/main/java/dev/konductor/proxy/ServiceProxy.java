@@ -9,7 +9,6 @@ import dev.konductor.proxy.userspace.UserspaceProxier;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.time.Duration;
@@ -70,8 +69,8 @@ public final class ServiceProxy implements AutoCloseable {
      */
     public void start() throws IOException, InterruptedException {
         proxier.start();
-        services.addEventHandler(requestSync());
-        slices.addEventHandler(requestSync());
+        services.addEventHandler(sync.onEveryChange());
+        slices.addEventHandler(sync.onEveryChange());
         sync.start();
         CompletableFuture<Void> both = CompletableFuture.allOf(
                 services.start().toCompletableFuture(), slices.start().toCompletableFuture());
@@ -117,25 +116,6 @@ public final class ServiceProxy implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
         lastModel = model;
-    }
-
-    private <T> ResourceEventHandler<T> requestSync() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                sync.request();
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                sync.request();
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                sync.request();
-            }
-        };
     }
 
     /** Stops syncing and undoes everything done to the node. */

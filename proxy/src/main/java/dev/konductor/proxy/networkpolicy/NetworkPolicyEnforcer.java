@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.time.Duration;
@@ -75,9 +74,9 @@ public final class NetworkPolicyEnforcer implements AutoCloseable {
         if (settings.bridgeNetfilter()) {
             bridgeState = bridgeNetfilter.ensure();
         }
-        policies.addEventHandler(requestSync());
-        pods.addEventHandler(requestSync());
-        namespaces.addEventHandler(requestSync());
+        policies.addEventHandler(sync.onEveryChange());
+        pods.addEventHandler(sync.onEveryChange());
+        namespaces.addEventHandler(sync.onEveryChange());
         sync.start();
         CompletableFuture<Void> all = CompletableFuture.allOf(policies.start().toCompletableFuture(),
                 pods.start().toCompletableFuture(), namespaces.start().toCompletableFuture());
@@ -125,25 +124,6 @@ public final class NetworkPolicyEnforcer implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         }
         lastModel = model;
-    }
-
-    private <T> ResourceEventHandler<T> requestSync() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                sync.request();
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                sync.request();
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                sync.request();
-            }
-        };
     }
 
     /**

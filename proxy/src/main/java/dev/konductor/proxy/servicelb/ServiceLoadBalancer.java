@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,8 +51,8 @@ public final class ServiceLoadBalancer implements AutoCloseable {
     }
 
     public void start() {
-        services.addEventHandler(requestSync());
-        nodes.addEventHandler(requestSync());
+        services.addEventHandler(sync.onEveryChange());
+        nodes.addEventHandler(sync.onEveryChange());
         sync.start();
         services.start().thenRun(sync::request);
         nodes.start().thenRun(sync::request);
@@ -155,25 +154,6 @@ public final class ServiceLoadBalancer implements AutoCloseable {
             }
         }
         return Optional.empty();
-    }
-
-    private <T> ResourceEventHandler<T> requestSync() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                sync.request();
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                sync.request();
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                sync.request();
-            }
-        };
     }
 
     @Override

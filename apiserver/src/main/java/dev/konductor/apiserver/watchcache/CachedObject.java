@@ -53,11 +53,7 @@ public final class CachedObject {
     public byte[] json(ObjectMapper mapper) {
         byte[] bytes = json;
         if (bytes == null) {
-            try {
-                bytes = mapper.writeValueAsBytes(object);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot serialize " + key, e);
-            }
+            bytes = serialize(mapper, object);
             json = bytes;
         }
         return bytes;
@@ -67,13 +63,17 @@ public final class CachedObject {
     public byte[] metadataJson(ObjectMapper mapper) {
         byte[] bytes = metadataJson;
         if (bytes == null) {
-            try {
-                bytes = mapper.writeValueAsBytes(PartialObjectMetadata.of(object));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot serialize " + key, e);
-            }
+            bytes = serialize(mapper, PartialObjectMetadata.of(object));
             metadataJson = bytes;
         }
         return bytes;
+    }
+
+    private byte[] serialize(ObjectMapper mapper, ObjectNode tree) {
+        try {
+            return mapper.writeValueAsBytes(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + key, e);
+        }
     }
 }

@@ -176,6 +176,20 @@ public final class PodActionsPlanner {
         };
     }
 
+    /**
+     * Whether a container exited and will not be started again: an app container by the pod's
+     * restart policy, a regular init container only when the pod's policy is Never, a sidecar never.
+     */
+    static boolean endedForGood(Pod pod, String name, Optional<ContainerState> latest) {
+        if (latest.isEmpty() || !latest.get().exited()) {
+            return false;
+        }
+        Container c = spec(pod, name);
+        boolean init = initContainers(pod).contains(c);
+        String policy = isSidecar(c) ? "Always" : init && !"Never".equals(restartPolicy(pod)) ? "OnFailure" : restartPolicy(pod);
+        return !shouldRestart(policy, latest.get().exitCode());
+    }
+
     public static boolean isSidecar(Container c) {
         return "Always".equals(c.getRestartPolicy());
     }

@@ -134,6 +134,9 @@ public final class PodSyncer {
         }
         PodRuntimeState after = observe(uid);
         pruneOldContainers(after);
+        // As upstream: a container its restart policy does not restart keeps its terminated state
+        // (a failed start under restartPolicy Never is its end, StartError), not the start's error.
+        waiting.keySet().removeIf(name -> PodActionsPlanner.endedForGood(pod, name, after.latest(name)));
         return new SyncOutcome(after, waiting, Optional.ofNullable(retry));
     }
 

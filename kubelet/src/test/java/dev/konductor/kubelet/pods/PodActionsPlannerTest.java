@@ -100,6 +100,20 @@ class PodActionsPlannerTest {
     }
 
     @Test
+    void aContainerEndsForGoodOnlyWhenItsRestartPolicyWillNotStartItAgain() {
+        // a failed start is an exit with 128 (StartError): under Never it is the container's end
+        assertThat(PodActionsPlanner.endedForGood(pod("Never", List.of()), "app", Optional.of(exited(APP, 128)))).isTrue();
+        assertThat(PodActionsPlanner.endedForGood(pod("OnFailure", List.of()), "app", Optional.of(exited(APP, 128)))).isFalse();
+        assertThat(PodActionsPlanner.endedForGood(pod("OnFailure", List.of()), "app", Optional.of(exited(APP, 0)))).isTrue();
+        assertThat(PodActionsPlanner.endedForGood(pod("Always", List.of()), "app", Optional.of(exited(APP, 0)))).isFalse();
+        assertThat(PodActionsPlanner.endedForGood(pod("Never", List.of()), "app", Optional.of(running(APP)))).isFalse();
+        // init containers are retried on failure unless the pod's policy is Never; sidecars always
+        assertThat(PodActionsPlanner.endedForGood(pod("Always", List.of(INIT1)), "init1", Optional.of(exited(INIT1, 1)))).isFalse();
+        assertThat(PodActionsPlanner.endedForGood(pod("Always", List.of(INIT1)), "init1", Optional.of(exited(INIT1, 0)))).isTrue();
+        assertThat(PodActionsPlanner.endedForGood(pod("Never", List.of(SIDECAR)), "proxy", Optional.of(exited(SIDECAR, 0)))).isFalse();
+    }
+
+    @Test
     void aFailedInitContainerIsRetriedUnlessRestartPolicyIsNever() {
         ContainerState failed = exited(INIT1, 1);
         PodActions retry = PodActionsPlanner.compute(pod("OnFailure", List.of(INIT1, INIT2)), state(failed), ProbeVerdicts.NONE);

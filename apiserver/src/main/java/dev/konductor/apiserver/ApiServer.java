@@ -169,7 +169,7 @@ public final class ApiServer implements AutoCloseable {
     private Identity identity(java.util.function.Supplier<String> externalAddress, Authorizer authorizer) {
         SigningKey key = config.serviceAccountKey();
         if (key == null) {
-            key = SigningKey.generateEphemeral();
+            key = SigningKey.generate();
             log.info("no service account key configured: tokens issued by this server die with it kid={}", key.keyId());
         }
         ObjectLookup lookup = this::cachedGet;

@@ -11,7 +11,12 @@ import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -36,29 +41,53 @@ final class RbacBootstrap {
     }
 
     void run() {
-        int changed = reconcile("clusterroles", BootstrapPolicy.clusterRoles())
-                + reconcile("clusterrolebindings", BootstrapPolicy.clusterRoleBindings())
-                + reconcile("roles", BootstrapPolicy.roles())
-                + reconcile("rolebindings", BootstrapPolicy.roleBindings());
+        List<Future<Boolean>> writes = new ArrayList<>();
+        // Each object in a task of its own: the writes are independent, and the store's group
+        // commit makes one durable commit of those in flight, where one after another cost a
+        // commit each (most of a new cluster's time to ready).
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            reconcile(executor, "clusterroles", BootstrapPolicy.clusterRoles(), writes);
+            reconcile(executor, "clusterrolebindings", BootstrapPolicy.clusterRoleBindings(), writes);
+            reconcile(executor, "roles", BootstrapPolicy.roles(), writes);
+            reconcile(executor, "rolebindings", BootstrapPolicy.roleBindings(), writes);
+        }
+        int changed = 0;
+        for (Future<Boolean> write : writes) {
+            changed += written(write) ? 1 : 0;
+        }
         if (changed > 0) {
             log.info("reconciled the bootstrap RBAC policy objectsWritten={}", changed);
         }
     }
 
-    private int reconcile(String plural, List<ObjectNode> expected) {
+    private void reconcile(ExecutorService executor, String plural, List<ObjectNode> expected, List<Future<Boolean>> writes) {
         ResourceType type = registry.byPlural(GROUP, "v1", plural).orElseThrow();
-        int written = 0;
         for (ObjectNode object : expected) {
-            String namespace = object.path("metadata").path("namespace").asText(null);
-            String key = Keys.key(type, namespace, object.path("metadata").path("name").asText());
-            try {
-                written += write(type, key, object) ? 1 : 0;
-            } catch (StatusException raced) {
-                // another server starting on the same store wrote it first: either write is fine
-                log.debug("bootstrap policy object changed meanwhile key={} error={}", key, raced.getMessage());
-            }
+            writes.add(executor.submit(() -> reconcileOne(type, object)));
         }
-        return written;
+    }
+
+    private static boolean written(Future<Boolean> write) {
+        try {
+            return write.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while bootstrapping the RBAC policy", e);
+        }
+    }
+
+    private boolean reconcileOne(ResourceType type, ObjectNode object) {
+        String namespace = object.path("metadata").path("namespace").asText(null);
+        String key = Keys.key(type, namespace, object.path("metadata").path("name").asText());
+        try {
+            return write(type, key, object);
+        } catch (StatusException raced) {
+            // another server starting on the same store wrote it first: either write is fine
+            log.debug("bootstrap policy object changed meanwhile key={} error={}", key, raced.getMessage());
+            return false;
+        }
     }
 
     private boolean write(ResourceType type, String key, ObjectNode expected) {

@@ -75,7 +75,7 @@ public final class LocalApiServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Store store = Stores.open("sqlite", dir);
-        SigningKey serviceAccountKey = SigningKey.generateEphemeral();
+        SigningKey serviceAccountKey = SigningKey.generate();
         TlsMaterial tls = selfSigned();
         ApiServer server = new ApiServer(new ApiServerConfig(store, InetAddress.getLoopbackAddress(), 0,
                 tls, Map.of(TOKEN, UserInfo.of("admin", List.of("system:masters"))), ApiServerConfig.DEFAULT_SERVICE_CIDR,

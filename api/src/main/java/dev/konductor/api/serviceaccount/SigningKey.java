@@ -23,9 +23,6 @@ import java.util.Base64;
  */
 public record SigningKey(PrivateKey privateKey, PublicKey publicKey, String keyId, String algorithm) {
 
-    /** RSA keys of this size are what kubeadm generates for {@code sa.key}. */
-    public static final int RSA_BITS = 2048;
-
     public SigningKey {
         if (publicKey == null) {
             throw new IllegalArgumentException("a signing key needs its public key");
@@ -40,22 +37,12 @@ public record SigningKey(PrivateKey privateKey, PublicKey publicKey, String keyI
         return of(pair.getPrivate(), pair.getPublic());
     }
 
-    /** A fresh RSA key pair, as a new cluster's first start makes. */
-    public static SigningKey generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(RSA_BITS);
-            return of(generator.generateKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot generate an RSA key", e);
-        }
-    }
-
     /**
-     * A fresh P-256 key pair: quick to make (RSA takes a second or more), for keys that live only
-     * as long as one process.
+     * A fresh P-256 key pair, as kubeadm makes {@code sa.key} with {@code encryptionAlgorithm:
+     * ECDSA-P256} (its tokens are ES256): made in milliseconds, where an RSA key took a new
+     * cluster's first start a second. RSA keys from elsewhere are still accepted ({@link #of}).
      */
-    public static SigningKey generateEphemeral() {
+    public static SigningKey generate() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));

@@ -19,13 +19,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ServiceAccountTokensTest {
 
     private static final String ISSUER = TokenClaims.DEFAULT_ISSUER;
-    private static final SigningKey RSA = SigningKey.generate();
+    private static final SigningKey RSA = rsaKey();
     private static final Instant NOW = Instant.parse("2025-06-01T10:00:00Z");
 
     private static BoundTokenClaims podBound(Instant issued, Duration lifetime) {
         return new BoundTokenClaims(ISSUER, List.of(ISSUER), issued, issued, issued.plus(lifetime), "default",
                 new ObjectRef("default", "sa-uid"), new ObjectRef("web-0", "pod-uid"), null,
                 new ObjectRef("node-1", "node-uid"), issued.plusSeconds(3607), "jti-1");
+    }
+
+    /** An RSA key as kubeadm's default makes it: this server makes P-256 keys, but verifies both. */
+    private static SigningKey rsaKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return SigningKey.of(generator.generateKeyPair());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static TokenVerifier verifierAt(Instant now, SigningKey... keys) {

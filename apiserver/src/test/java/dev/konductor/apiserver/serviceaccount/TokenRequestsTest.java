@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class TokenRequestsTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final SigningKey KEY = SigningKey.generateEphemeral();
+    private static final SigningKey KEY = SigningKey.generate();
     private static final String ISSUER = TokenClaims.DEFAULT_ISSUER;
     private static final Instant NOW = Instant.parse("2025-06-01T10:00:00Z");
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class TokenSecretsTest {
 
-    private static final SigningKey KEY = SigningKey.generateEphemeral();
+    private static final SigningKey KEY = SigningKey.generate();
     private static final String CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
     private static ServiceAccount account(String uid) {

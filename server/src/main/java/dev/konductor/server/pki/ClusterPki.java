@@ -19,8 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,24 +71,16 @@ public final class ClusterPki {
 
     /** As {@link #ensure(ServingNames)}, with the client certificates of {@code components}. */
     public ClusterCredentials ensure(ServingNames servingNames, List<ClientIdentity> components) {
-        // A new RSA signing key takes as long as all the rest on a small machine: made meanwhile.
-        CompletableFuture<SigningKey> serviceAccountKey = CompletableFuture.supplyAsync(
-                () -> ServiceAccountKeyFiles.ensure(directory));
-        try {
-            KeyAndCertificate ca = loadOrCreateCa();
-            KeyAndCertificate apiServer = reuseOrIssue("apiserver", ca,
-                    certificate -> ServingNames.of(certificate).equals(servingNames)
-                            ? Optional.empty() : Optional.of("serving names changed"),
-                    () -> issuer().issueServing(ca, API_SERVER_COMMON_NAME, servingNames));
-            KeyAndCertificate admin = reuseOrIssue("admin", ca,
-                    certificate -> Optional.empty(),
-                    () -> issuer().issueClient(ca, ADMIN_USER, List.of(ADMIN_GROUP)));
-            return new ClusterCredentials(ca, apiServer, admin, serviceAccountKey.join(), components(ca, components));
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        } finally {
-            serviceAccountKey.exceptionally(ignored -> null).join(); // it writes into the directory: done before we are
-        }
+        KeyAndCertificate ca = loadOrCreateCa();
+        KeyAndCertificate apiServer = reuseOrIssue("apiserver", ca,
+                certificate -> ServingNames.of(certificate).equals(servingNames)
+                        ? Optional.empty() : Optional.of("serving names changed"),
+                () -> issuer().issueServing(ca, API_SERVER_COMMON_NAME, servingNames));
+        KeyAndCertificate admin = reuseOrIssue("admin", ca,
+                certificate -> Optional.empty(),
+                () -> issuer().issueClient(ca, ADMIN_USER, List.of(ADMIN_GROUP)));
+        return new ClusterCredentials(ca, apiServer, admin, ServiceAccountKeyFiles.ensure(directory),
+                components(ca, components));
     }
 
     /** Each component's client certificate, reissued when the identity it should carry changed. */

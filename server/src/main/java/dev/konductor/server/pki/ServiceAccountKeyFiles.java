@@ -10,8 +10,13 @@ import java.security.KeyFactory;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
 import java.security.spec.RSAPublicKeySpec;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,16 +58,25 @@ public final class ServiceAccountKeyFiles {
         return SigningKey.of(privateKey, publicKey);
     }
 
-    /** The public half of an RSA key (its CRT form carries the exponent); null for other keys. */
+    /**
+     * The public half of a private key: an RSA key's CRT form carries the exponent, an EC key's
+     * public point is its scalar times the curve's generator; null for other keys.
+     */
     private static PublicKey derivePublic(PrivateKey key) {
-        if (!(key instanceof RSAPrivateCrtKey rsa)) {
-            return null;
-        }
         try {
-            return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(rsa.getModulus(),
-                    rsa.getPublicExponent()));
+            if (key instanceof RSAPrivateCrtKey rsa) {
+                return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(rsa.getModulus(),
+                        rsa.getPublicExponent()));
+            }
+            if (key instanceof ECPrivateKey ec) {
+                ECParameterSpec params = ec.getParams();
+                org.bouncycastle.math.ec.ECPoint q = EC5Util.convertSpec(params).getG().multiply(ec.getS()).normalize();
+                ECPoint point = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+                return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
+            }
+            return null;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot derive the public key of an RSA key", e);
+            throw new IllegalStateException("cannot derive the public half of " + key.getAlgorithm() + " key", e);
         }
     }
 

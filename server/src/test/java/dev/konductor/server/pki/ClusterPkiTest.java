@@ -125,12 +125,12 @@ class ClusterPkiTest {
     }
 
     @Test
-    void serviceAccountKeyIsAnRsaKeyThatSurvivesRestarts() throws Exception {
+    void serviceAccountKeyIsAP256KeyThatSurvivesRestarts() throws Exception {
         SigningKey first = new ClusterPki(tls, clock).ensure(NAMES).serviceAccountKey();
 
         SigningKey again = new ClusterPki(tls, clock).ensure(NAMES).serviceAccountKey();
 
-        assertThat(first.algorithm()).isEqualTo("RS256");
+        assertThat(first.algorithm()).isEqualTo("ES256");
         assertThat(again.keyId()).isEqualTo(first.keyId());
         assertThat(again.privateKey().getEncoded()).isEqualTo(first.privateKey().getEncoded());
         assertThat(Files.readString(tls.resolve("sa.pub"))).startsWith("-----BEGIN PUBLIC KEY-----");

@@ -9,22 +9,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starts {@code konductor server} as a background process that outlives the command that
- * started it: same JVM, same JVM options, same classpath, in a new session (so closing the
- * terminal does not send it SIGHUP), with its output appended to {@code DIR/server.log}.
+ * started it, in a new session (so closing the terminal does not send it SIGHUP), with its output
+ * appended to {@code DIR/server.log}. Through the {@code konductor} launcher when this JVM was
+ * started by it ({@code konductor.home}), so the server gets the JVM options the launcher gives
+ * a server (its own AOT cache); otherwise the same JVM, JVM options and classpath as this one.
  */
 public final class ServerLauncher {
 
     private static final String SETSID = "/usr/bin/setsid";
-    private static final String SHARED_ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
+    private static final List<String> ARCHIVE_OPTIONS = List.of("-XX:SharedArchiveFile=", "-XX:+AutoCreateSharedArchive",
+            "-XX:AOTCache=", "-XX:AOTCacheOutput=", "-XX:AOTMode=");
 
     private final String mainClass;
+    private final Optional<Path> launcher;
 
     /** @param mainClass the class whose {@code main} dispatches {@code server} */
     public ServerLauncher(String mainClass) {
+        this(mainClass, Optional.ofNullable(System.getProperty("konductor.home"))
+                .map(home -> Path.of(home, "konductor")).filter(Files::isExecutable));
+    }
+
+    ServerLauncher(String mainClass, Optional<Path> launcher) {
         this.mainClass = mainClass;
+        this.launcher = launcher;
     }
 
     public Process launch(DataDir dataDir, List<String> serverArguments) {
@@ -43,33 +54,25 @@ public final class ServerLauncher {
 
     List<String> command(List<String> serverArguments) {
         List<String> command = new ArrayList<>();
-        // setsid execs in place (this child is not a process-group leader), so the PID we record
-        // is the server's own.
+        // setsid execs in place (this child is not a process-group leader), and so does the
+        // launcher, so the PID we record is the server's own.
         if (Files.isExecutable(Path.of(SETSID))) {
             command.add(SETSID);
         }
-        command.add(javaExecutable());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .map(ServerLauncher::forServer)
-                .forEach(command::add);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
+        if (launcher.isPresent()) {
+            command.add(launcher.get().toString());
+        } else {
+            command.add(javaExecutable());
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(option -> ARCHIVE_OPTIONS.stream().noneMatch(option::startsWith))
+                    .forEach(command::add);
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(mainClass);
+        }
         command.add("server");
         command.addAll(serverArguments);
         return command;
-    }
-
-    /**
-     * The konductor launcher gives each command its own class-data-sharing archive, named after
-     * the command; the server started here must map the server's, not that of {@code up}.
-     */
-    static String forServer(String jvmOption) {
-        if (jvmOption.startsWith(SHARED_ARCHIVE_OPTION)) {
-            Path archive = Path.of(jvmOption.substring(SHARED_ARCHIVE_OPTION.length()));
-            return SHARED_ARCHIVE_OPTION + archive.resolveSibling("server.jsa");
-        }
-        return jvmOption;
     }
 
     private static String javaExecutable() {

@@ -182,12 +182,16 @@ class RealNodeTest {
                 + " {.status.containerStatuses[0].restartCount}").out()).isEqualTo(containerId + " 0");
         cluster.eventually(WAIT, r -> r.out().equals("True"), "get", "pod", "steady",
                 "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
-        List<String> nodeEvents = cluster.kubectl("get", "events", "-o",
-                "custom-columns=KIND:.involvedObject.kind,REASON:.reason,FROM:.source.component", "--no-headers")
-                .out().lines().filter(l -> l.startsWith("Node ") && l.endsWith(" kubelet"))
+        // the kubelet writes its events asynchronously, as upstream's recorder does
+        cluster.eventually(WAIT, r -> nodeEvents(r.out()).containsAll(List.of("Starting", "NodeHasSufficientMemory",
+                "NodeHasNoDiskPressure", "NodeHasSufficientPID", "NodeNotReady", "NodeReady")), "get", "events", "-o",
+                "custom-columns=KIND:.involvedObject.kind,REASON:.reason,FROM:.source.component", "--no-headers");
+    }
+
+    /** The reasons of the kubelet's events about nodes, from kubectl's custom columns KIND, REASON, FROM. */
+    private static List<String> nodeEvents(String table) {
+        return table.lines().filter(l -> l.startsWith("Node ") && l.endsWith(" kubelet"))
                 .map(l -> l.split("\\s+")[1]).toList();
-        assertThat(nodeEvents).contains("Starting", "NodeHasSufficientMemory", "NodeHasNoDiskPressure",
-                "NodeHasSufficientPID", "NodeNotReady", "NodeReady");
     }
 
     private static long containerdPid() throws Exception {

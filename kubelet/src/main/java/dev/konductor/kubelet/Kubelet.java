@@ -306,6 +306,7 @@ public final class Kubelet implements AutoCloseable {
         probes.close();
         pleg.close();
         statuses.close();
+        events.close();
         objects.close();
         if (node != null) {
             node.close();

@@ -87,10 +87,10 @@ class PodLifecycleEndToEndTest {
         assertThat(web.getImageID()).startsWith("docker.io/library/busybox@sha256:");
         assertThat(web.getContainerID()).startsWith("containerd://");
         Await.until("log says hello", () -> "hello\n".equals(client.pods().inNamespace("default").withName("web").getLog()));
-        assertThat(events("web")).extracting(Event::getReason).contains("Pulling", "Pulled", "Created", "Started");
+        Await.untilAsserted(() -> assertThat(events("web")).extracting(Event::getReason).contains("Pulling", "Pulled", "Created", "Started"));
 
         deleteAndExpectNothingLeft("web");
-        assertThat(events("web")).extracting(Event::getReason).contains("Killing");
+        Await.untilAsserted(() -> assertThat(events("web")).extracting(Event::getReason).contains("Killing"));
     }
 
     @Test
@@ -105,13 +105,13 @@ class PodLifecycleEndToEndTest {
         assertThat(status("bad", "bad").getState().getWaiting().getReason()).isEqualTo("ImagePullBackOff");
         Await.until(Duration.ofSeconds(60), "pulled again once its back-off expired", () -> count("bad", "Pulling") == 2);
 
-        assertThat(events("bad")).as("kubectl describe: five lines, repeats counted")
-                .extracting(e -> e.getReason() + ": " + e.getMessage()).containsExactlyInAnyOrder(
-                        "Pulling: Pulling image \"" + image + "\"",
-                        "Failed: Failed to pull image \"" + image + "\": " + failedPull("bad"),
-                        "Failed: Error: ErrImagePull",
-                        "BackOff: Back-off pulling image \"" + image + "\"",
-                        "Failed: Error: ImagePullBackOff");
+        Await.untilAsserted(() -> assertThat(events("bad")).as("kubectl describe: five lines, repeats counted")
+                    .extracting(e -> e.getReason() + ": " + e.getMessage()).containsExactlyInAnyOrder(
+                            "Pulling: Pulling image \"" + image + "\"",
+                            "Failed: Failed to pull image \"" + image + "\": " + failedPull("bad"),
+                            "Failed: Error: ErrImagePull",
+                            "BackOff: Back-off pulling image \"" + image + "\"",
+                            "Failed: Error: ImagePullBackOff"));
         assertThat(count("bad", "BackOff")).as("no sync storm while backing off").isLessThanOrEqualTo(3);
         deleteAndExpectNothingLeft("bad");
     }
@@ -192,8 +192,8 @@ class PodLifecycleEndToEndTest {
         assertThat(s.getRestartCount()).isGreaterThanOrEqualTo(2);
         assertThat(s.getLastState().getTerminated().getExitCode()).isEqualTo(1);
         assertThat(phase("crasher")).isEqualTo("Running");
-        assertThat(events("crasher")).anyMatch(e -> e.getReason().equals("BackOff")
-                && e.getMessage().startsWith("Back-off restarting failed container crasher in pod crasher_default("));
+        Await.untilAsserted(() -> assertThat(events("crasher")).anyMatch(e -> e.getReason().equals("BackOff")
+                    && e.getMessage().startsWith("Back-off restarting failed container crasher in pod crasher_default(")));
         deleteAndExpectNothingLeft("crasher");
     }
 
@@ -209,7 +209,7 @@ class PodLifecycleEndToEndTest {
         assertThat(terminated.getReason()).isEqualTo("StartError");
         assertThat(terminated.getExitCode()).isEqualTo(128);
         assertThat(terminated.getMessage()).contains("/no/such/binary");
-        assertThat(events("typo")).anyMatch(e -> e.getReason().equals("Failed") && e.getMessage().startsWith("Error: "));
+        Await.untilAsserted(() -> assertThat(events("typo")).anyMatch(e -> e.getReason().equals("Failed") && e.getMessage().startsWith("Error: ")));
         deleteAndExpectNothingLeft("typo");
     }
 
@@ -262,10 +262,10 @@ class PodLifecycleEndToEndTest {
                 .withPeriodSeconds(1).withFailureThreshold(2).endLivenessProbe().build()).endSpec().build());
         Await.until(Duration.ofSeconds(60), "sick restarted after its liveness probe failed",
                 () -> status("sick", "sick") != null && status("sick", "sick").getRestartCount() >= 1);
-        assertThat(events("sick")).anyMatch(e -> e.getReason().equals("Unhealthy") && e.getType().equals("Warning")
-                && e.getMessage().startsWith("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"));
-        assertThat(events("sick")).anyMatch(e -> e.getReason().equals("Killing")
-                && e.getMessage().equals("Container sick failed liveness probe, will be restarted"));
+        Await.untilAsserted(() -> assertThat(events("sick")).anyMatch(e -> e.getReason().equals("Unhealthy") && e.getType().equals("Warning")
+                    && e.getMessage().startsWith("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory")));
+        Await.untilAsserted(() -> assertThat(events("sick")).anyMatch(e -> e.getReason().equals("Killing")
+                    && e.getMessage().equals("Container sick failed liveness probe, will be restarted")));
         deleteAndExpectNothingLeft("sick");
     }
 
@@ -318,8 +318,8 @@ class PodLifecycleEndToEndTest {
         Instant appStarted = Instant.parse(status("layered", "app").getState().getRunning().getStartedAt());
         assertThat(appStarted).isAfterOrEqualTo(Instant.parse(second.getFinishedAt()));
         assertThat(condition("layered", "Initialized").getStatus()).isEqualTo("True");
-        assertThat(events("layered")).anyMatch(e -> e.getReason().equals("Started")
-                && "spec.initContainers{first}".equals(e.getInvolvedObject().getFieldPath()));
+        Await.untilAsserted(() -> assertThat(events("layered")).anyMatch(e -> e.getReason().equals("Started")
+                    && "spec.initContainers{first}".equals(e.getInvolvedObject().getFieldPath())));
         deleteAndExpectNothingLeft("layered");
     }
 
@@ -382,8 +382,8 @@ class PodLifecycleEndToEndTest {
         Await.until(Duration.ofSeconds(90), "hooked gone", () -> get("hooked") == null);
         assertThat(Duration.between(asked, Instant.now())).as("the preStop hook's time counts, then TERM ends it, not the grace period")
                 .isGreaterThan(Duration.ofSeconds(3)).isLessThan(Duration.ofSeconds(60));
-        assertThat(events("hooked")).anyMatch(e -> e.getReason().equals("FailedPreStopHook")
-                && e.getMessage().startsWith("Exec lifecycle hook ([sh -c exit 3]) for Container \"broken\" in Pod \"hooked_default("));
+        Await.untilAsserted(() -> assertThat(events("hooked")).anyMatch(e -> e.getReason().equals("FailedPreStopHook")
+                    && e.getMessage().startsWith("Exec lifecycle hook ([sh -c exit 3]) for Container \"broken\" in Pod \"hooked_default(")));
         expectNothingLeft("hooked", uid);
     }
 
@@ -395,7 +395,7 @@ class PodLifecycleEndToEndTest {
         Await.until(Duration.ofSeconds(60), "FailedPostStartHook", () -> events("doomed").stream()
                 .anyMatch(e -> e.getReason().equals("FailedPostStartHook")));
         Await.until(Duration.ofSeconds(90), "doomed restarted", () -> status("doomed", "doomed").getRestartCount() >= 1);
-        assertThat(events("doomed")).anyMatch(e -> e.getReason().equals("Killing") && e.getMessage().equals("FailedPostStartHook"));
+        Await.untilAsserted(() -> assertThat(events("doomed")).anyMatch(e -> e.getReason().equals("Killing") && e.getMessage().equals("FailedPostStartHook")));
         deleteAndExpectNothingLeft("doomed");
     }
 

@@ -260,7 +260,7 @@ class VolumesEndToEndTest {
                     && "CreateContainerConfigError".equals(s.getState().getWaiting().getReason());
         });
         assertThat(containerStatus("waiting").getState().getWaiting().getMessage()).isEqualTo("configmap \"late-config\" not found");
-        assertThat(events("waiting")).contains("Failed: Error: configmap \"late-config\" not found");
+        Await.untilAsserted(() -> assertThat(events("waiting")).contains("Failed: Error: configmap \"late-config\" not found"));
 
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("late-config").endMetadata()
                 .addToData("mode", "late").build()).create();
@@ -290,12 +290,12 @@ class VolumesEndToEndTest {
                 .endSpec().build()).create();
 
         Await.until(Duration.ofSeconds(60), "FailedMount events", () -> events("unmountable").size() >= 3);
-        assertThat(events("unmountable")).contains(
-                "FailedMount: MountVolume.SetUp failed for volume \"config\" : configmap \"no-such-config\" not found",
-                "FailedMount: MountVolume.SetUp failed for volume \"sock\" : hostPath type check failed: "
-                        + dir.resolve("no.sock") + " is not a socket file",
-                "FailedMount: Unable to attach or mount volumes: unmounted volumes=[config data sock], unattached volumes=[config"
-                        + " data sock], failed to process volumes=[data]: error processing PVC default/unbound: PVC is not bound");
+        Await.untilAsserted(() -> assertThat(events("unmountable")).contains(
+                    "FailedMount: MountVolume.SetUp failed for volume \"config\" : configmap \"no-such-config\" not found",
+                    "FailedMount: MountVolume.SetUp failed for volume \"sock\" : hostPath type check failed: "
+                            + dir.resolve("no.sock") + " is not a socket file",
+                    "FailedMount: Unable to attach or mount volumes: unmounted volumes=[config data sock], unattached volumes=[config"
+                            + " data sock], failed to process volumes=[data]: error processing PVC default/unbound: PVC is not bound"));
         Await.until("the container waits in ContainerCreating", () -> {
             ContainerStatus s = containerStatus("unmountable");
             return s != null && s.getState().getWaiting() != null && "ContainerCreating".equals(s.getState().getWaiting().getReason());

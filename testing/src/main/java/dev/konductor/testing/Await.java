@@ -48,4 +48,28 @@ public final class Await {
     public static void until(String what, Supplier<Boolean> condition) {
         until(GENEROUS, what, condition);
     }
+
+    /**
+     * Retries {@code assertion} until it passes, rethrowing its last failure after the
+     * {@link #GENEROUS} timeout: for what is written asynchronously, as the kubelet's events.
+     */
+    public static void untilAsserted(Runnable assertion) {
+        long deadline = System.nanoTime() + GENEROUS.toNanos();
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError | RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
 }

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +26,20 @@ import org.slf4j.LoggerFactory;
  * about a pod or one of its containers ({@code fieldPath: spec.containers{NAME}}). A repeat of
  * the same reason and message about the same object within ten minutes bumps the count of the
  * existing event instead of creating another, as upstream's event correlator does.
+ *
+ * <p>Recording never waits for the API server: events are queued and written in order by one
+ * writer thread, as upstream's event broadcaster does, so a pod's start is not held up by its
+ * "Created" and "Started" events. When the queue is full (the API server is unreachable or far
+ * behind), further events are dropped, as upstream drops them.
  */
-public final class KubeletEvents implements EventRecorder {
+public final class KubeletEvents implements EventRecorder, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KubeletEvents.class);
     private static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
     private static final int REMEMBERED = 4096;
+    /** Upstream's broadcaster queues up to 1000 events. */
+    static final int QUEUE_LIMIT = 1000;
+    private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
 
     public static final String NORMAL = "Normal";
     public static final String WARNING = "Warning";
@@ -50,10 +60,14 @@ public final class KubeletEvents implements EventRecorder {
         }
     };
 
+    private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+    private final Thread writer;
+
     public KubeletEvents(KubernetesClient client, String nodeName, Clock clock) {
         this.client = client;
         this.nodeName = nodeName;
         this.clock = clock;
+        this.writer = Thread.ofVirtual().name("kubelet-events").start(this::drain);
     }
 
     @Override
@@ -68,8 +82,41 @@ public final class KubeletEvents implements EventRecorder {
         record(involved, type, reason, message);
     }
 
+    /** Queues the event for the writer; returns at once. */
     public void record(ObjectReference involved, String type, String reason, String message) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        if (!queue.offer(() -> write(involved, type, reason, message, now))) {
+            log.debug("event queue full, dropping event reason={} object={}/{}", reason, involved.getNamespace(),
+                    involved.getName());
+        }
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                queue.take().run();
+            }
+        } catch (InterruptedException closing) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Gives the queued events a moment to be written, then stops the writer. */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + CLOSE_FLUSH.toNanos();
+        while (!queue.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        writer.interrupt();
+    }
+
+    private void write(ObjectReference involved, String type, String reason, String message, Instant now) {
         Key key = new Key(involved.getUid(), involved.getFieldPath(), reason, message);
         Seen previous;
         synchronized (seen) {

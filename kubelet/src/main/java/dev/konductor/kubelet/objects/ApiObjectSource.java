@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,7 @@ public final class ApiObjectSource implements ObjectSource, AutoCloseable {
     private final String nodeName;
     private final Clock clock;
     private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
+    private final Map<Key, CompletableFuture<Optional<?>>> fetching = new ConcurrentHashMap<>();
     private volatile SharedIndexInformer<Service> services;
 
     public ApiObjectSource(KubernetesClient client, String nodeName, Clock clock) {
@@ -102,14 +105,44 @@ public final class ApiObjectSource implements ObjectSource, AutoCloseable {
         if (entry != null && Duration.between(entry.fetched(), now).compareTo(TTL) < 0) {
             return (Optional<T>) entry.value();
         }
+        // Pods starting together ask for the same objects (kube-root-ca.crt, the node) at once:
+        // one read serves them all.
+        CompletableFuture<Optional<?>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<?>> theirs = fetching.putIfAbsent(key, mine);
+        if (theirs != null) {
+            return (Optional<T>) awaitFetch(theirs);
+        }
         try {
             Optional<T> value = Optional.ofNullable(get.get());
             cache.put(key, new Entry(value, now));
             cache.values().removeIf(e -> Duration.between(e.fetched(), now).compareTo(TTL.multipliedBy(12)) > 0);
+            mine.complete(value);
             return value;
         } catch (KubernetesClientException e) {
-            throw new Unavailable("failed to get " + kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name + ": "
+            Unavailable unavailable = new Unavailable("failed to get " + kind + " "
+                    + (namespace.isEmpty() ? "" : namespace + "/") + name + ": "
                     + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage()));
+            mine.completeExceptionally(unavailable);
+            throw unavailable;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            fetching.remove(key, mine);
+        }
+    }
+
+    private static Optional<?> awaitFetch(CompletableFuture<Optional<?>> fetch) throws Unavailable {
+        try {
+            return fetch.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Unavailable unavailable) {
+                throw new Unavailable(unavailable.getMessage());
+            }
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for the API server");
         }
     }
 

@@ -9,19 +9,23 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes pod statuses to the API server through the status subresource (a JSON merge patch of
- * {@code status}), from one writer thread: pod workers hand over the newest status and go on;
+ * {@code status}), from a few writer threads (one pod's writes never overlap, and stay in order):
+ * pod workers hand over the newest status and go on;
  * a status equal to the one last written is not written again, unless the API's copy no longer
  * says what the kubelet wrote (the node lifecycle controller marks the pods of a not-ready node
  * not Ready; the kubelet puts them right once it can vouch for them again, as upstream's status
@@ -33,6 +37,8 @@ public final class StatusManager implements AutoCloseable {
 
     /** Upstream's status manager reconciles on its 10 s sync; the informer has long caught up with our own write by then. */
     static final Duration RECONCILE_AFTER = Duration.ofSeconds(10);
+    /** Writes in flight at once: a burst of pods starting is not written one round trip after another. */
+    static final int WRITERS = 4;
 
     private record Desired(String namespace, String name, PodStatus status, boolean reconcile) {
     }
@@ -40,10 +46,11 @@ public final class StatusManager implements AutoCloseable {
     private final KubernetesClient client;
     private final BiFunction<String, String, Optional<String>> currentUid;
     private final Map<String, Desired> pending = new LinkedHashMap<>(); // guarded by this
+    private final Set<String> inFlight = new HashSet<>(); // guarded by this
     private final Map<String, PodStatus> written = new ConcurrentHashMap<>();
     /** When each pod's status was last written (System.nanoTime), so a lagging cache does not look like a change. */
     private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
-    private final Thread writer;
+    private final List<Thread> writers;
     private volatile boolean closed;
 
     /**
@@ -53,11 +60,12 @@ public final class StatusManager implements AutoCloseable {
     public StatusManager(KubernetesClient client, BiFunction<String, String, Optional<String>> currentUid) {
         this.client = client;
         this.currentUid = currentUid;
-        this.writer = Thread.ofVirtual().name("status-manager").unstarted(this::run);
+        this.writers = IntStream.range(0, WRITERS)
+                .mapToObj(i -> Thread.ofVirtual().name("status-manager-" + i).unstarted(this::run)).toList();
     }
 
     public void start() {
-        writer.start();
+        writers.forEach(Thread::start);
     }
 
     /**
@@ -119,9 +127,11 @@ public final class StatusManager implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            Map.Entry<String, Desired> next;
+            String uid;
+            Desired desired;
             synchronized (this) {
-                while (pending.isEmpty() && !closed) {
+                Map.Entry<String, Desired> next;
+                while ((next = nextWritable()) == null && !closed) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -131,12 +141,30 @@ public final class StatusManager implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                var it = pending.entrySet().iterator();
-                next = it.next();
-                it.remove();
+                uid = next.getKey();
+                desired = next.getValue();
+                pending.remove(uid);
+                inFlight.add(uid);
             }
-            write(next.getKey(), next.getValue());
+            try {
+                write(uid, desired);
+            } finally {
+                synchronized (this) {
+                    inFlight.remove(uid);
+                    notifyAll();
+                }
+            }
         }
+    }
+
+    /** The oldest pending status of a pod whose last write is over; null if none. Guarded by this. */
+    private Map.Entry<String, Desired> nextWritable() {
+        for (Map.Entry<String, Desired> entry : pending.entrySet()) {
+            if (!inFlight.contains(entry.getKey())) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     private boolean write(String uid, Desired desired) {
@@ -181,6 +209,6 @@ public final class StatusManager implements AutoCloseable {
         synchronized (this) {
             notifyAll();
         }
-        writer.interrupt();
+        writers.forEach(Thread::interrupt);
     }
 }

@@ -45,7 +45,8 @@ public final class NodeBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("pods", "30", "port", "0", "kubelet-port", "0",
-                "cluster-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", ".", "runtime", "cri"));
+                "cluster-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", ".", "runtime", "cri",
+                "keep-data", "false"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -59,15 +60,17 @@ public final class NodeBench {
                 List.of("--runtime", runtime, "--kubelet-port", options.get("kubelet-port"),
                         "--cluster-cidr", options.get("cluster-cidr")), null);
              KubernetesClient client = LocalClients.fromKubeconfig(server.kubeconfig())) {
+            server.keepData(Boolean.parseBoolean(options.get("keep-data")));
             awaitNodeReady(client);
             runAndWait(client, "warm-up"); // pulls busybox once
             client.pods().inNamespace(NAMESPACE).withName("warm-up").withGracePeriod(0).delete();
             Thread.sleep(5000);
             row.put("pods", Integer.toString(pods));
             row.put("server RSS before", mib(server.rssMiB()));
-            Latencies startup = startAtOnce(client, pods);
-            row.put("startup p50 / p99", String.format(Locale.ROOT, "%.0f / %.0f ms", startup.percentileMillis(50),
-                    startup.percentileMillis(99)));
+            Startup startup = startAtOnce(client, pods);
+            row.put("startup p50 / p99", percentiles(startup.running()));
+            row.put("of which create to bound p50 / p99", percentiles(startup.bound()));
+            row.put("of which bound to Running p50 / p99", percentiles(startup.boundToRunning()));
             Thread.sleep(5000);
             row.put("server RSS with " + pods + " pods", mib(server.rssMiB()));
             if (runtime.equals("cri")) {
@@ -95,10 +98,19 @@ public final class NodeBench {
                 .stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
     }
 
-    /** Creates {@code count} pods at once; returns each one's time from create sent to Running seen. */
-    private static Latencies startAtOnce(KubernetesClient client, int count) throws Exception {
+    /** Per pod: create sent to Running seen, create sent to bound seen, and bound to Running. */
+    private record Startup(Latencies running, Latencies bound, Latencies boundToRunning) {
+    }
+
+    private static String percentiles(Latencies latencies) {
+        return String.format(Locale.ROOT, "%.0f / %.0f ms", latencies.percentileMillis(50), latencies.percentileMillis(99));
+    }
+
+    /** Creates {@code count} pods at once; returns each one's times from create sent to bound and to Running seen. */
+    private static Startup startAtOnce(KubernetesClient client, int count) throws Exception {
         Map<String, Long> sent = new ConcurrentHashMap<>();
-        Latencies latencies = new Latencies();
+        Map<String, Long> bound = new ConcurrentHashMap<>();
+        Startup startup = new Startup(new Latencies(), new Latencies(), new Latencies());
         CountDownLatch running = new CountDownLatch(count);
         Map<String, Boolean> done = new ConcurrentHashMap<>();
         try (Watch ignored = client.pods().inNamespace(NAMESPACE).withLabel("bench", "startup").watch(new Watcher<>() {
@@ -106,10 +118,14 @@ public final class NodeBench {
             public void eventReceived(Action action, Pod pod) {
                 long now = System.nanoTime();
                 String name = pod.getMetadata().getName();
+                long start = sent.getOrDefault(name, now);
+                if (pod.getSpec().getNodeName() != null && bound.putIfAbsent(name, now) == null) {
+                    startup.bound().add(now - start);
+                }
                 if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
                         && done.putIfAbsent(name, true) == null) {
-                    Long start = sent.get(name);
-                    latencies.add(now - (start != null ? start : now));
+                    startup.running().add(now - start);
+                    startup.boundToRunning().add(now - bound.getOrDefault(name, now));
                     running.countDown();
                 }
             }
@@ -134,7 +150,7 @@ public final class NodeBench {
                         + WAIT_SECONDS + " s");
             }
         }
-        return latencies;
+        return startup;
     }
 
     private static void runAndWait(KubernetesClient client, String name) {

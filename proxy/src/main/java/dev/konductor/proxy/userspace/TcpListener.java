@@ -72,6 +72,13 @@ final class TcpListener implements AutoCloseable {
                     connections.release();
                     throw e;
                 }
+                if (closed) {
+                    // closing a socket a virtual thread waits on in accept() takes effect once that
+                    // thread runs again, so a connection may still be accepted after close()
+                    connections.release();
+                    client.close();
+                    return;
+                }
                 Thread.ofVirtual().start(() -> {
                     try {
                         serve(client);

@@ -61,7 +61,7 @@ final class ListWatchHandler {
             return;
         }
         Page page = page(ctx, options);
-        output.list(ctx, page.items(), page.resourceVersion(), page.continueToken());
+        output.listCached(ctx, page.items(), page.resourceVersion(), page.continueToken());
     }
 
     /** Every matching object now (deletecollection). */
@@ -71,7 +71,7 @@ final class ListWatchHandler {
         return storage.cache().resource(Keys.prefix(ctx.type())).list(options.filter(ctx.namespace()));
     }
 
-    record Page(List<ObjectNode> items, String resourceVersion, String continueToken) {
+    record Page(List<CachedObject> items, String resourceVersion, String continueToken) {
     }
 
     private Page page(RequestContext ctx, ListOptions options) {
@@ -100,7 +100,7 @@ final class ListWatchHandler {
 
     private Page fromCache(RequestContext ctx, WatchFilter filter, long revision, String startAfter, int limit) {
         List<CachedObject> all = storage.cache().resource(Keys.prefix(ctx.type())).list(filter);
-        List<ObjectNode> items = new ArrayList<>();
+        List<CachedObject> items = new ArrayList<>();
         String last = null;
         boolean more = false;
         for (CachedObject o : all) {
@@ -111,14 +111,14 @@ final class ListWatchHandler {
                 more = true;
                 break;
             }
-            items.add(o.object());
+            items.add(o);
             last = o.key();
         }
         return new Page(items, Long.toString(revision), more ? new Continue(revision, last).encode() : null);
     }
 
     private Page fromStore(String prefix, WatchFilter filter, long revision, String startAfter, int limit) {
-        List<ObjectNode> items = new ArrayList<>();
+        List<CachedObject> items = new ArrayList<>();
         String start = startAfter == null ? null : startAfter + "\0";
         String last = null;
         boolean more = true;
@@ -132,7 +132,7 @@ final class ListWatchHandler {
                     }
                     last = kv.key();
                     if (filter.matches(o)) {
-                        items.add(o.object());
+                        items.add(o);
                     }
                 }
                 more = range.more() || (last != null && !range.kvs().isEmpty()

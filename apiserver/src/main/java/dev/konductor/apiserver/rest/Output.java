@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.meta.PartialObjectMetadata;
 import dev.konductor.api.resource.ResourceType;
+import dev.konductor.apiserver.watchcache.CachedObject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Renders stored objects for the client: converted to the served version, as JSON or, when the
@@ -66,6 +69,53 @@ public final class Output {
         responses.json(ctx.exchange(), code, served);
     }
 
+    /** A list of objects from the cache or the store, reusing each one's JSON where nothing needs converting. */
+    void listCached(RequestContext ctx, List<CachedObject> stored, String resourceVersion, String continueToken) {
+        if (wantsMetadataOnly(ctx)) {
+            respondList(ctx, PartialObjectMetadata.list(List.of(), resourceVersion, continueToken), stored,
+                    o -> o.metadataJson(responses.mapper()));
+            return;
+        }
+        if (wantsTable(ctx) || stored.stream().anyMatch(o -> rules.needsConversion(ctx.type(), o.object()))) {
+            list(ctx, stored.stream().map(CachedObject::object).toList(), resourceVersion, continueToken);
+            return;
+        }
+        respondList(ctx, listObject(ctx.type(), List.of(), resourceVersion, continueToken), stored,
+                o -> o.json(responses.mapper()));
+    }
+
+    /**
+     * Answers with {@code envelope} (a list whose {@code items} is empty and comes last) around the
+     * items' JSON as each object already has it (serialized once, for the watches): a list of ten
+     * thousand pods is a copy of their bytes, not a serialization of them.
+     */
+    private void respondList(RequestContext ctx, ObjectNode envelope, List<CachedObject> items,
+                             Function<CachedObject, byte[]> json) {
+        byte[] head = responses.bytes(envelope);
+        int open = head.length - 2; // the envelope ends with "[]}": the items go between the brackets
+        List<byte[]> parts = new ArrayList<>(items.size());
+        int size = head.length + Math.max(items.size() - 1, 0); // the commas
+        for (CachedObject item : items) {
+            byte[] bytes = json.apply(item);
+            parts.add(bytes);
+            size += bytes.length;
+        }
+        byte[] body = new byte[size];
+        System.arraycopy(head, 0, body, 0, open);
+        int at = open;
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) {
+                body[at++] = ',';
+            }
+            System.arraycopy(parts.get(i), 0, body, at, parts.get(i).length);
+            at += parts.get(i).length;
+        }
+        body[at++] = ']';
+        body[at++] = '}';
+        ctx.exchange().respond(200, Responses.JSON, body);
+    }
+
+    /** A list of objects as they are stored: converted to the served version, as a Table or metadata when asked. */
     void list(RequestContext ctx, List<ObjectNode> stored, String resourceVersion, String continueToken) {
         if (wantsMetadataOnly(ctx)) {
             responses.json(ctx.exchange(), 200, PartialObjectMetadata.list(stored, resourceVersion, continueToken));

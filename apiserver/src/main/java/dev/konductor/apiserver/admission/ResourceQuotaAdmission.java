@@ -63,6 +63,9 @@ public final class ResourceQuotaAdmission implements Admission {
             return;
         }
         String namespace = obj.path("metadata").path("namespace").asText();
+        if (quotas.list(namespace).isEmpty()) {
+            return; // nothing to charge: writes to a namespace without quota do not queue for its lock
+        }
         synchronized (namespaceLocks.computeIfAbsent(namespace, n -> new Object())) {
             Set<String> charged = new HashSet<>();
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

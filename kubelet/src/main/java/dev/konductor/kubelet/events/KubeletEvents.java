@@ -94,7 +94,12 @@ public final class KubeletEvents implements EventRecorder, AutoCloseable {
     private void drain() {
         try {
             while (true) {
-                queue.take().run();
+                Runnable write = queue.take();
+                try {
+                    write.run();
+                } catch (RuntimeException e) { // best effort, and the writer must outlive any one event
+                    log.debug("cannot record event: {}", e.toString());
+                }
             }
         } catch (InterruptedException closing) {
             Thread.currentThread().interrupt();

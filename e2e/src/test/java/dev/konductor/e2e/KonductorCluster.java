@@ -216,6 +216,15 @@ final class KonductorCluster implements AutoCloseable {
         return pb.start();
     }
 
+    /** kubectl with nothing but the server, its CA and {@code token}: no admin certificate to fall back on. */
+    Result kubectlWithToken(String token, String... args) throws IOException, InterruptedException {
+        Path ca = dir.resolve("data").resolve("tls").resolve("ca.crt");
+        List<String> all = new ArrayList<>(List.of("--kubeconfig=/dev/null",
+                "--server=https://127.0.0.1:" + port, "--certificate-authority=" + ca, "--token=" + token));
+        all.addAll(List.of(args));
+        return kubectl(all.toArray(String[]::new));
+    }
+
     Result kubectl(String... args) throws IOException, InterruptedException {
         return kubectlWithInput(null, args);
     }

@@ -2,10 +2,7 @@ package dev.konductor.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,7 +25,7 @@ class RbacTest {
             cluster.eventually(WAIT, r -> r.exitCode() == 0, "get", "serviceaccount", "default");
             String token = ok(cluster, "create", "token", "default").strip();
 
-            KonductorCluster.Result refused = withToken(cluster, token, "get", "pods");
+            KonductorCluster.Result refused = cluster.kubectlWithToken(token, "get", "pods");
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.err()).contains("Error from server (Forbidden): pods is forbidden: User \"" + ACCOUNT
                     + "\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"");
@@ -39,14 +36,14 @@ class RbacTest {
             ok(cluster, "create", "rolebinding", "read-pods", "--role=pod-reader", "--serviceaccount=default:default");
             KonductorCluster.Result allowed = eventually(cluster, token, r -> r.exitCode() == 0, "get", "pods");
             assertThat(allowed.err()).contains("No resources found in default namespace.");
-            assertThat(withToken(cluster, token, "auth", "can-i", "list", "pods").out().strip()).isEqualTo("yes");
-            assertThat(withToken(cluster, token, "auth", "can-i", "delete", "pods").out().strip()).isEqualTo("no");
-            assertThat(withToken(cluster, token, "auth", "can-i", "list", "pods", "-n", "kube-system").out().strip())
+            assertThat(cluster.kubectlWithToken(token, "auth", "can-i", "list", "pods").out().strip()).isEqualTo("yes");
+            assertThat(cluster.kubectlWithToken(token, "auth", "can-i", "delete", "pods").out().strip()).isEqualTo("no");
+            assertThat(cluster.kubectlWithToken(token, "auth", "can-i", "list", "pods", "-n", "kube-system").out().strip())
                     .isEqualTo("no");
-            assertThat(withToken(cluster, token, "auth", "can-i", "--list").out())
+            assertThat(cluster.kubectlWithToken(token, "auth", "can-i", "--list").out())
                     .containsPattern("pods\\s+\\[\\]\\s+\\[\\]\\s+\\[get list watch\\]");
 
-            KonductorCluster.Result nodes = withToken(cluster, token, "get", "nodes");
+            KonductorCluster.Result nodes = cluster.kubectlWithToken(token, "get", "nodes");
             assertThat(nodes.err()).contains("nodes is forbidden: User \"" + ACCOUNT
                     + "\" cannot list resource \"nodes\" in API group \"\" at the cluster scope");
             ok(cluster, "create", "clusterrole", "node-reader", "--verb=get,list,watch", "--resource=nodes");
@@ -90,16 +87,6 @@ class RbacTest {
         }
     }
 
-    /** kubectl with nothing but the server, its CA and the token: no admin certificate to fall back on. */
-    private static KonductorCluster.Result withToken(KonductorCluster cluster, String token, String... args)
-            throws Exception {
-        Path ca = cluster.dir.resolve("data").resolve("tls").resolve("ca.crt");
-        List<String> all = new ArrayList<>(List.of("--kubeconfig=/dev/null",
-                "--server=https://127.0.0.1:" + cluster.port, "--certificate-authority=" + ca, "--token=" + token));
-        all.addAll(List.of(args));
-        return cluster.kubectl(all.toArray(String[]::new));
-    }
-
     /** A binding takes effect once the API server's policy cache has seen it. */
     private static KonductorCluster.Result eventually(KonductorCluster cluster, String token,
                                                       java.util.function.Predicate<KonductorCluster.Result> condition,
@@ -107,7 +94,7 @@ class RbacTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         KonductorCluster.Result last;
         do {
-            last = withToken(cluster, token, args);
+            last = cluster.kubectlWithToken(token, args);
             if (condition.test(last)) {
                 return last;
             }

@@ -3,11 +3,8 @@ package dev.konductor.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,15 +26,15 @@ class ServiceAccountsAndStorageTest {
             assertThat(token.split("\\.")).hasSize(3);
 
             // authenticated as the account, which no binding grants pods yet (RbacTest grants it some)
-            KonductorCluster.Result pods = withToken(cluster, token, "get", "pods");
+            KonductorCluster.Result pods = cluster.kubectlWithToken(token, "get", "pods");
             assertThat(pods.err()).as(pods.all()).contains("pods is forbidden: User "
                     + "\"system:serviceaccount:default:default\" cannot list resource \"pods\"");
-            KonductorCluster.Result whoami = withToken(cluster, token, "auth", "whoami");
+            KonductorCluster.Result whoami = cluster.kubectlWithToken(token, "auth", "whoami");
             assertThat(whoami.out()).as(whoami.all()).contains("system:serviceaccount:default:default")
                     .contains("system:serviceaccounts:default");
 
             String tampered = token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
-            KonductorCluster.Result refused = withToken(cluster, tampered, "get", "pods");
+            KonductorCluster.Result refused = cluster.kubectlWithToken(tampered, "get", "pods");
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.err()).contains("Unauthorized");
 
@@ -57,7 +54,7 @@ class ServiceAccountsAndStorageTest {
             String stored = cluster.eventually(WAIT, r -> !r.out().isBlank(), "get", "secret", "admin-user", "-n",
                     "kube-system", "-o", "jsonpath={.data.token}").out();
             String legacy = new String(Base64.getDecoder().decode(stored.strip()), StandardCharsets.UTF_8);
-            assertThat(withToken(cluster, legacy, "auth", "whoami").out())
+            assertThat(cluster.kubectlWithToken(legacy, "auth", "whoami").out())
                     .contains("system:serviceaccount:kube-system:admin-user");
         }
     }
@@ -110,16 +107,6 @@ class ServiceAccountsAndStorageTest {
             assertThat(refused.err()).contains("error looking up service account default/ghost: "
                     + "serviceaccount \"ghost\" not found");
         }
-    }
-
-    /** kubectl with nothing but the server, its CA and the token: no admin certificate to fall back on. */
-    private static KonductorCluster.Result withToken(KonductorCluster cluster, String token, String... args)
-            throws Exception {
-        Path ca = cluster.dir.resolve("data").resolve("tls").resolve("ca.crt");
-        List<String> all = new ArrayList<>(List.of("--kubeconfig=/dev/null",
-                "--server=https://127.0.0.1:" + cluster.port, "--certificate-authority=" + ca, "--token=" + token));
-        all.addAll(List.of(args));
-        return cluster.kubectl(all.toArray(String[]::new));
     }
 
     private static String ok(KonductorCluster cluster, String... args) throws Exception {

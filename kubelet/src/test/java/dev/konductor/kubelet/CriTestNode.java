@@ -101,20 +101,7 @@ final class CriTestNode implements AutoCloseable {
         containerd = ManagedContainerd.start(settings, ContainerdProcess.findBinary().orElseThrow(), Duration.ofSeconds(30));
         api = LocalApiServer.start();
         startKubelet();
-        Files.writeString(kubeconfig(), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: node
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                - name: admin
-                  user: {token: "%s"}
-                contexts:
-                - name: node
-                  context: {cluster: node, user: admin, namespace: default}
-                current-context: node
-                """.formatted(api.url(), api.config().getOauthToken()));
+        api.writeKubeconfig(kubeconfig());
         Await.until(Duration.ofSeconds(90), "node " + nodeName + " Ready", () -> isReady(client().nodes().withName(nodeName).get()));
     }
 

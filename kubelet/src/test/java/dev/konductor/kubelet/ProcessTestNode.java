@@ -48,29 +48,12 @@ final class ProcessTestNode implements AutoCloseable {
                     List.of(loopback), loopback, 0, node.dir.resolve("kubelet"),
                     ServerCertificates.of(URI.create(node.api.url())), "v1.32.0-konductor", KubeletSettings.ClusterDns.none()), Clock.systemUTC());
             node.kubelet.start();
-            node.writeKubeconfig();
+            node.api.writeKubeconfig(node.kubeconfig());
             return node;
         } catch (Exception | AssertionError e) {
             node.close();
             throw e;
         }
-    }
-
-    private void writeKubeconfig() throws IOException {
-        Files.writeString(kubeconfig(), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: node
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                users:
-                - name: admin
-                  user: {token: "%s"}
-                contexts:
-                - name: node
-                  context: {cluster: node, user: admin, namespace: default}
-                current-context: node
-                """.formatted(api.url(), api.config().getOauthToken()));
     }
 
     Path kubeconfig() {

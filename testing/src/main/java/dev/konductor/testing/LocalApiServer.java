@@ -149,6 +149,28 @@ public final class LocalApiServer implements AutoCloseable {
                 .withConnectionTimeout(10_000).withOnlyHttpWatches(true).build();
     }
 
+    /** Writes a kubeconfig for this server's admin token (skipping TLS verification), as kubectl reads it. */
+    public void writeKubeconfig(Path file) {
+        try {
+            Files.writeString(file, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: node
+                      cluster: {server: "%s", insecure-skip-tls-verify: true}
+                    users:
+                    - name: admin
+                      user: {token: "%s"}
+                    contexts:
+                    - name: node
+                      context: {cluster: node, user: admin, namespace: default}
+                    current-context: node
+                    """.formatted(url(), TOKEN));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     /** A new client; closed with this server. */
     public synchronized KubernetesClient client() {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config()).build();

@@ -306,10 +306,14 @@ final class KonductorCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, then as long as {@code konductor down} waits (90 s) before SIGKILL: a node stops its
+     * containers before its proxy, which only then removes its nftables tables.
+     */
     private void stopServer() {
         server.destroy();
         try {
-            if (!server.waitFor(20, TimeUnit.SECONDS)) {
+            if (!server.waitFor(90, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -88,6 +88,7 @@ public final class UpCommand implements Callable<Integer> {
             case StartupWait.Outcome.Exited() -> {
                 pidFile.delete();
                 err().printf("konductor: the server exited with status %d before it was ready%n", server.waitFor());
+                LogTail.lastLineStartingWith(dir.serverLog(), logStart, "konductor: ").ifPresent(err()::println);
                 yield printLogTail(dir, logStart);
             }
             case StartupWait.Outcome.TimedOut(String lastSeen) -> {

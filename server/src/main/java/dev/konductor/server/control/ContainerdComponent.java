@@ -150,6 +150,11 @@ public final class ContainerdComponent implements Component {
         return "knd" + digest.substring("sha256:".length(), "sha256:".length() + 8);
     }
 
+    /** The CNI bridge this node's pods are attached to. */
+    public String bridge() {
+        return bridgeName(dataDir.resolve("containerd"));
+    }
+
     /** Gives pods addresses from {@code podCidr} (see {@link ManagedContainerd#configurePodNetwork}). */
     public void configurePodNetwork(String podCidr) throws java.io.IOException {
         containerd.configurePodNetwork(podCidr);

@@ -1,12 +1,17 @@
 package dev.konductor.server.local;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** The end of a log file, for showing why a background server failed. */
 public final class LogTail {
@@ -22,6 +27,20 @@ public final class LogTail {
             return Files.exists(file) ? Files.size(file) : 0;
         } catch (IOException e) {
             return 0;
+        }
+    }
+
+    /**
+     * The last line written at or after byte {@code from} that starts with {@code prefix}: the
+     * reason a server gave for exiting, which the lines of its shutdown that follow would bury.
+     */
+    public static Optional<String> lastLineStartingWith(Path file, long from, String prefix) {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(Math.min(from, Files.size(file)));
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            return reader.lines().filter(line -> line.startsWith(prefix)).reduce((first, second) -> second);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
         }
     }
 

@@ -8,8 +8,15 @@ import dev.konductor.server.control.LocalClients;
 import dev.konductor.server.supervisor.Component;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,10 +70,39 @@ public final class PodNetworkComponent implements Component {
             log.warn("node pod CIDR is outside the cluster CIDR node={} podCidr={} clusterCidr={}; other nodes"
                     + " will not route to it", nodeName, podCidr, clusterCidr);
         }
+        Cidr pods = Cidr.parse(podCidr);
+        Optional<String> holder = otherInterfaceIn(pods, containerd.bridge(), interfaceAddresses());
+        if (holder.isPresent()) {
+            throw new IllegalStateException("the node's pod CIDR " + podCidr + " is already on interface "
+                    + holder.get() + ", so pods would not be reachable; if a cluster that did not stop cleanly"
+                    + " left it behind, delete it (ip link delete " + holder.get() + ") and start again");
+        }
         containerd.configurePodNetwork(podCidr);
         HostGatewayRoutes started = new HostGatewayRoutes(client, nodeName, clusterCidr);
         routes = started;
         started.start();
+    }
+
+    /**
+     * An interface other than this node's bridge holding an address in {@code podCidr}: another
+     * cluster's bridge on the same range (often one a killed cluster left behind), whose route
+     * would take this node's pod traffic.
+     */
+    static Optional<String> otherInterfaceIn(Cidr podCidr, String bridge, Map<String, List<InetAddress>> addresses) {
+        return addresses.entrySet().stream()
+                .filter(e -> !e.getKey().equals(bridge))
+                .filter(e -> e.getValue().stream().anyMatch(podCidr::contains))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .findFirst();
+    }
+
+    private static Map<String, List<InetAddress>> interfaceAddresses() throws SocketException {
+        Map<String, List<InetAddress>> addresses = new HashMap<>();
+        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+            addresses.put(nic.getName(), nic.inetAddresses().toList());
+        }
+        return addresses;
     }
 
     private String awaitPodCidr() throws InterruptedException {

@@ -79,13 +79,16 @@ public final class ApiBench {
             Phase creates = phase(server, (c, i) -> c.send("POST", pods, "application/json", pod(i)));
             row.put("creates/s", creates.rate());
             row.put("create p50/p99", creates.percentiles());
+            row.put("server CPU per create", creates.cpuPerRequest());
             Phase gets = phase(server, (c, i) -> c.send("GET", pods + "/p-" + i, null, null));
             row.put("gets/s", gets.rate());
             row.put("get p50/p99", gets.percentiles());
+            row.put("server CPU per get", gets.cpuPerRequest());
             Phase updates = phase(server, (c, i) -> c.send("PATCH", pods + "/p-" + i,
                     "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"updated\":\"yes\"}}}"));
             row.put("updates/s", updates.rate());
             row.put("update p50/p99", updates.percentiles());
+            row.put("server CPU per update", updates.cpuPerRequest());
             row.put("list " + this.pods + " pods", listMillis(server, pods));
             row.put("watch fan-out p50/p99", fanOut(server));
             row.put("RSS after load", String.format(Locale.ROOT, "%.0f MiB", server.rssMiB()));
@@ -94,7 +97,16 @@ public final class ApiBench {
         return row;
     }
 
-    private record Phase(int count, long nanos, Latencies latencies) {
+    /**
+     * @param serverCpuMillis the CPU time the server process used during the phase (all its
+     *                        threads: the requests and what they set off, such as its informers)
+     */
+    private record Phase(int count, long nanos, Latencies latencies, long serverCpuMillis) {
+        /** Independent of how busy the shared machine was, unlike the rate. */
+        String cpuPerRequest() {
+            return String.format(Locale.ROOT, "%.2f ms", (double) serverCpuMillis / count);
+        }
+
         String rate() {
             return String.format(Locale.ROOT, "%.0f", count / (nanos / 1e9));
         }
@@ -116,6 +128,7 @@ public final class ApiBench {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
+        long cpuBefore = server.cpuMillis();
         long begin = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             threads.add(Thread.ofVirtual().start(() -> {
@@ -141,10 +154,11 @@ public final class ApiBench {
             thread.join();
         }
         long nanos = System.nanoTime() - begin;
+        long cpu = server.cpuMillis() - cpuBefore;
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " requests failed");
         }
-        return new Phase(pods, nanos, latencies);
+        return new Phase(pods, nanos, latencies, cpu);
     }
 
     private String listMillis(ServerUnderTest server, String path) throws Exception {

@@ -24,10 +24,11 @@ public final class LocalClients {
     /**
      * One serialization for every client of the process, so the model classes' deserializers
      * are built once, not per client; Blackbird makes their setters generated lambdas, where
-     * Jackson's reflective calls were a fifth of the CPU the informers spent on watch events.
+     * Jackson's reflective calls were a fifth of the CPU the informers spent on watch events;
+     * watch events are read in one pass ({@link StreamingWatchEvents}).
      */
     private static final KubernetesSerialization SERIALIZATION =
-            new KubernetesSerialization(new ObjectMapper().registerModule(new BlackbirdModule()), true);
+            new StreamingWatchEvents(new ObjectMapper().registerModule(new BlackbirdModule()));
 
     private LocalClients() {
     }

@@ -1,5 +1,6 @@
 package dev.konductor.api.patch;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -136,6 +137,22 @@ final class JsonValues {
             return out;
         }
         return n.deepCopy();
+    }
+
+    /**
+     * Appends the compact JSON of {@code n}, as {@code n.toString()} would write it, without a
+     * JSON generator for the scalars that fieldsV1 keys are made of (names, ports, protocols).
+     */
+    static StringBuilder appendCompact(StringBuilder out, JsonNode n) {
+        if (n.isTextual()) {
+            out.append('"');
+            JsonStringEncoder.getInstance().quoteAsString(n.textValue(), out);
+            return out.append('"');
+        }
+        if (n.isIntegralNumber() || n.isBoolean() || n.isNull()) {
+            return out.append(n.asText());
+        }
+        return out.append(n);
     }
 
     /** Renders a value as structured-merge-diff does in conflict paths: strings quoted, others as JSON. */

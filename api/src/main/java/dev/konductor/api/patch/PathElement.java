@@ -50,11 +50,18 @@ public sealed interface PathElement extends Comparable<PathElement> {
         return switch (this) {
             case Field f -> "f:" + f.name();
             case Key k -> {
-                ObjectNode o = JsonValues.NODES.objectNode();
-                k.fields().forEach(kf -> o.set(kf.name(), kf.value()));
-                yield "k:" + o;
+                StringBuilder json = new StringBuilder("k:{");
+                for (KeyField kf : k.fields()) {
+                    if (json.length() > 3) {
+                        json.append(',');
+                    }
+                    JsonValues.appendCompact(json, JsonValues.NODES.textNode(kf.name()));
+                    json.append(':');
+                    JsonValues.appendCompact(json, kf.value());
+                }
+                yield json.append('}').toString();
             }
-            case Value v -> "v:" + v.value();
+            case Value v -> JsonValues.appendCompact(new StringBuilder("v:"), v.value()).toString();
             case Index i -> "i:" + i.index();
         };
     }

@@ -89,6 +89,12 @@ final class ObjectWriter {
         if (custom != null && custom.terminating()) {
             throw StatusException.methodNotAllowed("create not allowed while custom resource definition is terminating");
         }
+        if (!ctx.isApply()) {
+            // As upstream, the fields the request sets, defaulted: not those the server adds after
+            // (a pod's service-account volume, whose random name made every pod's fieldsV1 unique).
+            // An apply has recorded its own Apply entry; an Update entry would take its fields away.
+            rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
+        }
         lifecycle.generateName(obj);
         lifecycle.prepareForCreate(type, obj);
         if (type.isStorageVersion()) {
@@ -98,10 +104,6 @@ final class ObjectWriter {
         admit(Admission.Operation.CREATE, type, obj, null, request);
         validate(type, obj, rules.validateCreate(type, rules.fromStorage(type, obj)));
         admitValidated(Admission.Operation.CREATE, type, obj, null, request);
-        if (!ctx.isApply()) {
-            // an apply has recorded its own Apply entry; an Update entry would take its fields away
-            rules.recordManagedFields(type, null, obj, ctx.fieldManager(), null, ObjectLifecycle.now());
-        }
         if (ctx.dryRun()) {
             return new CachedObject(key(type, obj), obj, 0);
         }
@@ -116,6 +118,10 @@ final class ObjectWriter {
      */
     CachedObject update(RequestContext ctx, ObjectNode obj, CachedObject old, String subresource) {
         ResourceType type = ctx.type();
+        if (!ctx.isApply()) {
+            // before mutating admission, as on create
+            rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
+        }
         Admission.Request request = ctx.admissionRequest(subresource);
         admit(Admission.Operation.UPDATE, type, obj, old.object(), request);
         if (!obj.path("metadata").hasNonNull("resourceVersion")) {
@@ -129,9 +135,6 @@ final class ObjectWriter {
                     rules.fromStorage(type, old.object())));
         }
         admitValidated(Admission.Operation.UPDATE, type, obj, old.object(), request);
-        if (!ctx.isApply()) {
-            rules.recordManagedFields(type, old.object(), obj, ctx.fieldManager(), subresource, ObjectLifecycle.now());
-        }
         if (ctx.dryRun() || obj.equals(old.object())) {
             return new CachedObject(old.key(), obj, old.modRevision());
         }

@@ -213,6 +213,10 @@ class ServiceAccountTokensApiTest {
                 assertThat(m.getReadOnly()).isTrue();
             });
         }
+        // as upstream, managedFields hold what the request set, not what admission added after
+        assertThat(created.getMetadata().getManagedFields()).singleElement().satisfies(entry ->
+                assertThat(admin.getKubernetesSerialization().asJson(entry.getFieldsV1()))
+                        .contains("\"f:containers\"").doesNotContain("kube-api-access").doesNotContain("f:volumes"));
     }
 
     @Test

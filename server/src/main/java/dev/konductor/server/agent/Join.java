@@ -117,7 +117,7 @@ final class Join {
     }
 
     private Optional<ClusterConfig> readClusterConfig() throws InterruptedException {
-        try (KubernetesClient client = LocalClients.fromKubeconfig(dataDir.bootstrapKubeconfig())) {
+        try (KubernetesClient client = LocalClients.fromKubeconfig(dataDir.bootstrapKubeconfig(), "kubelet")) {
             while (!stopping) {
                 try {
                     ConfigMap found = client.configMaps().inNamespace(ClusterConfig.NAMESPACE).withName(ClusterConfig.NAME).get();
@@ -144,7 +144,7 @@ final class Join {
      * @throws IllegalStateException when the server issues none (refused, or a server without it)
      */
     private KeyAndCertificate credentials(String path, Map<String, String> request) {
-        try (KubernetesClient client = LocalClients.fromKubeconfig(dataDir.bootstrapKubeconfig())) {
+        try (KubernetesClient client = LocalClients.fromKubeconfig(dataDir.bootstrapKubeconfig(), "kubelet")) {
             String url = client.getMasterUrl().toString().replaceAll("/+$", "") + path;
             // raw() answers null for 404 and throws for the other failures
             String pem = client.raw(url, "POST", request);

@@ -91,7 +91,7 @@ public final class SimCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot read kubeconfig " + kubeconfig);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (KubernetesClient client = LocalClients.fromKubeconfig(kubeconfig);
+        try (KubernetesClient client = LocalClients.fromKubeconfig(kubeconfig, "kubelet");
              SimNodes sim = new SimNodes(client, settings)) {
             Thread shutdown = Thread.ofPlatform().name("shutdown").unstarted(() -> {
                 log.info("stopping simulated nodes");

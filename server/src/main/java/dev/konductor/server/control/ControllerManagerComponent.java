@@ -49,7 +49,7 @@ public final class ControllerManagerComponent implements Component {
 
     @Override
     public void start(Monitor monitor) {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "kube-controller-manager");
         ControllerSettings settings = ControllerSettings.defaults()
                 .withServiceAccountKey(certificates.credentials().serviceAccountKey())
                 .withHostPathStorageRoot(storageDir.toString());

@@ -70,7 +70,7 @@ public final class CriNodeComponent implements Component {
 
     @Override
     public void start(Monitor monitor) throws Exception {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "kubelet");
         // The kubelet listens on all addresses, as upstream's: the API server reaches it at the node's InternalIP.
         KubeletSettings settings = new KubeletSettings(nodeName, Optional.empty(), List.of(nodeIp),
                 InetAddress.ofLiteral("0.0.0.0"), kubeletPort, rootDir, clusterCa.get(), ServerVersion.GIT_VERSION, dns);

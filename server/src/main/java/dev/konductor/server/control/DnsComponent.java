@@ -82,7 +82,7 @@ public final class DnsComponent implements Component {
 
     @Override
     public void start(Monitor monitor) throws IOException, InterruptedException {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "konductor-dns");
         server = new DnsServer(client, settings);
         server.start();
         if (endpoint.isPresent()) {

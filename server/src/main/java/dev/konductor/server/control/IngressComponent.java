@@ -59,7 +59,7 @@ public final class IngressComponent implements Component {
 
     @Override
     public void start(Monitor monitor) throws InterruptedException {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "konductor-ingress");
         IngressController started = new IngressController(client, settings);
         controller = started;
         started.start();

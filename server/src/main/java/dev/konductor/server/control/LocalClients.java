@@ -2,6 +2,7 @@ package dev.konductor.server.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
+import dev.konductor.server.KonductorVersion;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -30,6 +31,8 @@ public final class LocalClients {
     private static final KubernetesSerialization SERIALIZATION =
             new StreamingWatchEvents(new ObjectMapper().registerModule(new BlackbirdModule()));
 
+    private static final String USER_AGENT_VERSION = KonductorVersion.current().version() + " (konductor)";
+
     private LocalClients() {
     }
 
@@ -41,9 +44,19 @@ public final class LocalClients {
      * @throws UncheckedIOException if the file cannot be read
      */
     public static KubernetesClient fromKubeconfig(Path kubeconfig) {
+        return fromKubeconfig(kubeconfig, "konductor");
+    }
+
+    /**
+     * As {@link #fromKubeconfig(Path)}, for {@code component}: it names itself in its user agent,
+     * whose first word the API server records as the field manager of its writes, as upstream's
+     * {@code kube-scheduler}, {@code kubelet}... appear in {@code managedFields}.
+     */
+    public static KubernetesClient fromKubeconfig(Path kubeconfig, String component) {
         try {
             Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
             config.setRequestTimeout(30_000);
+            config.setUserAgent(component + "/" + USER_AGENT_VERSION);
             return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(SERIALIZATION).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + kubeconfig, e);

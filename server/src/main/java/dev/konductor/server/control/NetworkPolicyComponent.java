@@ -56,7 +56,7 @@ public final class NetworkPolicyComponent implements Component {
 
     @Override
     public void start(Monitor monitor) throws Exception {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "konductor-network-policy");
         enforcer = new NetworkPolicyEnforcer(client, settings, runner);
         enforcer.start();
     }

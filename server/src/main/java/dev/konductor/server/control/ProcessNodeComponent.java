@@ -60,7 +60,7 @@ public final class ProcessNodeComponent implements Component {
     @Override
     public void start(Monitor monitor) throws Exception {
         runtime = ProcessRuntime.open(dataDir.resolve("process"), nodeIp, KonductorVersion.current().version(), clock);
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "kubelet");
         // The kubelet listens on all addresses, as upstream's: the API server reaches it at the node's InternalIP.
         KubeletSettings settings = new KubeletSettings(nodeName, Optional.empty(), List.of(nodeIp),
                 InetAddress.ofLiteral("0.0.0.0"), kubeletPort, dataDir.resolve("kubelet"),

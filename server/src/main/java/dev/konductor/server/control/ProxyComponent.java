@@ -56,7 +56,7 @@ public final class ProxyComponent implements Component {
 
     @Override
     public void start(Monitor monitor) throws Exception {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "kube-proxy");
         proxy = new ServiceProxy(client, settings);
         proxy.start();
         if (serviceLoadBalancer) {

@@ -35,7 +35,7 @@ public final class SchedulerComponent implements Component {
 
     @Override
     public void start(Monitor monitor) {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "kube-scheduler");
         scheduler = new Scheduler(client, new SchedulerSettings(LocalClients.identity(), configFile));
         scheduler.start();
     }

@@ -41,7 +41,7 @@ public final class SimNodeComponent implements Component {
 
     @Override
     public void start(Monitor monitor) {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "kubelet");
         nodes = new SimNodes(client, settings);
         nodes.start();
     }

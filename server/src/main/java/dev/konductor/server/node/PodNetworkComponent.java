@@ -61,7 +61,7 @@ public final class PodNetworkComponent implements Component {
 
     @Override
     public void start(Monitor monitor) throws Exception {
-        client = LocalClients.fromKubeconfig(kubeconfig);
+        client = LocalClients.fromKubeconfig(kubeconfig, "konductor-pod-network");
         String podCidr = awaitPodCidr();
         if (podCidr == null) {
             return; // stopped meanwhile

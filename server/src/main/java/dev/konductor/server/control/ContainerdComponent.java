@@ -95,7 +95,7 @@ public final class ContainerdComponent implements Component {
         ContainerdLayout layout = new ContainerdLayout(dataDir.resolve("containerd"));
         ContainerdSettings settings = new ContainerdSettings(layout, BuiltinImages.PAUSE, registryUrl.get(),
                 ContainerdSettings.DEFAULT_MIRRORED_HOSTS, CNI_BIN_DIR, runc,
-                new PodNetwork("konductor", bridgeName(layout.dir()), podRoutes));
+                new PodNetwork("konductor", bridge(), podRoutes));
         this.monitor = monitor;
         containerd = ManagedContainerd.start(settings, binary, START_TIMEOUT);
         watch(System.nanoTime());

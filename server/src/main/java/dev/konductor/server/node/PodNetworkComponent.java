@@ -66,11 +66,11 @@ public final class PodNetworkComponent implements Component {
         if (podCidr == null) {
             return; // stopped meanwhile
         }
-        if (!Cidr.parse(podCidr).isIpv4() || !clusterCidr.contains(Cidr.parse(podCidr).network())) {
+        Cidr pods = Cidr.parse(podCidr);
+        if (!pods.isIpv4() || !clusterCidr.contains(pods.network())) {
             log.warn("node pod CIDR is outside the cluster CIDR node={} podCidr={} clusterCidr={}; other nodes"
                     + " will not route to it", nodeName, podCidr, clusterCidr);
         }
-        Cidr pods = Cidr.parse(podCidr);
         Optional<String> holder = otherInterfaceIn(pods, containerd.bridge(), interfaceAddresses());
         if (holder.isPresent()) {
             throw new IllegalStateException("the node's pod CIDR " + podCidr + " is already on interface "

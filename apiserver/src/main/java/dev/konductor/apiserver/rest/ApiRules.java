@@ -43,7 +43,6 @@ public final class ApiRules {
 
     private final ModelSchemas models;
     private final Defaulter defaulter = new Defaulter();
-    private final ProtobufBodies protobuf = ProtobufBodies.standard();
     private final KindChecks checks;
     private final Map<GroupVersionKind, CustomKind> customKinds = new ConcurrentHashMap<>();
 
@@ -172,7 +171,7 @@ public final class ApiRules {
     }
 
     public JsonNode decodeProtobuf(byte[] body) {
-        return protobuf.read(body);
+        return ProtobufBodies.standard().read(body);
     }
 
     public JsonNode jsonPatch(JsonNode target, JsonNode patch) {

@@ -188,12 +188,12 @@ public final class ManagedFields {
      * per API version, into an "ancient-changes" entry carrying the newest folded time.
      */
     private static List<ManagedFieldsEntry> capUpdateManagers(List<ManagedFieldsEntry> entries) {
-        List<ManagedFieldsEntry> updates = entries.stream()
-                .filter(e -> ManagedFieldsEntry.UPDATE.equals(e.operation())).sorted(ORDER).toList();
-        int count = updates.size();
+        int count = (int) entries.stream().filter(e -> ManagedFieldsEntry.UPDATE.equals(e.operation())).count();
         if (count <= MAX_UPDATE_MANAGERS) {
             return entries;
         }
+        List<ManagedFieldsEntry> updates = entries.stream()
+                .filter(e -> ManagedFieldsEntry.UPDATE.equals(e.operation())).sorted(ORDER).toList();
         Map<ManagedFieldsEntry.Identity, ManagedFieldsEntry> out = byIdentity(entries);
         Map<String, ManagedFieldsEntry> firstByVersion = new LinkedHashMap<>();
         for (int i = 0; i < updates.size() && count > MAX_UPDATE_MANAGERS; i++) {

@@ -111,11 +111,47 @@ public record ManagedFieldsEntry(String manager, String operation, String apiVer
         if (time == null) {
             return 0;
         }
+        long utc = utcSeconds(time);
+        if (utc >= 0) {
+            return utc;
+        }
         try {
             return OffsetDateTime.parse(time).toEpochSecond();
         } catch (java.time.format.DateTimeParseException e) {
             return 0;
         }
+    }
+
+    /**
+     * Epoch seconds of a time in the form this server writes ({@code 2026-01-02T03:04:05Z}), or -1
+     * for any other form. Every write sorts the entries by time, so the common form skips the
+     * general parser.
+     */
+    static long utcSeconds(String t) {
+        if (t.length() != 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
+                || t.charAt(13) != ':' || t.charAt(16) != ':' || t.charAt(19) != 'Z') {
+            return -1;
+        }
+        int year = digits(t, 0, 4), month = digits(t, 5, 2), day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2), minute = digits(t, 14, 2), second = digits(t, 17, 2);
+        if (year < 1970 || month < 1 || month > 12 || day < 1 || day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                || hour > 23 || minute > 59 || second > 59) {
+            return -1;
+        }
+        return java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400 + hour * 3600L + minute * 60L + second;
+    }
+
+    /** The decimal number in {@code t[from, from+count)}, or -1000000 when a character is not a digit. */
+    private static int digits(String t, int from, int count) {
+        int n = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1_000_000;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** What makes two entries the same entry. */

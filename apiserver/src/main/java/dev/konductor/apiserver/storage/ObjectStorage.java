@@ -49,7 +49,10 @@ public final class ObjectStorage {
         return kv == null ? null : decode(kv);
     }
 
-    /** Stores a new object; 409 AlreadyExists if the key is taken. */
+    /**
+     * Stores a new object; 409 AlreadyExists if the key is taken. Once written, {@code obj} is the
+     * returned object's, with its resourceVersion set: the caller must not change it any more.
+     */
     public CachedObject create(ResourceType type, String key, ObjectNode obj) {
         WriteResult result = store.create(key, encode(obj));
         return switch (result) {
@@ -60,7 +63,8 @@ public final class ObjectStorage {
 
     /**
      * Replaces the object if it is still at {@code expectedRevision}; null if it changed or
-     * vanished meanwhile (the caller decides between retrying and 409).
+     * vanished meanwhile (the caller decides between retrying and 409). As with {@link #create},
+     * a written {@code obj} becomes the returned object's.
      */
     public CachedObject update(String key, ObjectNode obj, long expectedRevision) {
         WriteResult result = store.update(key, encode(obj), expectedRevision);
@@ -95,9 +99,8 @@ public final class ObjectStorage {
     }
 
     private CachedObject written(KeyValue kv, ObjectNode obj) {
-        ObjectNode copy = obj.deepCopy();
-        copy.withObject("metadata").put("resourceVersion", Long.toString(kv.modRevision()));
-        return new CachedObject(kv.key(), copy, kv.modRevision());
+        obj.withObject("metadata").put("resourceVersion", Long.toString(kv.modRevision()));
+        return new CachedObject(kv.key(), obj, kv.modRevision());
     }
 
     private byte[] encode(ObjectNode obj) {

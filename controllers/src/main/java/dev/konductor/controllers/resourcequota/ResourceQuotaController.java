@@ -108,8 +108,10 @@ public final class ResourceQuotaController implements Controller {
 
             @Override
             public void onUpdate(T oldObj, T obj) {
-                if (updateMayRelease.test(oldObj, obj)) {
-                    enqueueNamespace(obj.getMetadata().getNamespace());
+                // most namespaces have no quota: ask that first, the pod test reads the whole pod
+                String namespace = obj.getMetadata().getNamespace();
+                if (!quotas.list(namespace).isEmpty() && updateMayRelease.test(oldObj, obj)) {
+                    enqueueNamespace(namespace);
                 }
             }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,8 +62,15 @@ public final class ManagedFields {
     public static void recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, String operation,
                                     String subresource, Schema schema, Instant now, FieldSet resetFields) {
         Map<ManagedFieldsEntry.Identity, ManagedFieldsEntry> managers = liveOrNew(oldObj, newObj, subresource != null);
-        ObjectNode after = viewWithoutManagedFields(newObj);
-        JsonNode before = oldObj == null ? ObjectWalks.creationBaseline(after, schema) : viewWithoutManagedFields(oldObj);
+        // what the endpoint resets is never compared: a pod's spec under /status, its status otherwise
+        Set<String> resetTops = new HashSet<>();
+        for (PathElement pe : resetFields.members()) {
+            if (pe instanceof PathElement.Field(String name)) {
+                resetTops.add(name);
+            }
+        }
+        ObjectNode after = viewWithout(newObj, resetTops);
+        JsonNode before = oldObj == null ? ObjectWalks.creationBaseline(after, schema) : viewWithout(oldObj, resetTops);
         ObjectWalks.Comparison cmp = ObjectWalks.compare(before, after, schema).excluding(resetFields);
 
         FieldSet changed = cmp.addedOrModified();
@@ -222,10 +230,12 @@ public final class ManagedFields {
      * level and {@code metadata} with {@code object} (a deep copy of each object written cost a
      * tenth of recording its fields).
      */
-    private static ObjectNode viewWithoutManagedFields(JsonNode object) {
+    /** A shallow view of {@code object} without its managed fields and the top-level fields named. */
+    private static ObjectNode viewWithout(JsonNode object, Set<String> tops) {
         ObjectNode view = JsonValues.NODES.objectNode();
         view.setAll((ObjectNode) object);
-        if (object.get("metadata") instanceof ObjectNode m && m.has("managedFields")) {
+        view.remove(tops);
+        if (view.get("metadata") instanceof ObjectNode m && m.has("managedFields")) {
             ObjectNode metadata = view.putObject("metadata");
             metadata.setAll(m);
             metadata.remove("managedFields");

@@ -55,6 +55,15 @@ public final class Output {
         return rules.fromStorage(type, stored.deepCopy());
     }
 
+    /** As {@link #object(RequestContext, int, ObjectNode)}, answering with the object's own JSON where it fits. */
+    void object(RequestContext ctx, int code, CachedObject stored) {
+        if (wantsMetadataOnly(ctx) || wantsTable(ctx) || rules.needsConversion(ctx.type(), stored.object())) {
+            object(ctx, code, stored.object());
+            return;
+        }
+        ctx.exchange().respond(code, Responses.JSON, stored.json(responses.mapper()));
+    }
+
     void object(RequestContext ctx, int code, ObjectNode stored) {
         if (wantsMetadataOnly(ctx)) {
             responses.json(ctx.exchange(), code, PartialObjectMetadata.of(stored)); // the same in every version

@@ -92,7 +92,7 @@ final class PatchHandler {
             }
             return stored;
         }, subresource);
-        output.object(ctx, 200, result.object());
+        output.object(ctx, 200, result);
     }
 
     private void applyCreate(RequestContext ctx, ObjectNode applied) {
@@ -107,7 +107,7 @@ final class PatchHandler {
         writer.checkUnknownFields(ctx, obj, "create");
         ObjectNode stored = writer.toStorage(ctx.type(), obj);
         CachedObject created = writer.create(ctx, stored);
-        output.object(ctx, 201, created.object());
+        output.object(ctx, 201, created);
     }
 
     private static void checkApplyBody(RequestContext ctx, JsonNode patch) {

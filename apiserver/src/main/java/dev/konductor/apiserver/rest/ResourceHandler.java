@@ -33,7 +33,7 @@ final class ResourceHandler {
 
     void get(RequestContext ctx) {
         CachedObject obj = existing(ctx);
-        output.object(ctx, 200, obj.object());
+        output.object(ctx, 200, obj);
     }
 
     CachedObject existing(RequestContext ctx) {
@@ -51,7 +51,7 @@ final class ResourceHandler {
         writer.checkUnknownFields(ctx, obj, "create");
         ObjectNode stored = writer.toStorage(ctx.type(), obj);
         CachedObject created = writer.create(ctx, stored);
-        output.object(ctx, 201, created.object());
+        output.object(ctx, 201, created);
     }
 
     /** The namespace comes from the URL; a different one in the body is refused, as upstream. */
@@ -85,7 +85,7 @@ final class ResourceHandler {
             writer.lifecycle().prepareForUpdate(ctx.type(), stored, old.object());
             return stored;
         }, null);
-        output.object(ctx, 200, result.object());
+        output.object(ctx, 200, result);
     }
 
     static Long resourceVersionOf(JsonNode obj) {
@@ -132,7 +132,7 @@ final class ResourceHandler {
     void delete(RequestContext ctx) {
         JsonNode options = deleteOptions(ctx);
         CachedObject result = deleter.delete(ctx, options);
-        output.object(ctx, 200, result.object());
+        output.object(ctx, 200, result);
     }
 
     void deleteCollection(RequestContext ctx, List<CachedObject> matching) {

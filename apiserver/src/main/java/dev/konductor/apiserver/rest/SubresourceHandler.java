@@ -95,7 +95,7 @@ final class SubresourceHandler {
                     writer.lifecycle().prepareForStatusUpdate(stored, current.object());
                     return stored;
                 }, "status");
-                output.object(ctx, 200, result.object());
+                output.object(ctx, 200, result);
             }
             default -> throw StatusException.methodNotAllowed("the server does not allow this method on the "
                     + "requested resource");
@@ -274,6 +274,6 @@ final class SubresourceHandler {
                     : JsonNodeFactory.instance.arrayNode());
             return updated;
         }, "finalize");
-        output.object(ctx, 200, result.object());
+        output.object(ctx, 200, result);
     }
 }

@@ -54,9 +54,10 @@ public final class ObjectStorage {
      * returned object's, with its resourceVersion set: the caller must not change it any more.
      */
     public CachedObject create(ResourceType type, String key, ObjectNode obj) {
-        WriteResult result = store.create(key, encode(obj));
+        byte[] stored = encode(obj);
+        WriteResult result = store.create(key, stored);
         return switch (result) {
-            case WriteResult.Written w -> written(w.kv(), obj);
+            case WriteResult.Written w -> written(w.kv(), stored, obj);
             case WriteResult.Conflict c -> throw StatusException.alreadyExists(type.group(), type.plural(), nameOf(obj));
         };
     }
@@ -67,9 +68,10 @@ public final class ObjectStorage {
      * a written {@code obj} becomes the returned object's.
      */
     public CachedObject update(String key, ObjectNode obj, long expectedRevision) {
-        WriteResult result = store.update(key, encode(obj), expectedRevision);
+        byte[] stored = encode(obj);
+        WriteResult result = store.update(key, stored, expectedRevision);
         return switch (result) {
-            case WriteResult.Written w -> written(w.kv(), obj);
+            case WriteResult.Written w -> written(w.kv(), stored, obj);
             case WriteResult.Conflict c -> null;
         };
     }
@@ -90,17 +92,15 @@ public final class ObjectStorage {
 
     public CachedObject decode(KeyValue kv) {
         try {
-            ObjectNode obj = (ObjectNode) mapper.readTree(kv.value());
-            obj.withObject("metadata").put("resourceVersion", Long.toString(kv.modRevision()));
-            return new CachedObject(kv.key(), obj, kv.modRevision());
+            return CachedObject.decode(mapper, kv);
         } catch (IOException e) {
             throw new IllegalStateException("undecodable object at " + kv.key(), e);
         }
     }
 
-    private CachedObject written(KeyValue kv, ObjectNode obj) {
+    private CachedObject written(KeyValue kv, byte[] stored, ObjectNode obj) {
         obj.withObject("metadata").put("resourceVersion", Long.toString(kv.modRevision()));
-        return new CachedObject(kv.key(), obj, kv.modRevision());
+        return CachedObject.written(mapper, kv, stored, obj);
     }
 
     private byte[] encode(ObjectNode obj) {

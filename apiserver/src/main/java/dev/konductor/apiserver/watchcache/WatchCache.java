@@ -148,10 +148,8 @@ public final class WatchCache implements AutoCloseable {
 
     private CachedObject decode(KeyValue kv) {
         try {
-            ObjectNode obj = (ObjectNode) mapper.readTree(kv.value());
-            obj.withObject("metadata").put("resourceVersion", Long.toString(kv.modRevision()));
-            return new CachedObject(kv.key(), obj, kv.modRevision());
-        } catch (IOException | ClassCastException e) {
+            return CachedObject.decode(mapper, kv);
+        } catch (IOException e) {
             log.warn("skipping undecodable object key={} error={}", kv.key(), e.toString());
             return null;
         }

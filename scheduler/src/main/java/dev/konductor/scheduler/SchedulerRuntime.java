@@ -49,8 +49,13 @@ import org.slf4j.LoggerFactory;
 final class SchedulerRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SchedulerRuntime.class);
+    /**
+     * Bindings in flight at most. Upstream binds each pod in a goroutine of its own, bounded only by
+     * its client's rate limit; with 32 the binders were a closed loop no faster than the clients
+     * creating pods, and pods queued for binding under a burst of creates.
+     */
+    static final int BINDING_PARALLELISM = 128;
     /** Plugins whose verdict may change when a pod is added to or updated on a node. */
-    static final int BINDING_PARALLELISM = 32;
     private static final Set<String> AFFECTED_BY_ASSIGNED_PODS = Set.of(InterPodAffinity.NAME, PodTopologySpread.NAME);
 
     private final KubernetesClient client;

@@ -54,9 +54,10 @@ final class SchedulerBench implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "23400", description = "API server port; etcd takes the next two (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--sim-concurrency", defaultValue = "64", description = "konductor sim --api-concurrency: requests"
+    @Option(names = "--sim-concurrency", defaultValue = "128", description = "konductor sim --api-concurrency: requests"
             + " the nodes have in flight together; sim's own default, 16, kept pods Pending for 15-20 s at 30-50"
-            + " pods per second (default: ${DEFAULT-VALUE}).")
+            + " pods per second, and 64 kept bound pods waiting a second for their status at 450"
+            + " (default: ${DEFAULT-VALUE}).")
     int simConcurrency;
 
     @Option(names = "--steady-state", description = "After the run, hold the cluster and measure single-object GET/PUT latency and server memory.")

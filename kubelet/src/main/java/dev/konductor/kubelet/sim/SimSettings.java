@@ -36,7 +36,7 @@ public record SimSettings(String namePrefix, int nodes, String cpu, String memor
     public static final Duration DEFAULT_LEASE_RENEW_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STATUS_REPORT_INTERVAL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(15);
-    public static final int DEFAULT_API_CONCURRENCY = 16;
+    public static final int DEFAULT_API_CONCURRENCY = 64;
 
     public SimSettings {
         Objects.requireNonNull(namePrefix, "namePrefix");

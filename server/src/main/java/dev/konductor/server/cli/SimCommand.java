@@ -73,7 +73,7 @@ public final class SimCommand implements Callable<Integer> {
             description = "How often PodMetrics and NodeMetrics are written; 0 turns them off (default: ${DEFAULT-VALUE}).")
     Duration metricsInterval;
 
-    @Option(names = "--api-concurrency", paramLabel = "N", defaultValue = "16",
+    @Option(names = "--api-concurrency", paramLabel = "N", defaultValue = "64",
             description = "Requests to the API server in flight at once, for all nodes (default: ${DEFAULT-VALUE}).")
     int apiConcurrency;
 

@@ -29,11 +29,13 @@ class WatchDeliveryTest {
     @Test
     void aListenerTooFarBehindCatchesUpFromHistoryWithoutGaps() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch stuck = new CountDownLatch(1);
         List<WatchEvent> received = new ArrayList<>();
         CountDownLatch all = new CountDownLatch(1);
         WatchListener slow = new WatchListener() {
             @Override
             public void onEvents(List<WatchEvent> events) {
+                stuck.countDown();
                 await(release);
                 synchronized (received) {
                     received.addAll(events);
@@ -50,9 +52,16 @@ class WatchDeliveryTest {
         FakeLog log = new FakeLog();
         WatchDelivery delivery = WatchDelivery.create("/", 0, slow, log, 5, closed -> { });
         delivery.start();
-        for (long revision = 1; revision <= 50; revision++) {
+        log.append(1);
+        delivery.offer(events(1));
+        // Once the listener is stuck on revision 1, the rest can only come from a second replay:
+        // the burst overflows the queue of 5 and its live events are dropped. (Offered before the
+        // listener first ran, all 50 could come with the first replay, and the second would still
+        // be pending when revision 50 arrives.)
+        assertThat(stuck.await(20, TimeUnit.SECONDS)).isTrue();
+        for (long revision = 2; revision <= 50; revision++) {
             log.append(revision);
-            delivery.offer(events(revision));    // overflows the queue of 5 while the listener is stuck
+            delivery.offer(events(revision));
         }
         release.countDown();
 

@@ -101,10 +101,10 @@ public final class ApiBench {
      * @param serverCpuMillis the CPU time the server process used during the phase (all its
      *                        threads: the requests and what they set off, such as its informers)
      */
-    private record Phase(int count, long nanos, Latencies latencies, long serverCpuMillis) {
+    private record Phase(int count, long nanos, Latencies latencies, double serverCpuMillis) {
         /** Independent of how busy the shared machine was, unlike the rate. */
         String cpuPerRequest() {
-            return String.format(Locale.ROOT, "%.2f ms", (double) serverCpuMillis / count);
+            return String.format(Locale.ROOT, "%.2f ms", serverCpuMillis / count);
         }
 
         String rate() {
@@ -128,7 +128,7 @@ public final class ApiBench {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
-        long cpuBefore = server.cpuMillis();
+        double cpuBefore = server.cpuMillis();
         long begin = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             threads.add(Thread.ofVirtual().start(() -> {
@@ -154,7 +154,7 @@ public final class ApiBench {
             thread.join();
         }
         long nanos = System.nanoTime() - begin;
-        long cpu = server.cpuMillis() - cpuBefore;
+        double cpu = server.cpuMillis() - cpuBefore;
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " requests failed");
         }

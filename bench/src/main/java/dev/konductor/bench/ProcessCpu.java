@@ -38,7 +38,12 @@ final class ProcessCpu {
                 }
             }
         }
-        return parse(Files.readString(proc.resolve("stat"))) - compilers;
+        return totalMillis(pid) - compilers;
+    }
+
+    /** CPU milliseconds used so far by {@code pid}, all its threads, those that ended included. */
+    static double totalMillis(long pid) throws IOException {
+        return parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     }
 
     /** HotSpot names its JIT threads "C1 CompilerThread0", "C2 CompilerThread1", ... (cut to 15 chars). */

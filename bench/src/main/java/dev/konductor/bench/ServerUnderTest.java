@@ -201,17 +201,10 @@ final class ServerUnderTest implements AutoCloseable {
         return rssMiB(process.pid());
     }
 
-    /** CPU time the server has used so far, user and system, from /proc/PID/stat. */
-    long cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-        // the fields after the command name, which is in parentheses and may hold spaces
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    /** CPU time the server has used so far, user and system, all threads. */
+    double cpuMillis() throws IOException {
+        return ProcessCpu.totalMillis(process.pid());
     }
-
-    /** USER_HZ, 100 on every Linux architecture we run on. */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     /** The resident set of process {@code pid} in MiB, from /proc/PID/status. */
     static double rssMiB(long pid) throws IOException {

@@ -226,11 +226,10 @@ public final class ManagedFields {
     }
 
     /**
-     * The object without its managedFields, for reading only: it shares every value but the top
-     * level and {@code metadata} with {@code object} (a deep copy of each object written cost a
-     * tenth of recording its fields).
+     * The object without its managedFields and without the top-level fields named, for reading
+     * only: it shares every value but the top level and {@code metadata} with {@code object} (a
+     * deep copy of each object written cost a tenth of recording its fields).
      */
-    /** A shallow view of {@code object} without its managed fields and the top-level fields named. */
     private static ObjectNode viewWithout(JsonNode object, Set<String> tops) {
         ObjectNode view = JsonValues.NODES.objectNode();
         view.setAll((ObjectNode) object);

@@ -9,8 +9,9 @@ import java.io.IOException;
 
 /**
  * One object as the cache holds it: the decoded tree (with metadata.resourceVersion set) and its
- * JSON bytes, made once from the stored bytes (or serialized once on demand), so that a watch event
- * fanned out to many watchers, or a GET, serializes nothing. The tree is shared: never mutate it, copy it first ({@code deepCopy()}).
+ * JSON bytes, made once from the stored bytes (or serialized once on demand), so that a watch
+ * event fanned out to many watchers, or a GET, serializes nothing. The tree is shared: never
+ * mutate it, copy it first ({@code deepCopy()}).
  */
 public final class CachedObject {
 

@@ -46,16 +46,18 @@ public final class NodeBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("pods", "30", "port", "0", "kubelet-port", "0",
                 "cluster-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", ".", "runtime", "cri",
-                "keep-data", "false"));
+                "keep-data", "false", "rounds", "1"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         Path repo = Path.of(options.get("repo")).toAbsolutePath().normalize();
         Path dataDir = Files.createTempDirectory(Path.of(options.get("dir")), "kn-bench-node");
         int pods = Integer.parseInt(options.get("pods"));
+        int rounds = Integer.parseInt(options.get("rounds"));
         String runtime = options.get("runtime");
         Map<String, String> row = new LinkedHashMap<>();
         row.put("runtime", runtime);
+        ServerUnderTest.trainLauncherCache(repo);
         try (ServerUnderTest server = ServerUnderTest.start(repo, dataDir, Integer.parseInt(options.get("port")),
                 List.of("--runtime", runtime, "--kubelet-port", options.get("kubelet-port"),
                         "--cluster-cidr", options.get("cluster-cidr")), null);
@@ -67,10 +69,18 @@ public final class NodeBench {
             Thread.sleep(5000);
             row.put("pods", Integer.toString(pods));
             row.put("server RSS before", mib(server.rssMiB()));
-            Startup startup = startAtOnce(client, pods);
-            row.put("startup p50 / p99", percentiles(startup.running()));
-            row.put("of which create to bound p50 / p99", percentiles(startup.bound()));
-            row.put("of which bound to Running p50 / p99", percentiles(startup.boundToRunning()));
+            for (int round = 1; round <= rounds; round++) {
+                String prefix = rounds == 1 ? "" : "round " + round + ": ";
+                if (round > 1) {
+                    deleteAndAwaitGone(client);
+                }
+                System.err.println("bench: starting " + pods + " pods");
+                Startup startup = startAtOnce(client, pods, "r" + round + "-");
+                System.err.println("bench: " + pods + " pods running");
+                row.put(prefix + "startup p50 / p99", percentiles(startup.running()));
+                row.put(prefix + "of which create to bound p50 / p99", percentiles(startup.bound()));
+                row.put(prefix + "of which bound to Running p50 / p99", percentiles(startup.boundToRunning()));
+            }
             Thread.sleep(5000);
             row.put("server RSS with " + pods + " pods", mib(server.rssMiB()));
             if (runtime.equals("cri")) {
@@ -107,7 +117,7 @@ public final class NodeBench {
     }
 
     /** Creates {@code count} pods at once; returns each one's times from create sent to bound and to Running seen. */
-    private static Startup startAtOnce(KubernetesClient client, int count) throws Exception {
+    private static Startup startAtOnce(KubernetesClient client, int count, String namePrefix) throws Exception {
         Map<String, Long> sent = new ConcurrentHashMap<>();
         Map<String, Long> bound = new ConcurrentHashMap<>();
         Startup startup = new Startup(new Latencies(), new Latencies(), new Latencies());
@@ -136,7 +146,7 @@ public final class NodeBench {
         })) {
             List<Thread> creators = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                String name = "startup-" + i;
+                String name = namePrefix + "startup-" + i;
                 creators.add(Thread.ofVirtual().start(() -> {
                     sent.put(name, System.nanoTime());
                     client.pods().inNamespace(NAMESPACE).resource(pod(name, true)).create();
@@ -151,6 +161,19 @@ public final class NodeBench {
             }
         }
         return startup;
+    }
+
+    /** Deletes the measured pods of the last round and waits until the API no longer has them. */
+    private static void deleteAndAwaitGone(KubernetesClient client) throws InterruptedException {
+        client.pods().inNamespace(NAMESPACE).withLabel("bench", "startup").delete();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!client.pods().inNamespace(NAMESPACE).withLabel("bench", "startup").list().getItems().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pods of the previous round not gone within " + WAIT_SECONDS + " s");
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(5000); // let the node finish tearing the sandboxes down
     }
 
     private static void runAndWait(KubernetesClient client, String name) {

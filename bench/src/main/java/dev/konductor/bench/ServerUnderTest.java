@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,17 +44,25 @@ final class ServerUnderTest implements AutoCloseable {
         this.tls = tls;
     }
 
-    /** Starts a server on {@code datastore} ("sqlite" or "etcd") and waits until /readyz answers 200. */
     /**
      * Makes sure the launcher's AOT cache for {@code server} fits the current build: the first
-     * server start after a build is the cache's training run (slower to start, and to stop), which
-     * a benchmark should not time. Starts and stops one server when the cache is missing or stale.
+     * server start after a build that replaced a jar is the cache's training run (slower to start,
+     * and to stop), which a benchmark should not time. Starts and stops one server unless a cache
+     * is newer than every jar on the server's class path (the launcher keys its caches on them).
      */
     static void trainLauncherCache(Path repo) throws Exception {
-        Path built = repo.resolve("server/target/lib/.built");
+        FileTime newestJar = Files.getLastModifiedTime(repo.resolve("server/target/konductor-server-0.1.0-SNAPSHOT.jar"));
+        try (var jars = Files.newDirectoryStream(repo.resolve("server/target/lib"), "*.jar")) {
+            for (Path jar : jars) {
+                FileTime modified = Files.getLastModifiedTime(jar);
+                if (modified.compareTo(newestJar) > 0) {
+                    newestJar = modified;
+                }
+            }
+        }
         try (var caches = Files.newDirectoryStream(repo.resolve("server/target/cds"), "server-*.aot")) {
             for (Path cache : caches) {
-                if (Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(built)) > 0) {
+                if (Files.getLastModifiedTime(cache).compareTo(newestJar) > 0) {
                     return;
                 }
             }

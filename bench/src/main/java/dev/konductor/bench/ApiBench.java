@@ -56,7 +56,7 @@ public final class ApiBench {
         ApiBench bench = new ApiBench(Integer.parseInt(options.get("clients")), Integer.parseInt(options.get("pods")),
                 Integer.parseInt(options.get("watchers")), Integer.parseInt(options.get("events")));
         Path repo = Path.of(options.get("repo")).toAbsolutePath().normalize();
-        ServerUnderTest.trainLauncherCache(repo);
+        ServerUnderTest.warmUp(repo);
         List<Map<String, String>> results = new ArrayList<>();
         for (String backend : options.get("backends").split(",")) {
             System.err.println("== " + backend);

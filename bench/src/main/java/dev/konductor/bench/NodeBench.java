@@ -57,7 +57,7 @@ public final class NodeBench {
         String runtime = options.get("runtime");
         Map<String, String> row = new LinkedHashMap<>();
         row.put("runtime", runtime);
-        ServerUnderTest.trainLauncherCache(repo);
+        ServerUnderTest.warmUp(repo);
         try (ServerUnderTest server = ServerUnderTest.start(repo, dataDir, Integer.parseInt(options.get("port")),
                 List.of("--runtime", runtime, "--kubelet-port", options.get("kubelet-port"),
                         "--cluster-cidr", options.get("cluster-cidr")), null);

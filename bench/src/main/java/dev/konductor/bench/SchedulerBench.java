@@ -88,7 +88,7 @@ final class SchedulerBench implements Callable<Integer> {
         }
         ObjectNode result = JSON.createObjectNode();
         result.put("nodes", nodes).put("pods", pods).put("datastore", datastore).put("clients", clients).put("rate", rate);
-        ServerUnderTest.trainLauncherCache(repo);
+        ServerUnderTest.warmUp(repo);
         progress("starting server on port %d (%s)", port, datastore);
         try (ServerUnderTest server = ServerUnderTest.start(repo, datastore, port, port + 1, serverArgs)) {
             server.keepData(keepData);

@@ -33,10 +33,16 @@ import java.util.stream.Stream;
  *       so pulls are not measured, as upstream's pod startup SLO leaves them out);
  *   <li><b>RSS</b> of the server JVM before the pods and with all N running. The kubelet runs
  *       inside that JVM together with the API server, controllers and scheduler, so the growth
- *       is what matters; containerd and its shims are separate processes, reported apart.
+ *       is what matters; containerd and its shims are separate processes, reported apart;
+ *   <li><b>CPU</b> used while the pods started, by the server, containerd (with the CNI plugins
+ *       it ran), the shims (with runc), this benchmark, and the whole machine ({@link PhaseCpu}).
  * </ul>
  *
- * <pre>bench/node [--runtime cri|process] [--pods 30] [--port 0] [--kubelet-port 0] [--cluster-cidr 10.244.0.0/24] [--dir /tmp]</pre>
+ * <p>{@code --rounds N} starts the N pods N times, deleting each round's pods before the next:
+ * the first round meets a server whose JIT has compiled little of the node agent's code, later
+ * rounds one that has run it before.
+ *
+ * <pre>bench/node [--runtime cri|process] [--pods 30] [--rounds 1] [--port 0] [--kubelet-port 0] [--cluster-cidr 10.244.0.0/24] [--dir /tmp]</pre>
  */
 public final class NodeBench {
 
@@ -74,12 +80,14 @@ public final class NodeBench {
                 if (round > 1) {
                     deleteAndAwaitGone(client);
                 }
-                System.err.println("bench: starting " + pods + " pods");
+                System.err.printf("bench: round %d: starting %d pods%n", round, pods);
+                PhaseCpu cpu = PhaseCpu.start();
                 Startup startup = startAtOnce(client, pods, "r" + round + "-");
-                System.err.println("bench: " + pods + " pods running");
+                System.err.printf("bench: round %d: %d pods running%n", round, pods);
                 row.put(prefix + "startup p50 / p99", percentiles(startup.running()));
                 row.put(prefix + "of which create to bound p50 / p99", percentiles(startup.bound()));
                 row.put(prefix + "of which bound to Running p50 / p99", percentiles(startup.boundToRunning()));
+                row.put(prefix + "CPU used while the pods started", PhaseCpu.format(cpu.millis(cpuGroups(server, runtime))));
             }
             Thread.sleep(5000);
             row.put("server RSS with " + pods + " pods", mib(server.rssMiB()));
@@ -189,6 +197,23 @@ public final class NodeBench {
                 .withNewSpec().withTerminationGracePeriodSeconds(0L)
                 .addNewContainer().withName("c").withImage("busybox").withImagePullPolicy("IfNotPresent")
                 .withCommand("sleep", "3600").endContainer().endSpec().build();
+    }
+
+    /** Who used the CPU while the pods started: the server, containerd and its shims (cri), this benchmark. */
+    private static PhaseCpu.Group[] cpuGroups(ServerUnderTest server, String runtime) {
+        long self = ProcessHandle.current().pid();
+        PhaseCpu.Group serverJvm = new PhaseCpu.Group("server JVM", p -> p.pid() == server.pid());
+        PhaseCpu.Group bench = new PhaseCpu.Group("this benchmark's JVM", p -> p.pid() == self);
+        if (!runtime.equals("cri")) {
+            return new PhaseCpu.Group[] {serverJvm, bench};
+        }
+        Path containerd = server.dataDir().resolve("containerd");
+        String config = containerd.resolve("config.toml").toString();
+        String socket = containerd.resolve("containerd.sock").toString();
+        return new PhaseCpu.Group[] {serverJvm,
+            new PhaseCpu.Group("containerd with the CNI plugins it ran", p -> p.commandLine().contains(config)),
+            new PhaseCpu.Group("shims with the runc they ran", p -> p.commandLine().contains(socket)),
+            bench};
     }
 
     /** containerd and the shims serving its socket, summed. */

@@ -107,13 +107,33 @@ public final class StatusManager implements AutoCloseable {
         return true;
     }
 
-    /** Writes {@code status} now, on the caller's thread (before deleting a pod, say); true if written. */
+    /**
+     * Writes {@code status} now, on the caller's thread (before deleting a pod, say); true if
+     * written. A write of the same pod already in flight finishes first: two patches of one pod's
+     * status at once could land in either order, and an older status landing last would stay.
+     */
     public boolean writeNow(Pod pod, PodStatus status) {
         String uid = pod.getMetadata().getUid();
         synchronized (this) {
+            while (inFlight.contains(uid) && !closed) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
             pending.remove(uid);
+            inFlight.add(uid);
         }
-        return write(uid, new Desired(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status, false));
+        try {
+            return write(uid, new Desired(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status, false));
+        } finally {
+            synchronized (this) {
+                inFlight.remove(uid);
+                notifyAll();
+            }
+        }
     }
 
     /** The pod is gone: drop what is known about it. */

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -224,7 +223,7 @@ public final class NodeBench {
         double total = 0;
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             for (ProcessHandle p : all.toList()) {
-                String cmdline = commandLine(p.pid());
+                String cmdline = ProcessCpu.commandLine(p.pid());
                 if (cmdline.contains(marker) || cmdline.contains(config)) {
                     try {
                         total += ServerUnderTest.rssMiB(p.pid());
@@ -235,15 +234,6 @@ public final class NodeBench {
             }
         }
         return total;
-    }
-
-    private static String commandLine(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
-                    .replace('\0', ' ');
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     private static String mib(double value) {

@@ -1,7 +1,6 @@
 package dev.konductor.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,10 +24,8 @@ final class PhaseCpu {
     }
 
     /** What {@code /proc/PID} says of a process: its command line, and its and its reaped children's CPU ticks. */
-    record ProcessInfo(long pid, long startTicks, String commandLine, long ownTicks, long childrenTicks) {
+    record ProcessInfo(long pid, String commandLine, long ownTicks, long childrenTicks) {
     }
-
-    private static final double MILLIS_PER_TICK = 10.0;
 
     private final Map<String, ProcessInfo> before;
     private final long machineBefore;
@@ -55,12 +52,12 @@ final class PhaseCpu {
                     - (then == null ? 0 : then.ownTicks() + then.childrenTicks());
             for (Group group : groups) {
                 if (group.members().test(now)) {
-                    result.merge(group.name(), ticks * MILLIS_PER_TICK, Double::sum);
+                    result.merge(group.name(), ticks * ProcessCpu.MILLIS_PER_TICK, Double::sum);
                     break;
                 }
             }
         }
-        result.put("whole machine", (machineBusyTicks() - machineBefore) * MILLIS_PER_TICK);
+        result.put("whole machine", (machineBusyTicks() - machineBefore) * ProcessCpu.MILLIS_PER_TICK);
         return result;
     }
 
@@ -82,15 +79,10 @@ final class PhaseCpu {
                 }
                 try {
                     String stat = Files.readString(dir.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-                    // fields[0] is field 3 of proc(5): utime, stime, cutime, cstime are 14-17, starttime 22
-                    long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    long children = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-                    long startTicks = Long.parseLong(fields[19]);
-                    String commandLine = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .replace('\0', ' ');
                     long pid = Long.parseLong(name);
-                    all.put(pid + "@" + startTicks, new ProcessInfo(pid, startTicks, commandLine, own, children));
+                    // utime + stime, cutime + cstime; the start time tells a reused PID apart
+                    all.put(pid + "@" + ProcessCpu.ticks(stat, 22), new ProcessInfo(pid, ProcessCpu.commandLine(pid),
+                            ProcessCpu.ticks(stat, 14, 15), ProcessCpu.ticks(stat, 16, 17)));
                 } catch (IOException | RuntimeException gone) {
                     // the process ended meanwhile (its reaper counts its time)
                 }

@@ -1,6 +1,7 @@
 package dev.konductor.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 final class ProcessCpu {
 
     /** Linux reports these fields in clock ticks of 1/100 s on every common configuration. */
-    private static final double MILLIS_PER_TICK = 10.0;
+    static final double MILLIS_PER_TICK = 10.0;
 
     private ProcessCpu() {
     }
@@ -52,11 +53,28 @@ final class ProcessCpu {
         return name.matches("C[12] CompilerThr.*");
     }
 
-    /** utime + stime (fields 14 and 15) of a stat line; the command name may contain spaces. */
+    /** utime + stime (fields 14 and 15) of a stat line. */
     static double parse(String stat) {
+        return ticks(stat, 14, 15) * MILLIS_PER_TICK;
+    }
+
+    /** The sum of the numeric fields {@code numbers} (numbered as in proc(5)) of a stat line; the command name may contain spaces. */
+    static long ticks(String stat, int... numbers) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-        // fields[0] is field 3 (state), so field n is fields[n - 3]
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks * MILLIS_PER_TICK;
+        long sum = 0;
+        for (int n : numbers) {
+            sum += Long.parseLong(fields[n - 3]); // fields[0] is field 3 (state)
+        }
+        return sum;
+    }
+
+    /** The command line of process {@code pid}, arguments separated by spaces; empty if it has ended. */
+    static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

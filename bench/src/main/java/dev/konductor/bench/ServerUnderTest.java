@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,46 +44,20 @@ final class ServerUnderTest implements AutoCloseable {
     }
 
     /**
-     * One server start that is not timed, before those that are. It trains the launcher's AOT
-     * cache for {@code server} when the cache does not fit the current build (the first start
-     * after a build that replaced a jar is the training run: slower to start, and to stop; the
-     * launcher keys its caches on the class-path jars, so a cache newer than every jar fits). And
-     * it warms this JVM's TLS client: building the SSL context and the first handshake of a cold
-     * benchmark JVM take a second of this machine's CPU, which is the client's start, not the
-     * server's.
+     * One server start that is not timed, before those that are. When the launcher's AOT cache
+     * for {@code server} does not fit the build (or the JVM options), this start is its training
+     * run (slower to start, and to stop), as the launcher says in the server's log; it is then
+     * kept up a few seconds so the cache has more than the start in it. And it warms this JVM's
+     * TLS client: building the SSL context and the first handshake of a cold benchmark JVM take a
+     * second of this machine's CPU, which is the client's start, not the server's.
      */
     static void warmUp(Path repo) throws Exception {
-        boolean training = !launcherCacheFits(repo);
-        if (training) {
-            System.err.println("training the launcher's AOT cache for 'server' (first start after a build)");
-        }
         try (ServerUnderTest warmUp = start(repo, "sqlite")) {
-            if (training) {
+            if (Files.readString(warmUp.dataDir().resolve("bench-server.log")).contains("training its AOT cache")) {
+                System.err.println("training the launcher's AOT cache for 'server' (first start after a build)");
                 Thread.sleep(5000);
             }
         }
-    }
-
-    private static boolean launcherCacheFits(Path repo) throws IOException {
-        FileTime newestJar = Files.getLastModifiedTime(repo.resolve("server/target/konductor-server-0.1.0-SNAPSHOT.jar"));
-        try (var jars = Files.newDirectoryStream(repo.resolve("server/target/lib"), "*.jar")) {
-            for (Path jar : jars) {
-                FileTime modified = Files.getLastModifiedTime(jar);
-                if (modified.compareTo(newestJar) > 0) {
-                    newestJar = modified;
-                }
-            }
-        }
-        try (var caches = Files.newDirectoryStream(repo.resolve("server/target/cds"), "server-*.aot")) {
-            for (Path cache : caches) {
-                if (Files.getLastModifiedTime(cache).compareTo(newestJar) > 0) {
-                    return true;
-                }
-            }
-        } catch (java.nio.file.NoSuchFileException none) {
-            // no cache yet
-        }
-        return false;
     }
 
     static ServerUnderTest start(Path repo, String datastore) throws Exception {

@@ -24,7 +24,9 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,7 @@ public final class HttpsServer implements AutoCloseable {
         this.handler = handler;
         try {
             this.sslContext = SslContextBuilder.forServer(tls.serverKey(), tls.serverChain())
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                     .trustManager(tls.clientCa())
                     .clientAuth(ClientAuth.OPTIONAL)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(

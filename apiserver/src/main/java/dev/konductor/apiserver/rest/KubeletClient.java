@@ -1,5 +1,6 @@
 package dev.konductor.apiserver.rest;
 
+import dev.konductor.apiserver.SingleKeyManager;
 import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.streaming.SocketDuplex;
 import dev.konductor.streaming.UpgradeProxy;
@@ -12,10 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -71,17 +71,12 @@ final class KubeletClient {
 
     private static SSLContext sslContext(TlsMaterial tls) {
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            char[] password = new char[0];
-            keys.setKeyEntry("apiserver", tls.serverKey(), password, tls.serverChain());
-            // SunX509 picks the key without checking its extended key usage.
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
-            keyManagers.init(keys, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), new TrustManager[] {new AnyKubelet()}, null);
+            // the serving certificate, offered without checking its extended key usage
+            context.init(new KeyManager[] {new SingleKeyManager(tls.serverKey(), tls.serverChain())},
+                    new TrustManager[] {new AnyKubelet()}, null);
             return context;
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS towards kubelets: " + e.getMessage(), e);
         }
     }

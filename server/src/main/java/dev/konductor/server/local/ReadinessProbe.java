@@ -1,5 +1,6 @@
 package dev.konductor.server.local;
 
+import dev.konductor.apiserver.SingleKeyManager;
 import dev.konductor.server.kubeconfig.Kubeconfig;
 import dev.konductor.server.pki.Pem;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,8 +38,6 @@ public final class ReadinessProbe implements AutoCloseable {
         record Unreachable(String reason) implements Result {
         }
     }
-
-    private static final char[] KEYSTORE_PASSWORD = "konductor".toCharArray();
 
     private final URI readyz;
     private final URI nodes;
@@ -106,12 +105,8 @@ public final class ReadinessProbe implements AutoCloseable {
     public static SSLContext sslContext(Kubeconfig kubeconfig) {
         try {
             List<X509Certificate> clientChain = Pem.decodeCertificates(kubeconfig.clientCertificate());
-            KeyStore identity = KeyStore.getInstance("PKCS12");
-            identity.load(null, null);
-            identity.setKeyEntry("admin", Pem.decodePrivateKey(kubeconfig.clientKey()), KEYSTORE_PASSWORD,
+            KeyManager identity = new SingleKeyManager(Pem.decodePrivateKey(kubeconfig.clientKey()),
                     clientChain.toArray(X509Certificate[]::new));
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(identity, KEYSTORE_PASSWORD);
 
             KeyStore trusted = KeyStore.getInstance("PKCS12");
             trusted.load(null, null);
@@ -123,7 +118,7 @@ public final class ReadinessProbe implements AutoCloseable {
             trustManagers.init(trusted);
 
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            context.init(new KeyManager[] {identity}, trustManagers.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot use the credentials in the kubeconfig: " + e.getMessage(), e);

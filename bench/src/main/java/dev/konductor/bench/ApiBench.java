@@ -34,6 +34,8 @@ public final class ApiBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAMESPACE = "bench";
     private static final String WATCH_NAMESPACE = "bench-watch";
+    /** HTTP clients the watches share (each client has a selector thread). */
+    static final int WATCH_CLIENTS = Integer.getInteger("konductor.bench.watchClients", 8);
 
     private final int clients;
     private final int pods;
@@ -191,9 +193,14 @@ public final class ApiBench {
         List<HttpClient> watchClients = new ArrayList<>();
         List<InputStream> streams = java.util.Collections.synchronizedList(new ArrayList<>());
         URI watchUrl = server.url().resolve("/api/v1/namespaces/" + WATCH_NAMESPACE + "/configmaps?watch=1");
+        // Each watch is a connection of its own, but a client per watch is a selector thread per
+        // watch in this process: a thousand threads woken for every event, on the two cores the
+        // server uses too. A few clients share them (HTTP/1.1: one connection per open request).
+        for (int c = 0; c < Math.min(watchers, WATCH_CLIENTS); c++) {
+            watchClients.add(client(server.tls()));
+        }
         for (int w = 0; w < watchers; w++) {
-            HttpClient client = client(server.tls());
-            watchClients.add(client);
+            HttpClient client = watchClients.get(w % watchClients.size());
             Thread.ofVirtual().start(() -> {
                 try {
                     HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(watchUrl).build(),

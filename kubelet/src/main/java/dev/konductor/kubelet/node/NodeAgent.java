@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * adopted if it exists), its Lease renewed every 10 s ({@link NodeLease}), and its status
  * ({@link NodeStatuses}) posted every {@link #STATUS_PERIOD} when anything but heartbeat times
  * changed and at least every {@link #REPORT_PERIOD} (upstream's nodeStatusUpdateFrequency and
- * nodeStatusReportFrequency). Readiness is checked every second and a flip is posted at once, so
+ * nodeStatusReportFrequency). Readiness is checked every second (every 100 ms until the node is
+ * first Ready, as upstream's kubelet does at its start) and a flip is posted at once, so
  * a container runtime that stops answering shows within a second or two; the runtime is asked on
  * a thread of its own ({@link RuntimeProbe}), so one that hangs never holds up the lease. Pressure
  * readings (memory, filesystems, process ids) are taken every status period. Node events go out
@@ -46,6 +47,8 @@ public final class NodeAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
     static final Duration TICK = Duration.ofSeconds(1);
+    /** The tick until the node has been posted Ready once (see {@link RuntimeProbe#STARTUP_STATUS_PERIOD}). */
+    static final Duration STARTUP_TICK = Duration.ofMillis(100);
     static final Duration STATUS_PERIOD = Duration.ofSeconds(10);
     static final Duration REPORT_PERIOD = Duration.ofMinutes(5);
     /** The node annotation that says how its pods run when the runtime does not isolate them. */
@@ -75,6 +78,8 @@ public final class NodeAgent implements AutoCloseable {
     private Thread thread;
     // written by the agent's thread (and register() before it starts)
     private NodeStatus lastPosted;
+    /** Whether the node has been posted Ready since this agent started; until then it ticks fast. */
+    private volatile boolean everPostedReady;
     private Instant lastPostedAt = Instant.EPOCH;
     private Set<Pressure> pressures = Set.of();
 
@@ -168,7 +173,7 @@ public final class NodeAgent implements AutoCloseable {
         Instant nextStatus = clock.instant().plus(STATUS_PERIOD);
         while (!closed) {
             try {
-                Thread.sleep(TICK);
+                Thread.sleep(everPostedReady ? TICK : STARTUP_TICK);
             } catch (InterruptedException e) {
                 return;
             }
@@ -216,6 +221,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         lastPosted = update.status();
         lastPostedAt = now;
+        everPostedReady |= readiness.ready();
         Set<String> reasons = new LinkedHashSet<>(extraEvents);
         update.events().forEach(e -> reasons.add(e.reason()));
         for (String reason : reasons) {

@@ -23,6 +23,12 @@ final class RuntimeProbe implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RuntimeProbe.class);
     static final Duration STATUS_PERIOD = Duration.ofSeconds(1);
+    /**
+     * Until the runtime is first ready (its network configured, typically), it is asked this
+     * often, as upstream's kubelet checks every 100 ms at its start so the node turns Ready as soon
+     * as it can ({@code fastStatusUpdateOnce}).
+     */
+    static final Duration STARTUP_STATUS_PERIOD = Duration.ofMillis(100);
     static final Duration INFO_PERIOD = Duration.ofSeconds(10);
     static final Duration STALE = Duration.ofSeconds(10);
 
@@ -56,13 +62,15 @@ final class RuntimeProbe implements AutoCloseable {
 
     private void run() {
         long nextInfo = System.nanoTime() + INFO_PERIOD.toNanos();
+        boolean everReady = readiness.ready();
         while (!closed) {
             try {
-                Thread.sleep(STATUS_PERIOD);
+                Thread.sleep(everReady ? STATUS_PERIOD : STARTUP_STATUS_PERIOD);
             } catch (InterruptedException e) {
                 return;
             }
             checkStatus();
+            everReady |= readiness.ready();
             if (System.nanoTime() - nextInfo >= 0) {
                 nextInfo = System.nanoTime() + INFO_PERIOD.toNanos();
                 refreshInfo();

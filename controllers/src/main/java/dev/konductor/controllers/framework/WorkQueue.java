@@ -46,7 +46,7 @@ public final class WorkQueue {
         }
         if (!processing.contains(key)) {
             queue.add(key);
-            notifyAll();
+            notify(); // one key, one worker: waking every worker for it costs each a wake-up and a re-wait
         }
     }
 
@@ -111,7 +111,7 @@ public final class WorkQueue {
         processing.remove(key);
         if (dirty.contains(key)) {
             queue.add(key);
-            notifyAll();
+            notify();
         }
     }
 

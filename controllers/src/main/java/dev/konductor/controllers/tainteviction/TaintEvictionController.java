@@ -63,7 +63,10 @@ public final class TaintEvictionController implements Controller {
         context.informers().of(Pod.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                loop.enqueue(Keys.of(pod));
+                // as upstream's taint manager: a pod not bound to a node has no taints to tolerate
+                if (pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
+                    loop.enqueue(Keys.of(pod));
+                }
             }
 
             @Override

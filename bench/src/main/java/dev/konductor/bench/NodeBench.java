@@ -5,19 +5,13 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -80,8 +74,10 @@ public final class NodeBench {
                     deleteAndAwaitGone(client);
                 }
                 System.err.printf("bench: round %d: starting %d pods%n", round, pods);
+                // connections first: the round measures the pods' start, not this JVM's TLS handshakes
+                PodCreator creator = new PodCreator(server.url(), server.tls(), pods, 0, NodeBench::podJson).connect();
                 PhaseCpu cpu = PhaseCpu.start();
-                Startup startup = startAtOnce(client, pods, "r" + round + "-");
+                Startup startup = startAtOnce(server, creator, new PodTimeline("r" + round + "-startup-", pods));
                 System.err.printf("bench: round %d: %d pods running%n", round, pods);
                 row.put(prefix + "startup p50 / p99", percentiles(startup.running()));
                 row.put(prefix + "of which create to bound p50 / p99", percentiles(startup.bound()));
@@ -123,51 +119,30 @@ public final class NodeBench {
         return String.format(Locale.ROOT, "%.0f / %.0f ms", latencies.percentileMillis(50), latencies.percentileMillis(99));
     }
 
-    /** Creates {@code count} pods at once; returns each one's times from create sent to bound and to Running seen. */
-    private static Startup startAtOnce(KubernetesClient client, int count, String namePrefix) throws Exception {
-        Map<String, Long> sent = new ConcurrentHashMap<>();
-        Map<String, Long> bound = new ConcurrentHashMap<>();
-        Startup startup = new Startup(new Latencies(), new Latencies(), new Latencies());
-        CountDownLatch running = new CountDownLatch(count);
-        Map<String, Boolean> done = new ConcurrentHashMap<>();
-        try (Watch ignored = client.pods().inNamespace(NAMESPACE).withLabel("bench", "startup").watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Pod pod) {
-                long now = System.nanoTime();
-                String name = pod.getMetadata().getName();
-                long start = sent.getOrDefault(name, now);
-                if (pod.getSpec().getNodeName() != null && bound.putIfAbsent(name, now) == null) {
-                    startup.bound().add(now - start);
-                }
-                if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
-                        && done.putIfAbsent(name, true) == null) {
-                    startup.running().add(now - start);
-                    startup.boundToRunning().add(now - bound.getOrDefault(name, now));
-                    running.countDown();
-                }
+    /**
+     * Creates the pods of {@code timeline} at once, each on a connection of its own opened
+     * beforehand; returns each one's times from create sent to bound and to Running seen. The creates and the
+     * watch go through {@link LeanClient}s, not a Kubernetes client: this JVM shares the two cores
+     * with the node, and a cold client decoding every event into model objects cost it 0.6-1.2 s of
+     * CPU in a first round.
+     */
+    private static Startup startAtOnce(ServerUnderTest server, PodCreator creator, PodTimeline timeline) throws Exception {
+        int count = timeline.pods();
+        try (PodWatch watch = PodWatch.open(server.url(), server.tls(), NAMESPACE, timeline)) {
+            PodCreator.Result created = creator.create(NAMESPACE, timeline);
+            if (created.failures() > 0) {
+                throw new IllegalStateException(created.failures() + " pod creations failed, the first: "
+                        + created.firstFailure());
             }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        })) {
-            List<Thread> creators = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                String name = namePrefix + "startup-" + i;
-                creators.add(Thread.ofVirtual().start(() -> {
-                    sent.put(name, System.nanoTime());
-                    client.pods().inNamespace(NAMESPACE).resource(pod(name, true)).create();
-                }));
-            }
-            for (Thread t : creators) {
-                t.join();
-            }
-            if (!running.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException((count - done.size()) + " of " + count + " pods not Running within "
-                        + WAIT_SECONDS + " s");
+            if (!timeline.awaitAllRunning(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException((count - timeline.runningCount()) + " of " + count
+                        + " pods not Running within " + WAIT_SECONDS + " s"
+                        + (watch.failure() == null ? "" : " (watch failed: " + watch.failure() + ")"));
             }
         }
-        return startup;
+        return new Startup(timeline.latencies(PodTimeline.Stage.SENT, PodTimeline.Stage.RUNNING),
+                timeline.latencies(PodTimeline.Stage.SENT, PodTimeline.Stage.BOUND),
+                timeline.latencies(PodTimeline.Stage.BOUND, PodTimeline.Stage.RUNNING));
     }
 
     /** Deletes the measured pods of the last round and waits until the API no longer has them. */
@@ -190,12 +165,20 @@ public final class NodeBench {
                 WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
-    private static Pod pod(String name, boolean measured) {
+    static Pod pod(String name, boolean measured) {
         return new PodBuilder().withNewMetadata().withName(name).addToLabels("bench", measured ? "startup" : "warm-up")
                 .endMetadata()
                 .withNewSpec().withTerminationGracePeriodSeconds(0L)
                 .addNewContainer().withName("c").withImage("busybox").withImagePullPolicy("IfNotPresent")
                 .withCommand("sleep", "3600").endContainer().endSpec().build();
+    }
+
+    /** {@link #pod} of a measured pod, as the JSON a create sends (no serializer in this JVM). */
+    static String podJson(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
+                + "\",\"labels\":{\"bench\":\"startup\"}},\"spec\":{\"terminationGracePeriodSeconds\":0,"
+                + "\"containers\":[{\"name\":\"c\",\"image\":\"busybox\",\"imagePullPolicy\":\"IfNotPresent\","
+                + "\"command\":[\"sleep\",\"3600\"]}]}}";
     }
 
     /** Who used the CPU while the pods started: the server, containerd and its shims (cri), this benchmark. */

@@ -1,18 +1,22 @@
 package dev.konductor.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 
 /**
  * Creates the pods of a {@link PodTimeline} through the API, as many concurrent clients would:
  * each client its own keep-alive HTTPS connection, taking the next pod number until all are
  * created. With a rate, pod {@code i} is not sent before {@code i / rate} seconds after the start
- * (an open-loop arrival rate, as upstream's density tests create pods at a fixed QPS).
+ * (an open-loop arrival rate, as upstream's density tests create pods at a fixed QPS). The
+ * clients connect as they start, or all beforehand ({@link #connect}), so that the creates go out
+ * at once without a TLS handshake in front of each.
  */
 final class PodCreator {
 
@@ -27,9 +31,16 @@ final class PodCreator {
     private final SSLContext tls;
     private final int clients;
     private final double rate;
+    private final UnaryOperator<String> podJson;
+    private final List<LeanClient> connected = new ArrayList<>();
 
     /** @param rate pods per second over all clients; 0 for as fast as the clients go */
     PodCreator(URI server, SSLContext tls, int clients, double rate) {
+        this(server, tls, clients, rate, PodCreator::podJson);
+    }
+
+    /** @param podJson the body that creates the pod of a name */
+    PodCreator(URI server, SSLContext tls, int clients, double rate, UnaryOperator<String> podJson) {
         if (clients < 1) {
             throw new IllegalArgumentException("clients must be at least 1: " + clients);
         }
@@ -37,6 +48,15 @@ final class PodCreator {
         this.tls = tls;
         this.clients = clients;
         this.rate = rate;
+        this.podJson = podJson;
+    }
+
+    /** Opens every client's connection now, for the next {@link #create}. */
+    PodCreator connect() throws IOException {
+        while (connected.size() < clients) {
+            connected.add(new LeanClient(server, tls)); // handshake done
+        }
+        return this;
     }
 
     /** Creates every pod of {@code timeline} in {@code namespace}; returns once all were answered. */
@@ -48,8 +68,9 @@ final class PodCreator {
         List<Thread> threads = new ArrayList<>();
         long begin = System.nanoTime();
         for (int c = 0; c < clients; c++) {
+            LeanClient ready = c < connected.size() ? connected.get(c) : null;
             threads.add(Thread.ofVirtual().name("bench-create-" + c).start(() -> {
-                try (LeanClient client = new LeanClient(server, tls)) {
+                try (LeanClient client = ready != null ? ready : new LeanClient(server, tls)) {
                     for (int i = next.getAndIncrement(); i < timeline.pods(); i = next.getAndIncrement()) {
                         if (rate > 0) {
                             long due = begin + (long) (i * 1e9 / rate);
@@ -57,7 +78,7 @@ final class PodCreator {
                                 LockSupport.parkNanos(wait);
                             }
                         }
-                        String body = podJson(timeline.name(i));
+                        String body = podJson.apply(timeline.name(i));
                         timeline.sent(i, System.nanoTime());
                         LeanClient.Response response = client.send("POST", path, "application/json", body);
                         if (response.status() != 201 && failures.incrementAndGet() == 1) {
@@ -74,6 +95,7 @@ final class PodCreator {
         for (Thread thread : threads) {
             thread.join();
         }
+        connected.clear(); // closed by their threads
         return new Result(begin, System.nanoTime(), failures.get(), firstFailure[0]);
     }
 

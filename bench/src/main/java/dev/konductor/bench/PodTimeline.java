@@ -70,6 +70,30 @@ final class PodTimeline {
         }
     }
 
+    /** The moments a pod passes. */
+    enum Stage { SENT, BOUND, RUNNING }
+
+    /** Per pod that passed both: the time from {@code from} to {@code to}. */
+    Latencies latencies(Stage from, Stage to) {
+        Latencies out = new Latencies();
+        for (int i = 0; i < pods; i++) {
+            long a = at(from, i);
+            long b = at(to, i);
+            if (a != UNSET && b != UNSET) {
+                out.add(b - a);
+            }
+        }
+        return out;
+    }
+
+    private long at(Stage stage, int i) {
+        return switch (stage) {
+            case SENT -> sent.get(i);
+            case BOUND -> bound.get(i);
+            case RUNNING -> running.get(i);
+        };
+    }
+
     /** Waits until every pod was seen Running; false on timeout. */
     boolean awaitAllRunning(long timeout, TimeUnit unit) throws InterruptedException {
         return allRunning.await(timeout, unit);

@@ -53,4 +53,19 @@ class PodTimelineTest {
         assertThat(summary.bound()).isEqualTo(1);
         assertThat(summary.running()).isZero();
     }
+
+    @Test
+    void latenciesBetweenTwoStagesCountThePodsThatPassedBoth() {
+        PodTimeline timeline = new PodTimeline("p-", 2);
+        timeline.sent(0, 0);
+        timeline.sent(1, 0);
+        timeline.observed(new PodEvent("MODIFIED", "p-0", "n", "Pending"), 300 * MS);
+        timeline.observed(new PodEvent("MODIFIED", "p-0", "n", "Running"), 1000 * MS);
+        timeline.observed(new PodEvent("MODIFIED", "p-1", "n", "Pending"), 500 * MS);
+
+        assertThat(timeline.latencies(PodTimeline.Stage.SENT, PodTimeline.Stage.BOUND).count()).isEqualTo(2);
+        assertThat(timeline.latencies(PodTimeline.Stage.BOUND, PodTimeline.Stage.RUNNING).percentileMillis(50))
+                .isCloseTo(700.0, within(0.001));
+        assertThat(timeline.latencies(PodTimeline.Stage.SENT, PodTimeline.Stage.RUNNING).count()).isEqualTo(1);
+    }
 }

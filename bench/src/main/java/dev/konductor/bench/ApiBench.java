@@ -35,7 +35,7 @@ public final class ApiBench {
     private static final String NAMESPACE = "bench";
     private static final String WATCH_NAMESPACE = "bench-watch";
     /** HTTP clients the watches share (each client has a selector thread). */
-    static final int WATCH_CLIENTS = Integer.getInteger("konductor.bench.watchClients", 8);
+    static final int WATCH_CLIENTS = 8;
 
     private final int clients;
     private final int pods;

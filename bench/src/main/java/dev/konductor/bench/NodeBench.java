@@ -120,11 +120,11 @@ public final class NodeBench {
     }
 
     /**
-     * Creates the pods of {@code timeline} at once, each on a connection of its own opened
-     * beforehand; returns each one's times from create sent to bound and to Running seen. The creates and the
-     * watch go through {@link LeanClient}s, not a Kubernetes client: this JVM shares the two cores
-     * with the node, and a cold client decoding every event into model objects cost it 0.6-1.2 s of
-     * CPU in a first round.
+     * Creates the pods of {@code timeline} at once, each on a connection {@code creator} opened
+     * beforehand; returns each one's times from create sent to bound and to Running seen. The
+     * creates and the watch go through {@link LeanClient}s, not a Kubernetes client: this JVM
+     * shares the two cores with the node, and a cold client decoding every event into model
+     * objects cost it 0.6-1.2 s of CPU in a first round.
      */
     private static Startup startAtOnce(ServerUnderTest server, PodCreator creator, PodTimeline timeline) throws Exception {
         int count = timeline.pods();

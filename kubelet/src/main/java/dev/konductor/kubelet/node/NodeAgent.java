@@ -47,8 +47,8 @@ public final class NodeAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
     static final Duration TICK = Duration.ofSeconds(1);
-    /** The tick until the node has been posted Ready once (see {@link RuntimeProbe#STARTUP_STATUS_PERIOD}). */
-    static final Duration STARTUP_TICK = Duration.ofMillis(100);
+    /** The tick until the node has been posted Ready once: as often as the runtime is asked then. */
+    static final Duration STARTUP_TICK = RuntimeProbe.STARTUP_STATUS_PERIOD;
     static final Duration STATUS_PERIOD = Duration.ofSeconds(10);
     static final Duration REPORT_PERIOD = Duration.ofMinutes(5);
     /** The node annotation that says how its pods run when the runtime does not isolate them. */

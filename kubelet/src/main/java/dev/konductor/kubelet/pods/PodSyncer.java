@@ -92,11 +92,14 @@ public final class PodSyncer {
             return new SyncOutcome(state, Map.of(), Optional.empty());
         }
         if (actions.createSandbox()) {
-            Optional<Duration> notYet = recreateSandbox(pod, state, actions);
-            if (notYet.isPresent()) {
-                return new SyncOutcome(state, Map.of(), notYet);
+            switch (recreateSandbox(pod, state, actions)) {
+                case SandboxCreation.NotYet notYet -> {
+                    return new SyncOutcome(state, Map.of(), Optional.of(notYet.retryAfter()));
+                }
+                // A killed pod's containers changed too; otherwise only the new sandbox is news.
+                case SandboxCreation.Created created -> state = actions.killPod() ? observe(uid)
+                        : RuntimeStates.withNewSandbox(runtime, state, created.sandboxId());
             }
-            state = observe(uid);
         }
         SandboxState sandbox = state.latestSandbox().orElseThrow();
         String sandboxId = sandbox.id();
@@ -132,7 +135,8 @@ public final class PodSyncer {
                 retry = min(retry, failed.get().retryAfter().orElse(RestartBackoff.CONTAINER_INITIAL));
             }
         }
-        PodRuntimeState after = observe(uid);
+        // The sandboxes are as this sync found or made them; the containers are what it changed.
+        PodRuntimeState after = RuntimeStates.withCurrentContainers(runtime, state);
         pruneOldContainers(after);
         // As upstream: a container its restart policy does not restart keeps its terminated state
         // (a failed start under restartPolicy Never is its end, StartError), not the start's error.
@@ -147,8 +151,17 @@ public final class PodSyncer {
         return outcome.ready() ? Optional.empty() : outcome.retryAfter();
     }
 
+    /** What {@link #recreateSandbox} came to: the new sandbox, or how long to wait before trying again. */
+    private sealed interface SandboxCreation {
+        record Created(String sandboxId) implements SandboxCreation {
+        }
+
+        record NotYet(Duration retryAfter) implements SandboxCreation {
+        }
+    }
+
     /** Kills what is left of a dead sandbox and creates a new one; when it cannot (yet), how long to wait. */
-    private Optional<Duration> recreateSandbox(Pod pod, PodRuntimeState state, PodActions actions) {
+    private SandboxCreation recreateSandbox(Pod pod, PodRuntimeState state, PodActions actions) {
         String uid = pod.getMetadata().getUid();
         if (actions.killPod()) {
             events.record(pod, null, KubeletEvents.NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
@@ -157,23 +170,23 @@ public final class PodSyncer {
         }
         Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
         if (wait.isPresent()) {
-            return wait;
+            return new SandboxCreation.NotYet(wait.get());
         }
         PodSandboxConfig config = SandboxConfigs.sandbox(pod, actions.sandboxAttempt(), logRoot, Optional.of(resolvConf(pod)));
         try {
             Files.createDirectories(Path.of(config.getLogDirectory()));
             PodCgroups.apply(pod);
-            runtime.runPodSandbox(config);
+            String sandboxId = runtime.runPodSandbox(config);
             sandboxBackoff.reset(uid);
             runtime.isolationNotice().ifPresent(notice -> events.record(pod, null, KubeletEvents.NORMAL,
                     HOST_PROCESSES, notice));
-            return Optional.empty();
+            return new SandboxCreation.Created(sandboxId);
         } catch (ContainerRuntime.RuntimeException | IOException e) {
             sandboxBackoff.next(uid, clock.instant());
             events.record(pod, null, KubeletEvents.WARNING, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + e.getMessage());
             log.warn("cannot create sandbox pod={}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                     e.getMessage());
-            return Optional.of(sandboxBackoff.delay(uid));
+            return new SandboxCreation.NotYet(sandboxBackoff.delay(uid));
         }
     }
 

@@ -39,6 +39,30 @@ public final class RuntimeStates {
             sandboxes.add(new SandboxState(sandbox.getId(), sandbox.getMetadata().getAttempt(), ready,
                     nanos(sandbox.getCreatedAt()).orElse(Instant.EPOCH), ips));
         }
+        return new PodRuntimeState(podUid, sandboxes, containers(runtime, podUid));
+    }
+
+    /**
+     * {@code state} and the sandbox {@code sandboxId} that was just created for its pod: one
+     * status call, where {@link #observe} lists the pod's sandboxes and reads the status of each.
+     */
+    public static PodRuntimeState withNewSandbox(ContainerRuntime runtime, PodRuntimeState state, String sandboxId) {
+        PodSandboxStatus status = runtime.podSandboxStatus(sandboxId);
+        boolean ready = status.getState() == PodSandboxState.SANDBOX_READY;
+        SandboxState sandbox = new SandboxState(status.getId(), status.getMetadata().getAttempt(), ready,
+                nanos(status.getCreatedAt()).orElse(Instant.EPOCH), ready ? ips(status) : List.of());
+        List<SandboxState> sandboxes = new ArrayList<>(state.sandboxes());
+        sandboxes.removeIf(s -> s.id().equals(sandboxId));
+        sandboxes.add(sandbox);
+        return new PodRuntimeState(state.podUid(), sandboxes, state.containers());
+    }
+
+    /** {@code state} with its pod's containers read again from the runtime, its sandboxes as they were. */
+    public static PodRuntimeState withCurrentContainers(ContainerRuntime runtime, PodRuntimeState state) {
+        return new PodRuntimeState(state.podUid(), state.sandboxes(), containers(runtime, state.podUid()));
+    }
+
+    private static List<ContainerState> containers(ContainerRuntime runtime, String podUid) {
         List<ContainerState> containers = new ArrayList<>();
         for (Container container : runtime.listContainers(ContainerFilter.newBuilder()
                 .putLabelSelector(RuntimeLabels.POD_UID, podUid).build())) {
@@ -50,7 +74,7 @@ public final class RuntimeStates {
                 }
             }
         }
-        return new PodRuntimeState(podUid, sandboxes, containers);
+        return containers;
     }
 
     static List<String> ips(PodSandboxStatus status) {

@@ -12,6 +12,7 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -52,10 +53,13 @@ public final class NativeTlsHttpClientFactory extends VertxHttpClientFactory {
             @Override
             public VertxHttpClientBuilder<VertxHttpClientFactory> sslContext(KeyManager[] keyManagers,
                                                                             TrustManager[] trustManagers) {
-                super.sslContext(keyManagers, trustManagers);
-                if (OpenSsl.isAvailable()) {
-                    this.sslContext = nativeContext(keyManagers, trustManagers);
+                if (!OpenSsl.isAvailable()) {
+                    return super.sslContext(keyManagers, trustManagers);
                 }
+                // what fabric8's own sslContext(...) records, without building the JDK context it would replace
+                this.keyManagers = keyManagers;
+                this.trustManagers = trustManagers;
+                this.sslContext = nativeContext(keyManagers, trustManagers);
                 return this;
             }
         };
@@ -77,7 +81,7 @@ public final class NativeTlsHttpClientFactory extends VertxHttpClientFactory {
         }
     }
 
-    private static <T> java.util.Optional<T> first(Object[] managers, Class<T> type) {
+    private static <T> Optional<T> first(Object[] managers, Class<T> type) {
         List<Object> all = managers == null ? List.of() : Arrays.asList(managers);
         return all.stream().filter(type::isInstance).map(type::cast).findFirst();
     }

@@ -161,7 +161,7 @@ public final class ClusterPki {
      * key and its certificate could leave a mismatched pair, which would otherwise surface as a
      * baffling TLS failure much later.
      */
-    private static boolean keyMatches(PrivateKey key, PublicKey publicKey) {
+    static boolean keyMatches(PrivateKey key, PublicKey publicKey) {
         String algorithm = switch (key.getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";

@@ -45,11 +45,14 @@ public final class ServiceAccountKeyFiles {
         }
         PrivateKey privateKey = Pem.decodePrivateKey(read(keyFile));
         PublicKey publicKey = Files.exists(publicFile) ? Pem.decodePublicKey(read(publicFile)) : null;
-        PublicKey derived = derivePublic(privateKey);
-        if (publicKey == null || (derived != null && !derived.equals(publicKey))) {
+        // A signature checks the pair with the JDK alone; deriving the public half takes
+        // BouncyCastle's curve arithmetic, which on every start loaded ~300 classes from its
+        // signed jar (an AOT cache cannot hold them) and parsed that jar's 850 KB manifest.
+        if (publicKey == null || !ClusterPki.keyMatches(privateKey, publicKey)) {
+            PublicKey derived = derivePublic(privateKey);
             if (derived == null) {
-                throw new IllegalStateException(publicFile + " is missing; write the public half of " + keyFile
-                        + " there ('openssl pkey -in sa.key -pubout')");
+                throw new IllegalStateException(publicFile + " is missing or not the public half of " + keyFile
+                        + "; write that there ('openssl pkey -in sa.key -pubout')");
             }
             // sa.key is what signs; a missing or stale sa.pub is rewritten from it
             AtomicFiles.write(publicFile, Pem.encodePublicKey(derived), AtomicFiles.Mode.PUBLIC);

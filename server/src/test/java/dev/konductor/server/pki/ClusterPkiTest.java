@@ -150,6 +150,17 @@ class ClusterPkiTest {
     }
 
     @Test
+    void staleServiceAccountPublicKeyIsRewrittenFromThePrivateKey() throws Exception {
+        SigningKey first = new ClusterPki(tls, clock).ensure(NAMES).serviceAccountKey();
+        Files.writeString(tls.resolve("sa.pub"), Pem.encodePublicKey(SigningKey.generate().publicKey()));
+
+        SigningKey again = new ClusterPki(tls, clock).ensure(NAMES).serviceAccountKey();
+
+        assertThat(again.keyId()).isEqualTo(first.keyId());
+        assertThat(Pem.decodePublicKey(Files.readString(tls.resolve("sa.pub")))).isEqualTo(first.publicKey());
+    }
+
+    @Test
     void changedServingNamesReissueOnlyTheServingCertificate() throws Exception {
         ClusterCredentials first = new ClusterPki(tls, clock).ensure(NAMES);
         ServingNames withNewAddress = ServingNames.forApiServer(HOST, Cidr.parse("10.96.0.0/12"),

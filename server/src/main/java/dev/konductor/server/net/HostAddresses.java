@@ -86,8 +86,8 @@ public record HostAddresses(String hostname, Set<InetAddress> addresses) {
     private static Set<InetAddress> interfaceAddresses() {
         Set<InetAddress> addresses = new LinkedHashSet<>();
         try {
-            for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-                if (!nic.isUp()) {
+            for (NetworkInterface nic : NetworkInterfaces.list()) {
+                if (!NetworkInterfaces.isUp(nic)) {
                     continue;
                 }
                 nic.inetAddresses()

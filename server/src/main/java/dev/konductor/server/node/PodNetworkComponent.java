@@ -5,6 +5,7 @@ import dev.konductor.proxy.model.Cidr;
 import dev.konductor.server.control.ContainerdComponent;
 import dev.konductor.server.control.CriNodeComponent;
 import dev.konductor.server.control.LocalClients;
+import dev.konductor.server.net.NetworkInterfaces;
 import dev.konductor.server.supervisor.Component;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -99,7 +100,7 @@ public final class PodNetworkComponent implements Component {
 
     private static Map<String, List<InetAddress>> interfaceAddresses() throws SocketException {
         Map<String, List<InetAddress>> addresses = new HashMap<>();
-        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+        for (NetworkInterface nic : NetworkInterfaces.list()) {
             addresses.put(nic.getName(), nic.inetAddresses().toList());
         }
         return addresses;

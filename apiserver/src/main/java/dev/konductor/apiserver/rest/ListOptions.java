@@ -1,15 +1,11 @@
 package dev.konductor.apiserver.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.konductor.api.meta.FieldSelector;
 import dev.konductor.api.meta.LabelSelector;
 import dev.konductor.api.meta.SelectorParseException;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.http.HttpExchange;
-import dev.konductor.apiserver.watchcache.CachedObject;
 import dev.konductor.apiserver.watchcache.WatchFilter;
-import java.util.HashMap;
-import java.util.Map;
 
 /** The query parameters of a list or watch, parsed and checked. */
 record ListOptions(LabelSelector labels, FieldSelector fields, String resourceVersion, String resourceVersionMatch,
@@ -67,29 +63,7 @@ record ListOptions(LabelSelector labels, FieldSelector fields, String resourceVe
         String node = fields.requiresExactMatch("spec.nodeName").orElse(null);
         LabelSelector l = labels;
         FieldSelector f = fields;
-        return new WatchFilter(namespace, node, o -> (l.isEmpty() || l.matches(labelsOf(o)))
-                && (f.isEmpty() || f.matches(path -> fieldValue(o.object(), path))));
-    }
-
-    static Map<String, String> labelsOf(CachedObject o) {
-        JsonNode labels = o.object().path("metadata").path("labels");
-        if (labels.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> out = new HashMap<>();
-        labels.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-        return out;
-    }
-
-    /** A field selector's value: a dotted path into the object ({@code spec.nodeName}). */
-    static String fieldValue(JsonNode obj, String path) {
-        JsonNode node = obj;
-        for (String part : path.split("\\.")) {
-            node = node.path(part);
-        }
-        if (node.isMissingNode() || node.isNull()) {
-            return "";
-        }
-        return node.isValueNode() ? node.asText() : node.toString();
+        return new WatchFilter(namespace, node, o -> (l.isEmpty() || l.matches(o.labels()))
+                && (f.isEmpty() || f.matches(o::field)));
     }
 }

@@ -232,7 +232,7 @@ final class SubresourceHandler {
 
     /** An eviction that would break a budget is refused with 429; otherwise it uses one disruption. */
     private void chargeDisruptionBudget(RequestContext ctx, CachedObject pod) {
-        java.util.Map<String, String> labels = ListOptions.labelsOf(pod);
+        java.util.Map<String, String> labels = pod.labels();
         for (CachedObject pdb : storage.cache().resource(Keys.prefix(pdbType)).scope(ctx.namespace()).values()) {
             JsonNode selector = pdb.object().path("spec").path("selector");
             if (selector.isMissingNode() || !LabelSelector.fromStructured(selector).matches(labels)) {

@@ -1,23 +1,39 @@
 package dev.konductor.apiserver.watchcache;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.meta.PartialObjectMetadata;
 import dev.konductor.store.KeyValue;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One object as the cache holds it: the decoded tree (with metadata.resourceVersion set) and its
  * JSON bytes, made once from the stored bytes (or serialized once on demand), so that a watch
  * event fanned out to many watchers, or a GET, serializes nothing. The tree is shared: never
  * mutate it, copy it first ({@code deepCopy()}).
+ *
+ * <p>Once a newer version replaces it, the cache {@link #release releases} its tree: the version
+ * lives on only in the event history (for watches that resume from an older resourceVersion) and
+ * as the previous state selectors compare with, which need its JSON and what selectors read, not
+ * a tree several times the size of that JSON. {@link #object()} then decodes the JSON again.
  */
 public final class CachedObject {
 
+    /** Field selectors name paths this deep at most ({@code spec.nodeName}, {@code involvedObject.name}). */
+    private static final int SELECTABLE_DEPTH = 2;
+
     private final String key;
-    private final ObjectNode object;
     private final long modRevision;
+    private final String namespace;
+    private final String name;
+    private final String nodeName;
+    /** Null once released; {@link #released} is set before. */
+    private volatile ObjectNode object;
+    private volatile Released released;
     private volatile byte[] json;
     private volatile byte[] metadataJson;
 
@@ -30,6 +46,10 @@ public final class CachedObject {
         this.object = object;
         this.modRevision = modRevision;
         this.json = json;
+        JsonNode metadata = object.path("metadata");
+        this.namespace = metadata.path("namespace").asText("");
+        this.name = metadata.path("name").asText("");
+        this.nodeName = object.path("spec").path("nodeName").asText("");
     }
 
     /**
@@ -54,9 +74,61 @@ public final class CachedObject {
         return key;
     }
 
-    /** The shared, read-only object. */
+    /** The shared, read-only object; once released, a new copy decoded from its JSON. */
     public ObjectNode object() {
-        return object;
+        ObjectNode tree = object;
+        if (tree != null) {
+            return tree;
+        }
+        try {
+            return (ObjectNode) released.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot decode the cached JSON of " + key, e);
+        }
+    }
+
+    /**
+     * Drops the tree of this version, now that a newer one replaced it, keeping its JSON (made
+     * first if need be) and what label and field selectors read.
+     */
+    void release(ObjectMapper mapper) {
+        ObjectNode tree = object;
+        if (tree == null) {
+            return;
+        }
+        json(mapper);
+        released = Released.of(mapper, tree);
+        object = null;
+    }
+
+    /** The object's labels. */
+    public Map<String, String> labels() {
+        ObjectNode tree = object;
+        return tree != null ? Released.labelsOf(tree) : released.labels();
+    }
+
+    /**
+     * The text of the value at a dotted {@code path} ({@code spec.nodeName}), as field selectors
+     * compare it; empty when there is none.
+     */
+    public String field(String path) {
+        ObjectNode tree = object;
+        if (tree == null) {
+            String value = released.fields().get(path);
+            if (value != null || depth(path) <= SELECTABLE_DEPTH) {
+                return value == null ? "" : value;
+            }
+            tree = object();
+        }
+        return Released.fieldValue(tree, path);
+    }
+
+    private static int depth(String path) {
+        int depth = 1;
+        for (int i = path.indexOf('.'); i >= 0; i = path.indexOf('.', i + 1)) {
+            depth++;
+        }
+        return depth;
     }
 
     public long modRevision() {
@@ -64,15 +136,15 @@ public final class CachedObject {
     }
 
     public String namespace() {
-        return object.path("metadata").path("namespace").asText("");
+        return namespace;
     }
 
     public String name() {
-        return object.path("metadata").path("name").asText("");
+        return name;
     }
 
     public String nodeName() {
-        return object.path("spec").path("nodeName").asText("");
+        return nodeName;
     }
 
     /** The object's JSON, serialized once. */
@@ -89,7 +161,7 @@ public final class CachedObject {
     public byte[] metadataJson(ObjectMapper mapper) {
         byte[] bytes = metadataJson;
         if (bytes == null) {
-            bytes = serialize(mapper, PartialObjectMetadata.of(object));
+            bytes = serialize(mapper, PartialObjectMetadata.of(object()));
             metadataJson = bytes;
         }
         return bytes;
@@ -100,6 +172,53 @@ public final class CachedObject {
             return mapper.writeValueAsBytes(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + key, e);
+        }
+    }
+
+    /**
+     * What a released version keeps besides its JSON: the mapper that decodes it again, its labels,
+     * and the text of every scalar at most {@link #SELECTABLE_DEPTH} deep by dotted path (paths
+     * interned: every version of a kind has the same few), which is all selectors read.
+     */
+    private record Released(ObjectMapper mapper, Map<String, String> labels, Map<String, String> fields) {
+
+        static Released of(ObjectMapper mapper, ObjectNode tree) {
+            Map<String, String> fields = new HashMap<>();
+            collect(tree, "", 1, fields);
+            return new Released(mapper, labelsOf(tree), fields);
+        }
+
+        private static void collect(JsonNode node, String prefix, int depth, Map<String, String> into) {
+            node.properties().forEach(property -> {
+                JsonNode value = property.getValue();
+                String path = (prefix + property.getKey()).intern();
+                if (value.isValueNode() && !value.isNull()) {
+                    into.put(path, value.asText());
+                } else if (value.isObject() && depth < SELECTABLE_DEPTH) {
+                    collect(value, path + ".", depth + 1, into);
+                }
+            });
+        }
+
+        static Map<String, String> labelsOf(ObjectNode tree) {
+            JsonNode labels = tree.path("metadata").path("labels");
+            if (labels.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, String> out = new HashMap<>();
+            labels.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+            return out;
+        }
+
+        static String fieldValue(JsonNode tree, String path) {
+            JsonNode node = tree;
+            for (String part : path.split("\\.")) {
+                node = node.path(part);
+            }
+            if (node.isMissingNode() || node.isNull()) {
+                return "";
+            }
+            return node.isValueNode() ? node.asText() : node.toString();
         }
     }
 }

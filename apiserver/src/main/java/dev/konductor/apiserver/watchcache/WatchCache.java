@@ -179,6 +179,8 @@ public final class WatchCache implements AutoCloseable {
                 CachedObject last = previous == null ? null : withRevision(previous, e.revision());
                 if (last != null) {
                     cache.apply(new CacheEvent(CacheEvent.Type.DELETED, last, previous, e.revision()));
+                    last.release(mapper); // only the history has them now
+                    previous.release(mapper);
                 }
                 return;
             }
@@ -188,6 +190,9 @@ public final class WatchCache implements AutoCloseable {
             }
             cache.apply(new CacheEvent(previous == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED,
                     now, previous, e.revision()));
+            if (previous != null) {
+                previous.release(mapper); // the watchers have compared with it; now the history's alone
+            }
         }
 
         @Override

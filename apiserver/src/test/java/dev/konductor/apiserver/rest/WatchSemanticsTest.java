@@ -94,6 +94,32 @@ class WatchSemanticsTest {
         assertThat(versions).isSorted().doesNotHaveDuplicates().allMatch(v -> v > Long.parseLong(before));
     }
 
+    /**
+     * Replayed from the history, whose superseded versions the cache keeps as JSON only: an
+     * object leaving the selector is DELETED for the watch, coming back ADDED.
+     */
+    @Test
+    void aSelectorWatchFromAnOldResourceVersionSeesObjectsLeaveAndReturn() throws Exception {
+        KubernetesClient client = api.client();
+        var configMaps = client.configMaps().inNamespace("default");
+        String before = configMaps.list().getMetadata().getResourceVersion();
+        configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName("moving").addToLabels("tier", "a")
+                .endMetadata().build()).create();
+        configMaps.withName("moving").edit(cm -> new ConfigMapBuilder(cm).editMetadata()
+                .addToLabels("tier", "b").endMetadata().build());
+        configMaps.withName("moving").edit(cm -> new ConfigMapBuilder(cm).editMetadata()
+                .addToLabels("tier", "a").endMetadata().build());
+        configMaps.withName("moving").edit(cm -> new ConfigMapBuilder(cm).addToData("k", "v").build());
+
+        List<JsonNode> byLabel = firstEvents("labelSelector=tier%3Da&resourceVersion=" + before + "&timeoutSeconds=60", 4);
+        assertThat(summary(byLabel)).containsExactly("ADDED moving", "DELETED moving", "ADDED moving", "MODIFIED moving");
+        List<JsonNode> byField = firstEvents("fieldSelector=metadata.name%3Dmoving&resourceVersion=" + before
+                + "&timeoutSeconds=60", 4);
+        assertThat(summary(byField)).containsExactly("ADDED moving", "MODIFIED moving", "MODIFIED moving",
+                "MODIFIED moving");
+        configMaps.withName("moving").delete();
+    }
+
     @Test
     void bookmarksArriveWhenAllowedAndBeforeTheTimeout() throws Exception {
         String rv = api.client().configMaps().inNamespace("default").list().getMetadata().getResourceVersion();

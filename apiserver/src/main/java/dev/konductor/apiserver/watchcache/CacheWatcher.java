@@ -40,8 +40,9 @@ public final class CacheWatcher implements AutoCloseable {
     }
 
     /**
-     * An object moving into the filter is ADDED for this watcher, moving out of it DELETED
-     * (upstream's watch semantics for selectors).
+     * An object moving into the filter is ADDED for this watcher, moving out of it DELETED with
+     * its previous content at the event's resourceVersion (upstream's watch semantics for
+     * selectors: the watcher last saw it matching).
      */
     private CacheEvent visible(CacheEvent e) {
         boolean now = e.type() != CacheEvent.Type.DELETED && filter.matches(e.object());
@@ -56,7 +57,8 @@ public final class CacheWatcher implements AutoCloseable {
             return new CacheEvent(CacheEvent.Type.ADDED, e.object(), null, e.revision());
         }
         if (before) {
-            return new CacheEvent(CacheEvent.Type.DELETED, e.object(), e.previous(), e.revision());
+            return new CacheEvent(CacheEvent.Type.DELETED, e.previous().withRevision(e.revision()), e.previous(),
+                    e.revision());
         }
         return null;
     }

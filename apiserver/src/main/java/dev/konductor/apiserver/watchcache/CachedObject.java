@@ -88,6 +88,16 @@ public final class CachedObject {
     }
 
     /**
+     * This version's content with {@code rev} as its resourceVersion: how a deletion, or a move
+     * out of a watch's selector, shows it.
+     */
+    public CachedObject withRevision(long rev) {
+        ObjectNode copy = object().deepCopy();
+        copy.withObject("metadata").put("resourceVersion", Long.toString(rev));
+        return new CachedObject(key, copy, rev);
+    }
+
+    /**
      * Drops the tree of this version, now that a newer one replaced it, keeping its JSON (made
      * first if need be) and what label and field selectors read.
      */

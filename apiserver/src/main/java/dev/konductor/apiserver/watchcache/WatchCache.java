@@ -1,7 +1,6 @@
 package dev.konductor.apiserver.watchcache;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.store.KeyValue;
 import dev.konductor.store.RangeResult;
 import dev.konductor.store.StorageException;
@@ -176,7 +175,7 @@ public final class WatchCache implements AutoCloseable {
             // events arrive in revision order, so the cached object is exactly the previous state
             CachedObject previous = cache.get(e.kv().key());
             if (e.type() == WatchEvent.Type.DELETE) {
-                CachedObject last = previous == null ? null : withRevision(previous, e.revision());
+                CachedObject last = previous == null ? null : previous.withRevision(e.revision());
                 if (last != null) {
                     cache.apply(new CacheEvent(CacheEvent.Type.DELETED, last, previous, e.revision()));
                     last.release(mapper); // only the history has them now
@@ -205,12 +204,6 @@ public final class WatchCache implements AutoCloseable {
             caches.clear();
             Thread.ofVirtual().start(WatchCache.this::start);
         }
-    }
-
-    private CachedObject withRevision(CachedObject o, long rev) {
-        ObjectNode copy = o.object().deepCopy();
-        copy.withObject("metadata").put("resourceVersion", Long.toString(rev));
-        return new CachedObject(o.key(), copy, rev);
     }
 
     @Override

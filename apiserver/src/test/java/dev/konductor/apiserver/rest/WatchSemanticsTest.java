@@ -72,6 +72,10 @@ class WatchSemanticsTest {
         }
     }
 
+    private static long revisionOf(JsonNode event) {
+        return Long.parseLong(event.path("object").path("metadata").path("resourceVersion").asText());
+    }
+
     private static List<String> summary(List<JsonNode> events) {
         return events.stream().map(e -> e.path("type").asText() + " "
                 + e.path("object").path("metadata").path("name").asText()).toList();
@@ -96,7 +100,8 @@ class WatchSemanticsTest {
 
     /**
      * Replayed from the history, whose superseded versions the cache keeps as JSON only: an
-     * object leaving the selector is DELETED for the watch, coming back ADDED.
+     * object leaving the selector is DELETED for the watch (with the content it last saw, at the
+     * revision of the change), coming back ADDED.
      */
     @Test
     void aSelectorWatchFromAnOldResourceVersionSeesObjectsLeaveAndReturn() throws Exception {
@@ -113,6 +118,10 @@ class WatchSemanticsTest {
 
         List<JsonNode> byLabel = firstEvents("labelSelector=tier%3Da&resourceVersion=" + before + "&timeoutSeconds=60", 4);
         assertThat(summary(byLabel)).containsExactly("ADDED moving", "DELETED moving", "ADDED moving", "MODIFIED moving");
+        JsonNode left = byLabel.get(1).path("object").path("metadata");
+        assertThat(left.path("labels").path("tier").asText()).as("the content the watch last saw").isEqualTo("a");
+        assertThat(Long.parseLong(left.path("resourceVersion").asText())).as("at the relabelling's revision")
+                .isGreaterThan(revisionOf(byLabel.get(0))).isLessThan(revisionOf(byLabel.get(2)));
         List<JsonNode> byField = firstEvents("fieldSelector=metadata.name%3Dmoving&resourceVersion=" + before
                 + "&timeoutSeconds=60", 4);
         assertThat(summary(byField)).containsExactly("ADDED moving", "MODIFIED moving", "MODIFIED moving",

@@ -114,7 +114,7 @@ public final class CachedObject {
     /** The object's labels. */
     public Map<String, String> labels() {
         ObjectNode tree = object;
-        return tree != null ? Released.labelsOf(tree) : released.labels();
+        return tree != null ? labelsOf(tree) : released.labels();
     }
 
     /**
@@ -130,7 +130,28 @@ public final class CachedObject {
             }
             tree = object();
         }
-        return Released.fieldValue(tree, path);
+        return fieldValue(tree, path);
+    }
+
+    private static Map<String, String> labelsOf(ObjectNode tree) {
+        JsonNode labels = tree.path("metadata").path("labels");
+        if (labels.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        labels.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    private static String fieldValue(JsonNode tree, String path) {
+        JsonNode node = tree;
+        for (String part : path.split("\\.")) {
+            node = node.path(part);
+        }
+        if (node.isMissingNode() || node.isNull()) {
+            return "";
+        }
+        return node.isValueNode() ? node.asText() : node.toString();
     }
 
     private static int depth(String path) {
@@ -208,27 +229,6 @@ public final class CachedObject {
                     collect(value, path + ".", depth + 1, into);
                 }
             });
-        }
-
-        static Map<String, String> labelsOf(ObjectNode tree) {
-            JsonNode labels = tree.path("metadata").path("labels");
-            if (labels.isEmpty()) {
-                return Map.of();
-            }
-            Map<String, String> out = new HashMap<>();
-            labels.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-            return out;
-        }
-
-        static String fieldValue(JsonNode tree, String path) {
-            JsonNode node = tree;
-            for (String part : path.split("\\.")) {
-                node = node.path(part);
-            }
-            if (node.isMissingNode() || node.isNull()) {
-                return "";
-            }
-            return node.isValueNode() ? node.asText() : node.toString();
         }
     }
 }

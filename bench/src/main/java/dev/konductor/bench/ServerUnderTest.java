@@ -45,7 +45,7 @@ final class ServerUnderTest implements AutoCloseable {
 
     /**
      * One server start that is not timed, before those that are. When the launcher's AOT cache
-     * for {@code server} does not fit the build (or the JVM options), this start is its training
+     * for {@code server --runtime none} does not fit the build (or the JVM options), this start is its training
      * run (slower to start, and to stop), as the launcher says in the server's log; it is then
      * kept up a few seconds so the cache has more than the start in it. And it warms this JVM's
      * TLS client: building the SSL context and the first handshake of a cold benchmark JVM take a
@@ -54,7 +54,7 @@ final class ServerUnderTest implements AutoCloseable {
     static void warmUp(Path repo) throws Exception {
         try (ServerUnderTest warmUp = start(repo, "sqlite")) {
             if (Files.readString(warmUp.dataDir().resolve("bench-server.log")).contains("training its AOT cache")) {
-                System.err.println("training the launcher's AOT cache for 'server' (first start after a build)");
+                System.err.println("training the launcher's AOT cache for 'server --runtime none' (first start after a build)");
                 Thread.sleep(5000);
             }
         }

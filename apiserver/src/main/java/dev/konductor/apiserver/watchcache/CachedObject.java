@@ -16,24 +16,22 @@ import java.util.Map;
  * event fanned out to many watchers, or a GET, serializes nothing. The tree is shared: never
  * mutate it, copy it first ({@code deepCopy()}).
  *
- * <p>Once a newer version replaces it, the cache {@link #release releases} its tree: the version
- * lives on only in the event history (for watches that resume from an older resourceVersion) and
- * as the previous state selectors compare with, which need its JSON and what selectors read, not
- * a tree several times the size of that JSON. {@link #object()} then decodes the JSON again.
+ * <p>Once a newer version replaces it and the watchers have compared the two, the cache
+ * {@link #release releases} its tree: the version lives on only in the event history, for watches
+ * that resume from an older resourceVersion, which need its JSON, not a tree several times its
+ * size. {@link #object()} then decodes the JSON again (a replay with selectors, a reader that
+ * raced the update).
  */
 public final class CachedObject {
-
-    /** Field selectors name paths this deep at most ({@code spec.nodeName}, {@code involvedObject.name}). */
-    private static final int SELECTABLE_DEPTH = 2;
 
     private final String key;
     private final long modRevision;
     private final String namespace;
     private final String name;
     private final String nodeName;
-    /** Null once released; {@link #released} is set before. */
+    /** Null once released; {@link #decoder} is set before. */
     private volatile ObjectNode object;
-    private volatile Released released;
+    private volatile ObjectMapper decoder;
     private volatile byte[] json;
     private volatile byte[] metadataJson;
 
@@ -81,7 +79,7 @@ public final class CachedObject {
             return tree;
         }
         try {
-            return (ObjectNode) released.mapper().readTree(json);
+            return (ObjectNode) decoder.readTree(json);
         } catch (IOException e) {
             throw new IllegalStateException("cannot decode the cached JSON of " + key, e);
         }
@@ -97,44 +95,19 @@ public final class CachedObject {
         return new CachedObject(key, copy, rev);
     }
 
-    /**
-     * Drops the tree of this version, now that a newer one replaced it, keeping its JSON (made
-     * first if need be) and what label and field selectors read.
-     */
+    /** Drops the tree of this version, now that a newer one replaced it; its JSON is made first if need be. */
     void release(ObjectMapper mapper) {
-        ObjectNode tree = object;
-        if (tree == null) {
+        if (object == null) {
             return;
         }
         json(mapper);
-        released = Released.of(mapper, tree);
+        decoder = mapper;
         object = null;
     }
 
     /** The object's labels. */
     public Map<String, String> labels() {
-        ObjectNode tree = object;
-        return tree != null ? labelsOf(tree) : released.labels();
-    }
-
-    /**
-     * The text of the value at a dotted {@code path} ({@code spec.nodeName}), as field selectors
-     * compare it; empty when there is none.
-     */
-    public String field(String path) {
-        ObjectNode tree = object;
-        if (tree == null) {
-            String value = released.fields().get(path);
-            if (value != null || depth(path) <= SELECTABLE_DEPTH) {
-                return value == null ? "" : value;
-            }
-            tree = object();
-        }
-        return fieldValue(tree, path);
-    }
-
-    private static Map<String, String> labelsOf(ObjectNode tree) {
-        JsonNode labels = tree.path("metadata").path("labels");
+        JsonNode labels = object().path("metadata").path("labels");
         if (labels.isEmpty()) {
             return Map.of();
         }
@@ -143,8 +116,12 @@ public final class CachedObject {
         return out;
     }
 
-    private static String fieldValue(JsonNode tree, String path) {
-        JsonNode node = tree;
+    /**
+     * The text of the value at a dotted {@code path} ({@code spec.nodeName}), as field selectors
+     * compare it; empty when there is none.
+     */
+    public String field(String path) {
+        JsonNode node = object();
         for (String part : path.split("\\.")) {
             node = node.path(part);
         }
@@ -152,14 +129,6 @@ public final class CachedObject {
             return "";
         }
         return node.isValueNode() ? node.asText() : node.toString();
-    }
-
-    private static int depth(String path) {
-        int depth = 1;
-        for (int i = path.indexOf('.'); i >= 0; i = path.indexOf('.', i + 1)) {
-            depth++;
-        }
-        return depth;
     }
 
     public long modRevision() {
@@ -203,32 +172,6 @@ public final class CachedObject {
             return mapper.writeValueAsBytes(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + key, e);
-        }
-    }
-
-    /**
-     * What a released version keeps besides its JSON: the mapper that decodes it again, its labels,
-     * and the text of every scalar at most {@link #SELECTABLE_DEPTH} deep by dotted path (paths
-     * interned: every version of a kind has the same few), which is all selectors read.
-     */
-    private record Released(ObjectMapper mapper, Map<String, String> labels, Map<String, String> fields) {
-
-        static Released of(ObjectMapper mapper, ObjectNode tree) {
-            Map<String, String> fields = new HashMap<>();
-            collect(tree, "", 1, fields);
-            return new Released(mapper, labelsOf(tree), fields);
-        }
-
-        private static void collect(JsonNode node, String prefix, int depth, Map<String, String> into) {
-            node.properties().forEach(property -> {
-                JsonNode value = property.getValue();
-                String path = (prefix + property.getKey()).intern();
-                if (value.isValueNode() && !value.isNull()) {
-                    into.put(path, value.asText());
-                } else if (value.isObject() && depth < SELECTABLE_DEPTH) {
-                    collect(value, path + ".", depth + 1, into);
-                }
-            });
         }
     }
 }

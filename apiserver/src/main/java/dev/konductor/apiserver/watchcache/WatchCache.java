@@ -178,7 +178,8 @@ public final class WatchCache implements AutoCloseable {
                 CachedObject last = previous == null ? null : previous.withRevision(e.revision());
                 if (last != null) {
                     cache.apply(new CacheEvent(CacheEvent.Type.DELETED, last, previous, e.revision()));
-                    last.release(mapper); // only the history has them now
+                    // the last state keeps its tree: releasing it would serialize it here, on the
+                    // dispatcher, instead of in the watchers that send it
                     previous.release(mapper);
                 }
                 return;

@@ -2,6 +2,7 @@ package dev.konductor.apiserver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.meta.RandomIds;
 import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.StatusException;
@@ -9,7 +10,6 @@ import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * What every cluster has from its first start: the default, kube-system, kube-public and
@@ -143,7 +143,7 @@ final class Bootstrap {
         if (namespace != null) {
             meta.put("namespace", namespace);
         }
-        meta.put("uid", UUID.randomUUID().toString());
+        meta.put("uid", RandomIds.uid());
         meta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return obj;
     }

@@ -1,6 +1,7 @@
 package dev.konductor.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.meta.RandomIds;
 import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.StatusException;
@@ -18,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +111,7 @@ final class RbacBootstrap {
 
     private static ObjectNode stamped(ObjectNode object) {
         ObjectNode meta = object.withObject("metadata");
-        meta.put("uid", UUID.randomUUID().toString());
+        meta.put("uid", RandomIds.uid());
         meta.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         meta.remove("resourceVersion");
         return object;

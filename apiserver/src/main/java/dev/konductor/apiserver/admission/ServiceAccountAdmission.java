@@ -3,10 +3,10 @@ package dev.konductor.apiserver.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.meta.RandomIds;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.serviceaccount.TokenRequests;
-import java.security.SecureRandom;
 import java.util.function.BiFunction;
 import java.util.random.RandomGenerator;
 
@@ -25,7 +25,6 @@ public final class ServiceAccountAdmission implements Admission {
     public static final String VOLUME_PREFIX = "kube-api-access-";
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     private static final String DEFAULT_ACCOUNT = "default";
-    private static final String NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     /** The controller makes a namespace's default account moments after the namespace: wait for it a while. */
     private static final int DEFAULT_ACCOUNT_ATTEMPTS = 10;
 
@@ -35,7 +34,7 @@ public final class ServiceAccountAdmission implements Admission {
 
     /** @param accounts looks a service account up by namespace and name (consistent read), null if absent */
     public ServiceAccountAdmission(BiFunction<String, String, JsonNode> accounts) {
-        this(accounts, new SecureRandom(), 150);
+        this(accounts, RandomIds.THREAD_LOCAL, 150);
     }
 
     ServiceAccountAdmission(BiFunction<String, String, JsonNode> accounts, RandomGenerator random, long retryMillis) {
@@ -164,10 +163,6 @@ public final class ServiceAccountAdmission implements Admission {
     }
 
     private String suffix() {
-        StringBuilder b = new StringBuilder(5);
-        for (int i = 0; i < 5; i++) {
-            b.append(NAME_ALPHABET.charAt(random.nextInt(NAME_ALPHABET.length())));
-        }
-        return b.toString();
+        return RandomIds.nameSuffix(random);
     }
 }

@@ -2,12 +2,11 @@ package dev.konductor.apiserver.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.meta.RandomIds;
 import dev.konductor.api.resource.ResourceType;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
-import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
@@ -21,12 +20,10 @@ final class ObjectLifecycle {
     private static final Set<String> GENERATION_KINDS = Set.of("Deployment", "ReplicaSet", "StatefulSet",
             "DaemonSet", "Job", "CronJob", "ReplicationController", "HorizontalPodAutoscaler", "PodDisruptionBudget",
             "NetworkPolicy", "Ingress", "CustomResourceDefinition", "PriorityClass", "IngressClass");
-    /** Upstream's generateName alphabet: no vowels, no confusable characters. */
-    private static final String NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
     private static final Set<String> NOT_SPEC = Set.of("apiVersion", "kind", "metadata", "status");
 
-    private final RandomGenerator random = new SecureRandom();
+    private final RandomGenerator random = RandomIds.THREAD_LOCAL;
 
     static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -38,18 +35,14 @@ final class ObjectLifecycle {
         String name = meta.path("name").asText("");
         String prefix = meta.path("generateName").asText("");
         if (name.isEmpty() && !prefix.isEmpty()) {
-            StringBuilder b = new StringBuilder(prefix.length() > 58 ? prefix.substring(0, 58) : prefix);
-            for (int i = 0; i < 5; i++) {
-                b.append(NAME_ALPHABET.charAt(random.nextInt(NAME_ALPHABET.length())));
-            }
-            meta.put("name", b.toString());
+            meta.put("name", (prefix.length() > 58 ? prefix.substring(0, 58) : prefix) + RandomIds.nameSuffix(random));
         }
     }
 
     /** System-owned metadata on create, and the status a new object starts with. */
     void prepareForCreate(ResourceType type, ObjectNode obj) {
         ObjectNode meta = obj.withObject("metadata");
-        meta.put("uid", UUID.randomUUID().toString());
+        meta.put("uid", RandomIds.uid());
         meta.put("creationTimestamp", now().toString());
         meta.remove("resourceVersion");
         meta.remove("deletionTimestamp");

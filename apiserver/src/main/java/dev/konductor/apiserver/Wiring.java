@@ -39,6 +39,11 @@ final class Wiring {
             }
 
             @Override
+            public List<FieldError> validateStatusUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
+                return validator.validateStatusUpdate(type, obj, old);
+            }
+
+            @Override
             public ObjectNode toStorage(ResourceType type, ObjectNode obj) {
                 return converter.toStorage(type, obj);
             }

@@ -47,6 +47,19 @@ public final class Validator {
         return errs;
     }
 
+    /**
+     * Validates a write through a {@code status} subresource, as upstream's status strategies do:
+     * the metadata rules of updates only. The API server has put back everything but the status
+     * and the labels and annotations (the stored spec, validated when it was written), so
+     * validating the object's own rules again could only find fault with the stored spec; a pod's
+     * status write re-checked its whole spec, a sixth of its CPU.
+     */
+    public List<FieldError> validateStatusUpdate(ResourceType type, ObjectNode newObj, ObjectNode oldObj) {
+        List<FieldError> errs = new ArrayList<>();
+        ObjectMetaValidation.validateUpdate(errs, newObj, oldObj);
+        return errs;
+    }
+
     /** Which name syntax a kind's objects must follow. */
     public static NameRule nameRule(ResourceType type) {
         return switch (type.group() + "/" + type.kind()) {

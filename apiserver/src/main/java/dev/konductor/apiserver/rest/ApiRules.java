@@ -36,6 +36,9 @@ public final class ApiRules {
 
         List<FieldError> validateUpdate(ResourceType type, ObjectNode obj, ObjectNode old);
 
+        /** A write through the status subresource: everything but status and labels/annotations is the stored object. */
+        List<FieldError> validateStatusUpdate(ResourceType type, ObjectNode obj, ObjectNode old);
+
         ObjectNode toStorage(ResourceType type, ObjectNode obj);
 
         ObjectNode fromStorage(ResourceType type, ObjectNode obj);
@@ -111,6 +114,10 @@ public final class ApiRules {
 
     public List<FieldError> validateUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
         return withSchemaErrors(type, obj, checks.validateUpdate(type, obj, old));
+    }
+
+    public List<FieldError> validateStatusUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
+        return withSchemaErrors(type, obj, checks.validateStatusUpdate(type, obj, old));
     }
 
     /** Custom resources are also checked against their version's openAPIV3Schema. */

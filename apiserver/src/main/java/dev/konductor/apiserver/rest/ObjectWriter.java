@@ -128,7 +128,10 @@ final class ObjectWriter {
             // an unconditional update is validated as if it named the version it replaces
             obj.withObject("metadata").put("resourceVersion", Long.toString(old.modRevision()));
         }
-        if (!"binding".equals(subresource)) {
+        if ("status".equals(subresource)) {
+            validate(type, obj, rules.validateStatusUpdate(type, rules.fromStorage(type, obj),
+                    rules.fromStorage(type, old.object())));
+        } else if (!"binding".equals(subresource)) {
             // a binding sets spec.nodeName, which no pod update may change: upstream's binding
             // storage writes it without running pod update validation, and so do we
             validate(type, obj, rules.validateUpdate(type, rules.fromStorage(type, obj),

@@ -27,12 +27,34 @@ public final class FieldSet {
 
     private static final FieldSet EMPTY = new FieldSet(new TreeSet<>(), new TreeMap<>());
 
-    private final NavigableSet<PathElement> members;
-    private final NavigableMap<PathElement, FieldSet> children;
+    /** The members and children, once known: a set read lazily parses its source on first use. */
+    private record Parts(NavigableSet<PathElement> members, NavigableMap<PathElement, FieldSet> children) {
+    }
+
+    private volatile Parts parts;
+    /** The canonical {@code fieldsV1} this set was read from, or null. */
+    private final ObjectNode source;
 
     private FieldSet(NavigableSet<PathElement> members, NavigableMap<PathElement, FieldSet> children) {
-        this.members = Collections.unmodifiableNavigableSet(members);
-        this.children = Collections.unmodifiableNavigableMap(children);
+        this.parts = new Parts(Collections.unmodifiableNavigableSet(members),
+                Collections.unmodifiableNavigableMap(children));
+        this.source = null;
+    }
+
+    private FieldSet(ObjectNode source) {
+        this.source = source;
+    }
+
+    private Parts parts() {
+        Parts p = parts;
+        if (p == null) {
+            Builder b = new Builder();
+            readInto(source, b);
+            FieldSet parsed = b.build();
+            p = parsed.parts();
+            parts = p;
+        }
+        return p;
     }
 
     public static FieldSet empty() {
@@ -54,6 +76,19 @@ public final class FieldSet {
         Builder b = new Builder();
         ObjectWalks.collect(object, schema, b);
         return b.build();
+    }
+
+    /**
+     * A set over {@code fieldsV1} that this server wrote itself (a stored object's), so it is
+     * well formed and canonical: it is parsed only when an operation needs its paths, and written
+     * back as it is when no operation changed it. A write that takes fields from one manager
+     * leaves the other managers' sets alone, and those are most of them.
+     */
+    static FieldSet ofStoredFieldsV1(JsonNode fieldsV1) {
+        if (fieldsV1 instanceof ObjectNode o && !o.isEmpty()) {
+            return new FieldSet(o);
+        }
+        return fromFieldsV1(fieldsV1);
     }
 
     /** Parses the {@code fieldsV1} encoding; throws IllegalArgumentException on a malformed one. */
@@ -91,6 +126,9 @@ public final class FieldSet {
 
     /** The {@code fieldsV1} encoding, keys in upstream's order. */
     public ObjectNode toFieldsV1() {
+        if (source != null) {
+            return source.deepCopy();
+        }
         ObjectNode out = JsonValues.NODES.objectNode();
         write(out, false);
         return out;
@@ -100,6 +138,8 @@ public final class FieldSet {
         if (includeSelf) {
             out.putObject(".");
         }
+        NavigableSet<PathElement> members = members();
+        NavigableMap<PathElement, FieldSet> children = children();
         TreeSet<PathElement> all = new TreeSet<>(members);
         all.addAll(children.keySet());
         for (PathElement pe : all) {
@@ -112,7 +152,10 @@ public final class FieldSet {
     }
 
     public boolean isEmpty() {
-        return members.isEmpty() && children.isEmpty();
+        if (parts == null) { // a non-empty canonical source holds a path
+            return false;
+        }
+        return members().isEmpty() && children().isEmpty();
     }
 
     /** Whether the exact path is a member. */
@@ -121,9 +164,9 @@ public final class FieldSet {
             return false;
         }
         if (path.size() == 1) {
-            return members.contains(path.getFirst());
+            return members().contains(path.getFirst());
         }
-        FieldSet child = children.get(path.getFirst());
+        FieldSet child = children().get(path.getFirst());
         return child != null && child.has(path.subList(1, path.size()));
     }
 
@@ -135,12 +178,12 @@ public final class FieldSet {
     }
 
     private void forEachPath(List<PathElement> prefix, Consumer<List<PathElement>> f) {
-        for (PathElement pe : members) {
+        for (PathElement pe : members()) {
             List<PathElement> p = new ArrayList<>(prefix);
             p.add(pe);
             f.accept(List.copyOf(p));
         }
-        for (Map.Entry<PathElement, FieldSet> e : children.entrySet()) {
+        for (Map.Entry<PathElement, FieldSet> e : children().entrySet()) {
             prefix.add(e.getKey());
             e.getValue().forEachPath(prefix, f);
             prefix.removeLast();
@@ -148,19 +191,25 @@ public final class FieldSet {
     }
 
     public FieldSet union(FieldSet other) {
-        TreeSet<PathElement> m = new TreeSet<>(members);
-        m.addAll(other.members);
-        TreeMap<PathElement, FieldSet> c = new TreeMap<>(children);
-        other.children.forEach((pe, set) -> c.merge(pe, set, FieldSet::union));
+        if (other.isEmpty()) {
+            return this;
+        }
+        TreeSet<PathElement> m = new TreeSet<>(members());
+        m.addAll(other.members());
+        TreeMap<PathElement, FieldSet> c = new TreeMap<>(children());
+        other.children().forEach((pe, set) -> c.merge(pe, set, FieldSet::union));
         return new FieldSet(m, c);
     }
 
     public FieldSet difference(FieldSet other) {
-        TreeSet<PathElement> m = new TreeSet<>(members);
-        m.removeAll(other.members);
+        if (other.isEmpty() || parts == null && !overlaps(source, other)) {
+            return this; // unchanged, so a lazily read set stays unparsed
+        }
+        TreeSet<PathElement> m = new TreeSet<>(members());
+        m.removeAll(other.members());
         TreeMap<PathElement, FieldSet> c = new TreeMap<>();
-        children.forEach((pe, set) -> {
-            FieldSet o = other.children.get(pe);
+        children().forEach((pe, set) -> {
+            FieldSet o = other.children().get(pe);
             FieldSet rest = o == null ? set : set.difference(o);
             if (!rest.isEmpty()) {
                 c.put(pe, rest);
@@ -169,12 +218,31 @@ public final class FieldSet {
         return new FieldSet(m, c);
     }
 
+    /**
+     * Whether {@code other} has a member that the canonical {@code fieldsV1} holds too, at the
+     * same place: exactly when {@link #difference} would take something away.
+     */
+    private static boolean overlaps(ObjectNode fieldsV1, FieldSet other) {
+        for (PathElement pe : other.members()) {
+            JsonNode here = fieldsV1.get(pe.serialize());
+            if (here != null && (here.isEmpty() || here.has("."))) {
+                return true;
+            }
+        }
+        for (Map.Entry<PathElement, FieldSet> e : other.children().entrySet()) {
+            if (fieldsV1.get(e.getKey().serialize()) instanceof ObjectNode below && overlaps(below, e.getValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public FieldSet intersection(FieldSet other) {
-        TreeSet<PathElement> m = new TreeSet<>(members);
-        m.retainAll(other.members);
+        TreeSet<PathElement> m = new TreeSet<>(members());
+        m.retainAll(other.members());
         TreeMap<PathElement, FieldSet> c = new TreeMap<>();
-        children.forEach((pe, set) -> {
-            FieldSet o = other.children.get(pe);
+        children().forEach((pe, set) -> {
+            FieldSet o = other.children().get(pe);
             if (o != null) {
                 FieldSet both = set.intersection(o);
                 if (!both.isEmpty()) {
@@ -187,14 +255,14 @@ public final class FieldSet {
 
     /** Like {@link #difference}, but a member of {@code other} also removes every path below it. */
     public FieldSet recursiveDifference(FieldSet other) {
-        TreeSet<PathElement> m = new TreeSet<>(members);
-        m.removeAll(other.members);
+        TreeSet<PathElement> m = new TreeSet<>(members());
+        m.removeAll(other.members());
         TreeMap<PathElement, FieldSet> c = new TreeMap<>();
-        children.forEach((pe, set) -> {
-            if (other.members.contains(pe)) {
+        children().forEach((pe, set) -> {
+            if (other.members().contains(pe)) {
                 return;
             }
-            FieldSet o = other.children.get(pe);
+            FieldSet o = other.children().get(pe);
             FieldSet rest = o == null ? set : set.recursiveDifference(o);
             if (!rest.isEmpty()) {
                 c.put(pe, rest);
@@ -204,26 +272,26 @@ public final class FieldSet {
     }
 
     NavigableSet<PathElement> members() {
-        return members;
+        return parts().members();
     }
 
     NavigableMap<PathElement, FieldSet> children() {
-        return children;
+        return parts().children();
     }
 
     /** The subtree below {@code pe}, empty when there is none. */
     FieldSet child(PathElement pe) {
-        return children.getOrDefault(pe, EMPTY);
+        return children().getOrDefault(pe, EMPTY);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FieldSet f && members.equals(f.members) && children.equals(f.children);
+        return o instanceof FieldSet f && members().equals(f.members()) && children().equals(f.children());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(members, children);
+        return Objects.hash(members(), children());
     }
 
     @Override

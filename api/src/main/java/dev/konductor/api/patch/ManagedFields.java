@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code metadata.managedFields} bookkeeping for ordinary writes (create, update, JSON / merge /
@@ -111,6 +112,10 @@ public final class ManagedFields {
 
     /** The entries of an object's {@code metadata.managedFields}; IllegalArgumentException when malformed. */
     public static List<ManagedFieldsEntry> read(JsonNode object) {
+        return read(object, ManagedFieldsEntry::fromJson);
+    }
+
+    private static List<ManagedFieldsEntry> read(JsonNode object, Function<JsonNode, ManagedFieldsEntry> entry) {
         JsonNode list = object == null ? null : object.path("metadata").get("managedFields");
         if (list == null || list.isNull()) {
             return List.of();
@@ -119,7 +124,7 @@ public final class ManagedFields {
             throw new IllegalArgumentException("metadata.managedFields must be a list");
         }
         List<ManagedFieldsEntry> out = new ArrayList<>();
-        list.forEach(e -> out.add(ManagedFieldsEntry.fromJson(e)));
+        list.forEach(e -> out.add(entry.apply(e)));
         return out;
     }
 
@@ -158,10 +163,14 @@ public final class ManagedFields {
         return readLenient(oldObj);
     }
 
-    /** The stored entries, or none when they cannot be decoded (upstream starts afresh then too). */
+    /**
+     * The stored entries, or none when they cannot be decoded (upstream starts afresh then too).
+     * {@code object} is a stored one: this server wrote its managedFields, so each entry's fields
+     * are parsed only when the write needs them.
+     */
     static Map<ManagedFieldsEntry.Identity, ManagedFieldsEntry> readLenient(JsonNode object) {
         try {
-            return byIdentity(read(object));
+            return byIdentity(read(object, ManagedFieldsEntry::fromStoredJson));
         } catch (IllegalArgumentException malformed) {
             return new LinkedHashMap<>();
         }

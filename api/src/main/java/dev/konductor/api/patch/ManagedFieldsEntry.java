@@ -86,6 +86,18 @@ public record ManagedFieldsEntry(String manager, String operation, String apiVer
 
     /** Reads one wire entry; throws IllegalArgumentException when it is not a valid FieldsV1 entry. */
     public static ManagedFieldsEntry fromJson(JsonNode o) {
+        return fromJson(o, false);
+    }
+
+    /**
+     * Reads one entry of a stored object, which this server wrote: its fields are parsed only if
+     * a write needs them ({@link FieldSet#ofStoredFieldsV1}).
+     */
+    static ManagedFieldsEntry fromStoredJson(JsonNode o) {
+        return fromJson(o, true);
+    }
+
+    private static ManagedFieldsEntry fromJson(JsonNode o, boolean stored) {
         if (o == null || !o.isObject()) {
             throw new IllegalArgumentException("managedFields entry must be an object");
         }
@@ -98,7 +110,8 @@ public record ManagedFieldsEntry(String manager, String operation, String apiVer
             throw new IllegalArgumentException("invalid operation \"" + operation + "\"");
         }
         return new ManagedFieldsEntry(text(o, "manager"), operation, text(o, "apiVersion"), text(o, "time"),
-                text(o, "subresource"), FieldSet.fromFieldsV1(o.get("fieldsV1")));
+                text(o, "subresource"),
+                stored ? FieldSet.ofStoredFieldsV1(o.get("fieldsV1")) : FieldSet.fromFieldsV1(o.get("fieldsV1")));
     }
 
     private static String text(JsonNode o, String field) {

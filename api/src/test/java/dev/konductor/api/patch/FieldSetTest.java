@@ -75,4 +75,32 @@ class FieldSetTest {
         return FieldSet.of(java.util.Arrays.stream(paths)
                 .map(p -> p.stream().<PathElement>map(Field::new).toList()).toList());
     }
+
+    @Test
+    void aStoredSetReadsLazilyAndActsAsTheParsedOne() {
+        FieldSet parsed = FieldSet.fromObject(json(POD_JSON), POD);
+        com.fasterxml.jackson.databind.node.ObjectNode fieldsV1 = parsed.toFieldsV1();
+        FieldSet image = FieldSet.of(List.of(List.of(new Field("spec"), new Field("containers"),
+                new PathElement.Key(List.of(new PathElement.KeyField("name", json("'web'")))), new Field("image"))));
+        FieldSet elsewhere = FieldSet.of(List.of(List.of(new Field("status"), new Field("phase")),
+                List.of(new Field("metadata"), new Field("labels"), new Field("tier"))));
+
+        // nothing to take away: the very set, written back as it was read
+        FieldSet untouched = FieldSet.ofStoredFieldsV1(fieldsV1);
+        assertThat(untouched.difference(elsewhere)).isSameAs(untouched);
+        assertThat(untouched.toFieldsV1()).isEqualTo(fieldsV1).isNotSameAs(fieldsV1);
+        assertThat(untouched.isEmpty()).isFalse();
+
+        // something to take away: the same result as the parsed set's
+        FieldSet stored = FieldSet.ofStoredFieldsV1(fieldsV1);
+        assertThat(stored.difference(image)).isEqualTo(parsed.difference(image));
+        assertThat(stored.difference(image).toFieldsV1()).isEqualTo(parsed.difference(image).toFieldsV1());
+        assertThat(stored).isEqualTo(parsed);
+        assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).union(elsewhere)).isEqualTo(parsed.union(elsewhere));
+        assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).intersection(image)).isEqualTo(parsed.intersection(image));
+        assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).paths()).isEqualTo(parsed.paths());
+        // a member of the other set below a path that is only a member here takes nothing
+        FieldSet belowLabels = FieldSet.of(List.of(List.of(new Field("metadata"), new Field("name"), new Field("x"))));
+        assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).difference(belowLabels)).isEqualTo(parsed);
+    }
 }

@@ -30,6 +30,7 @@ public final class WatchCache implements AutoCloseable {
     private static final int PAGE = 5_000;
 
     private final Store store;
+    /** Decodes (with compact trees: {@link CompactNodeFactory}) and serializes the cached objects. */
     private final ObjectMapper mapper;
     private final Map<String, ResourceCache> caches = new ConcurrentHashMap<>();
     private final ReentrantLock progress = new ReentrantLock();
@@ -41,7 +42,7 @@ public final class WatchCache implements AutoCloseable {
 
     public WatchCache(Store store, ObjectMapper mapper) {
         this.store = store;
-        this.mapper = mapper;
+        this.mapper = CompactNodeFactory.decoderFrom(mapper);
     }
 
     /** Loads everything and starts following the store. */

@@ -75,6 +75,10 @@ class CompactObjectMapTest {
         compact.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("apiVersion", "kind", "metadata", "spec", "status");
 
+        JsonNode again = decoder.readTree(json);
+        assertThat(again.at("/spec/containers/0/image")).as("short texts are shared")
+                .isSameAs(compact.at("/spec/containers/0/image"));
+
         ObjectNode copy = ((ObjectNode) compact).deepCopy();
         copy.withObject("metadata").put("name", "q");
         assertThat(compact.at("/metadata/name").asText()).as("a copy is the writer's own").isEqualTo("p");

@@ -34,11 +34,14 @@ public final class LocalClients {
      * {@code managedFields}, so they are skipped, as upstream's scheduler and controller manager
      * drop them from their informers: a tenth of the informers' decoding, and of their caches. An
      * update that leaves them out keeps the stored ones (upstream's rule, and the API server's).
+     * Decoded model objects drop their empty {@code additionalProperties} maps
+     * ({@link EmptyAdditionalProperties}).
      */
     static final KubernetesSerialization SERIALIZATION = serialization();
 
     private static KubernetesSerialization serialization() {
-        ObjectMapper mapper = new ObjectMapper().addMixIn(ObjectMeta.class, WithoutManagedFields.class);
+        ObjectMapper mapper = new ObjectMapper().addMixIn(ObjectMeta.class, WithoutManagedFields.class)
+                .registerModule(new EmptyAdditionalProperties()); // first: it wraps what the others make
         KubernetesSerialization serialization = new StreamingWatchEvents(mapper);
         mapper.registerModule(new BlackbirdModule());
         return serialization;

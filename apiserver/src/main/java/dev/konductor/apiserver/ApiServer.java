@@ -3,6 +3,7 @@ package dev.konductor.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.json.SharedJsonBuffers;
 import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.serviceaccount.SigningKey;
@@ -62,7 +63,7 @@ public final class ApiServer implements AutoCloseable {
     private static final List<String> API_AUDIENCES = List.of(TokenClaims.DEFAULT_ISSUER);
 
     private final ApiServerConfig config;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = SharedJsonBuffers.in(new ObjectMapper()); // requests run on virtual threads
     private final ResourceRegistry registry = ResourceRegistry.builtIn();
     private final Clock clock = Clock.systemUTC();
     private WatchCache cache;

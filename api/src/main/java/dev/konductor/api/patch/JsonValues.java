@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.json.SharedJsonBuffers;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +23,7 @@ final class JsonValues {
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** Thread-safe once built; used only to parse and print path elements. */
-    static final JsonMapper MAPPER = JsonMapper.builder().build();
+    static final JsonMapper MAPPER = SharedJsonBuffers.in(JsonMapper.builder().build());
 
     private JsonValues() {
     }

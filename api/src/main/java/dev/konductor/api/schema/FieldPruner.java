@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.konductor.api.json.SharedJsonBuffers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -28,7 +29,7 @@ import java.util.Set;
  */
 public final class FieldPruner {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = SharedJsonBuffers.in(new JsonFactory());
 
     private FieldPruner() {
     }

@@ -17,7 +17,6 @@ import dev.konductor.apiserver.watchcache.WatchFilter;
 import dev.konductor.store.CompactedException;
 import dev.konductor.store.KeyValue;
 import dev.konductor.store.RangeResult;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -295,12 +294,15 @@ final class ListWatchHandler {
         return event("BOOKMARK", output.responses().bytes(obj));
     }
 
+    /** {@code {"type":TYPE,"object":OBJECT}} and a newline, in one array (made for every watcher of every event). */
     private static byte[] event(String type, byte[] object) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(object.length + 32);
-        out.writeBytes(("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(object);
-        out.writeBytes("}\n".getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+        byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
+        byte[] event = new byte[head.length + object.length + 2];
+        System.arraycopy(head, 0, event, 0, head.length);
+        System.arraycopy(object, 0, event, head.length, object.length);
+        event[event.length - 2] = '}';
+        event[event.length - 1] = '\n';
+        return event;
     }
 
     /** A continue token: the revision the list is pinned to and the last key returned. */

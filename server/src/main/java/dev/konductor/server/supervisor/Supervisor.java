@@ -72,7 +72,11 @@ public final class Supervisor {
     public boolean start() throws ComponentFailure, InterruptedException {
         long begin = System.nanoTime();
         for (Component component : components) {
-            Thread.ofVirtual().name("start-" + component.name()).start(() -> launch(component));
+            // Platform threads: a start loads hundreds of classes and service files, and a virtual
+            // thread the JVM blocks on a class-loading lock keeps its carrier. Two such starts
+            // (two carriers on two cores) waiting for a lock held by a thread that waits for a
+            // jar's monitor held by an unmounted virtual thread hung a test JVM for good.
+            Thread.ofPlatform().daemon().name("start-" + component.name()).start(() -> launch(component));
         }
         CompletableFuture<Void> allReady = CompletableFuture.allOf(readiness.values().toArray(CompletableFuture[]::new));
         try {

@@ -7,7 +7,6 @@ import dev.konductor.api.resource.ResourceType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
-import java.util.random.RandomGenerator;
 
 /**
  * The metadata and status rules every write obeys, as upstream's registry strategies: who sets
@@ -23,7 +22,6 @@ final class ObjectLifecycle {
 
     private static final Set<String> NOT_SPEC = Set.of("apiVersion", "kind", "metadata", "status");
 
-    private final RandomGenerator random = RandomIds.THREAD_LOCAL;
 
     static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -35,7 +33,7 @@ final class ObjectLifecycle {
         String name = meta.path("name").asText("");
         String prefix = meta.path("generateName").asText("");
         if (name.isEmpty() && !prefix.isEmpty()) {
-            meta.put("name", (prefix.length() > 58 ? prefix.substring(0, 58) : prefix) + RandomIds.nameSuffix(random));
+            meta.put("name", (prefix.length() > 58 ? prefix.substring(0, 58) : prefix) + RandomIds.nameSuffix(RandomIds.THREAD_LOCAL));
         }
     }
 

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,9 +25,7 @@ class GracefulDeletionTest {
     static void start() {
         api = TestApiServer.start();
         client = api.client();
-        // no serviceaccount controller runs here; the ServiceAccount admission needs the pods' account
-        client.serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder()
-                .withNewMetadata().withName("default").endMetadata().build()).create();
+        api.createDefaultServiceAccount("default");
     }
 
     @AfterAll

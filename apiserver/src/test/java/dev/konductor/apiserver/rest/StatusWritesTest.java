@@ -7,7 +7,6 @@ import dev.konductor.apiserver.testsupport.TestApiServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -28,9 +27,7 @@ class StatusWritesTest {
     static void start() {
         api = TestApiServer.start();
         client = api.client();
-        // no serviceaccount controller runs here; the ServiceAccount admission needs the pods' account
-        client.serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder()
-                .withNewMetadata().withName("default").endMetadata().build()).create();
+        api.createDefaultServiceAccount("default");
     }
 
     @AfterAll

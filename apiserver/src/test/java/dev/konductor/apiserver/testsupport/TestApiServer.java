@@ -6,6 +6,7 @@ import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.store.Store;
 import dev.konductor.store.Stores;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -103,6 +104,15 @@ public final class TestApiServer implements AutoCloseable {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         clients.add(client);
         return client;
+    }
+
+    /**
+     * Creates the {@code default} ServiceAccount in {@code namespace}: no serviceaccount controller
+     * runs here, and the ServiceAccount admission refuses pods whose account does not exist.
+     */
+    public void createDefaultServiceAccount(String namespace) {
+        client().serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName("default").endMetadata().build()).create();
     }
 
     /** A response to {@link #request}. */

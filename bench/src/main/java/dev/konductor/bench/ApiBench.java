@@ -25,38 +25,50 @@ import javax.net.ssl.SSLContext;
  * The API server benchmark of docs/benchmarks.md: against a real {@code konductor server} child
  * process on each backend, measures start-to-ready, idle RSS, pod create / get / update throughput
  * and latency with N concurrent clients (each its own HTTP client and connection), the time to list
- * all pods, and the fan-out latency of events to many concurrent watches.
+ * all pods, and the fan-out latency of events to many concurrent watches. The measured creates
+ * follow a warm-up of creates in a namespace of their own (reported as the cold figures): the
+ * first seconds after a start measure the JIT compiling the request path more than the server.
  *
- * <pre>bench/run [--backends sqlite,etcd] [--clients 50] [--pods 10000] [--watchers 1000] [--events 20]</pre>
+ * <pre>bench/run [--backends sqlite,etcd] [--clients 50] [--pods 10000] [--warmup 5000] [--watchers 1000] [--events 20]
+ *           [--profile FILE.jfr]</pre>
+ * With {@code --profile} the server is recorded with JFR over the measured creates (one backend).
  */
 public final class ApiBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAMESPACE = "bench";
     private static final String WATCH_NAMESPACE = "bench-watch";
+    private static final String WARMUP_NAMESPACE = "bench-warmup";
     /** HTTP clients the watches share (each client has a selector thread). */
     static final int WATCH_CLIENTS = 8;
 
     private final int clients;
     private final int pods;
+    private final int warmup;
     private final int watchers;
     private final int events;
+    /** Where to write a JFR recording of the server over the measured creates; null for none. */
+    private final Path profile;
 
-    private ApiBench(int clients, int pods, int watchers, int events) {
+    private ApiBench(int clients, int pods, int warmup, int watchers, int events, Path profile) {
         this.clients = clients;
         this.pods = pods;
+        this.warmup = warmup;
         this.watchers = watchers;
         this.events = events;
+        this.profile = profile;
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("backends", "sqlite,etcd", "clients", "50",
-                "pods", "10000", "watchers", "1000", "events", "20", "repo", "."));
+                "pods", "10000", "warmup", "5000", "watchers", "1000", "events", "20", "repo", "."));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         ApiBench bench = new ApiBench(Integer.parseInt(options.get("clients")), Integer.parseInt(options.get("pods")),
-                Integer.parseInt(options.get("watchers")), Integer.parseInt(options.get("events")));
+                Integer.parseInt(options.get("warmup")), Integer.parseInt(options.get("watchers")),
+                Integer.parseInt(options.get("events")),
+                options.containsKey("profile") ? Path.of(options.get("profile")).toAbsolutePath() : null);
         Path repo = Path.of(options.get("repo")).toAbsolutePath().normalize();
         ServerUnderTest.warmUp(repo);
         List<Map<String, String>> results = new ArrayList<>();
@@ -76,17 +88,27 @@ public final class ApiBench {
             row.put("idle RSS", String.format(Locale.ROOT, "%.0f MiB", server.rssMiB()));
             create(server, "/api/v1/namespaces", namespace(NAMESPACE));
             create(server, "/api/v1/namespaces", namespace(WATCH_NAMESPACE));
+            if (warmup > 0) {
+                create(server, "/api/v1/namespaces", namespace(WARMUP_NAMESPACE));
+                String warmupPods = "/api/v1/namespaces/" + WARMUP_NAMESPACE + "/pods";
+                Phase cold = phase(server, warmup, (c, i) -> c.send("POST", warmupPods, "application/json", pod(i)));
+                row.put("cold creates/s (first " + warmup + ")", cold.rate());
+                row.put("cold create p50/p99", cold.percentiles());
+            }
 
             String pods = "/api/v1/namespaces/" + NAMESPACE + "/pods";
-            Phase creates = phase(server, (c, i) -> c.send("POST", pods, "application/json", pod(i)));
+            Phase creates;
+            try (FlightRecording recording = profile == null ? null : FlightRecording.start(server.pid(), profile)) {
+                creates = phase(server, this.pods, (c, i) -> c.send("POST", pods, "application/json", pod(i)));
+            }
             row.put("creates/s", creates.rate());
             row.put("create p50/p99", creates.percentiles());
             row.put("server CPU per create", creates.cpuPerRequest());
-            Phase gets = phase(server, (c, i) -> c.send("GET", pods + "/p-" + i, null, null));
+            Phase gets = phase(server, this.pods, (c, i) -> c.send("GET", pods + "/p-" + i, null, null));
             row.put("gets/s", gets.rate());
             row.put("get p50/p99", gets.percentiles());
             row.put("server CPU per get", gets.cpuPerRequest());
-            Phase updates = phase(server, (c, i) -> c.send("PATCH", pods + "/p-" + i,
+            Phase updates = phase(server, this.pods, (c, i) -> c.send("PATCH", pods + "/p-" + i,
                     "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"updated\":\"yes\"}}}"));
             row.put("updates/s", updates.rate());
             row.put("update p50/p99", updates.percentiles());
@@ -124,8 +146,8 @@ public final class ApiBench {
         LeanClient.Response send(LeanClient client, int i) throws Exception;
     }
 
-    /** Sends request {@code i} for every i in [0, pods), spread over the clients; every answer must be 2xx. */
-    private Phase phase(ServerUnderTest server, Call call) throws Exception {
+    /** Sends request {@code i} for every i in [0, count), spread over the clients; every answer must be 2xx. */
+    private Phase phase(ServerUnderTest server, int count, Call call) throws Exception {
         Latencies latencies = new Latencies();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -135,7 +157,7 @@ public final class ApiBench {
         for (int c = 0; c < clients; c++) {
             threads.add(Thread.ofVirtual().start(() -> {
                 try (LeanClient client = new LeanClient(server.url(), server.tls())) {
-                    for (int i = next.getAndIncrement(); i < pods; i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                         long start = System.nanoTime();
                         LeanClient.Response response = call.send(client, i);
                         latencies.add(System.nanoTime() - start);
@@ -160,7 +182,7 @@ public final class ApiBench {
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " requests failed");
         }
-        return new Phase(pods, nanos, latencies, cpu);
+        return new Phase(count, nanos, latencies, cpu);
     }
 
     private String listMillis(ServerUnderTest server, String path) throws Exception {

@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * the first round meets a server whose JIT has compiled little of the node agent's code, later
  * rounds one that has run it before.
  *
- * <pre>bench/node [--runtime cri|process] [--pods 30] [--rounds 1] [--port 0] [--kubelet-port 0] [--cluster-cidr 10.244.0.0/24] [--dir /tmp]</pre>
+ * <pre>bench/node [--runtime cri|process] [--pods 30] [--rounds 1] [--port 0] [--kubelet-port 0] [--cluster-cidr 10.244.0.0/24] [--dir /tmp]
+ *            [--profile FILE.jfr]</pre> (the last round recorded with JFR)
  */
 public final class NodeBench {
 
@@ -45,7 +46,7 @@ public final class NodeBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("pods", "30", "port", "0", "kubelet-port", "0",
                 "cluster-cidr", "10.244.0.0/24", "dir", System.getProperty("java.io.tmpdir"), "repo", ".", "runtime", "cri",
-                "keep-data", "false", "rounds", "1"));
+                "keep-data", "false", "rounds", "1", "profile", ""));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -78,7 +79,11 @@ public final class NodeBench {
                 // connections first: the round measures the pods' start, not this JVM's TLS handshakes
                 PodCreator creator = new PodCreator(server.url(), server.tls(), pods, 0, NodeBench::podJson).connect();
                 PhaseCpu cpu = PhaseCpu.start();
-                Startup startup = startAtOnce(server, creator, new PodTimeline("r" + round + "-startup-", pods));
+                Startup startup;
+                try (FlightRecording recording = options.get("profile").isEmpty() || round < rounds ? null
+                        : FlightRecording.start(server.pid(), Path.of(options.get("profile")).toAbsolutePath())) {
+                    startup = startAtOnce(server, creator, new PodTimeline("r" + round + "-startup-", pods));
+                }
                 System.err.printf("bench: round %d: %d pods running%n", round, pods);
                 row.put(prefix + "startup p50 / p99", percentiles(startup.running()));
                 row.put(prefix + "of which create to bound p50 / p99", percentiles(startup.bound()));

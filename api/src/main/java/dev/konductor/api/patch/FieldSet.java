@@ -191,8 +191,8 @@ public final class FieldSet {
     }
 
     public FieldSet union(FieldSet other) {
-        if (other.isEmpty()) {
-            return this;
+        if (other.isEmpty() || containsAll(other)) {
+            return this; // a lazily read set that already holds the other stays unparsed
         }
         TreeSet<PathElement> m = new TreeSet<>(members());
         m.addAll(other.members());
@@ -235,6 +235,40 @@ public final class FieldSet {
             }
         }
         return false;
+    }
+
+    /** Whether every member path of {@code other} is a member here too. */
+    public boolean containsAll(FieldSet other) {
+        if (parts == null) {
+            return containsAll(source, other);
+        }
+        if (!members().containsAll(other.members())) {
+            return false;
+        }
+        for (Map.Entry<PathElement, FieldSet> e : other.children().entrySet()) {
+            FieldSet here = children().get(e.getKey());
+            if (here == null ? !e.getValue().isEmpty() : !here.containsAll(e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #containsAll} on a canonical {@code fieldsV1}, without parsing it. */
+    private static boolean containsAll(ObjectNode fieldsV1, FieldSet other) {
+        for (PathElement pe : other.members()) {
+            JsonNode here = fieldsV1.get(pe.serialize());
+            if (here == null || !(here.isEmpty() || here.has("."))) {
+                return false;
+            }
+        }
+        for (Map.Entry<PathElement, FieldSet> e : other.children().entrySet()) {
+            if (!e.getValue().isEmpty() && !(fieldsV1.get(e.getKey().serialize()) instanceof ObjectNode below
+                    && containsAll(below, e.getValue()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public FieldSet intersection(FieldSet other) {

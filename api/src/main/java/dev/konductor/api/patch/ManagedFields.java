@@ -76,14 +76,18 @@ public final class ManagedFields {
 
         FieldSet changed = cmp.addedOrModified();
         FieldSet lost = changed.union(cmp.removed());
-        managers.replaceAll((id, e) -> e.withFields(e.fields().difference(lost)));
-
         FieldSet mine = changed.difference(NEVER_OWNED);
-        if (!mine.isEmpty()) {
-            String apiVersion = newObj.path("apiVersion").asText(null);
-            var entry = new ManagedFieldsEntry(manager, operation, apiVersion, ManagedFieldsEntry.formatTime(now),
-                    subresource, mine);
-            managers.merge(entry.identity(), entry, (prev, cur) -> cur.withFields(prev.fields().union(mine)));
+        ManagedFieldsEntry entry = mine.isEmpty() ? null : new ManagedFieldsEntry(manager, operation,
+                newObj.path("apiVersion").asText(null), ManagedFieldsEntry.formatTime(now), subresource, mine);
+        // Every entry loses what this write changed or removed, and the writer's own entry gets
+        // back what it set: so that one loses only the rest. A writer that owns what it sets (a
+        // Lease renewed, a status rewritten by its owner) then keeps its entry as it was stored,
+        // neither parsed nor rebuilt.
+        FieldSet notMine = lost.difference(mine);
+        ManagedFieldsEntry.Identity writer = entry == null ? null : entry.identity();
+        managers.replaceAll((id, e) -> e.withFields(e.fields().difference(id.equals(writer) ? notMine : lost)));
+        if (entry != null) {
+            managers.merge(writer, entry, (prev, cur) -> cur.withFields(prev.fields().union(mine)));
         }
         write(newObj, managers.values());
     }

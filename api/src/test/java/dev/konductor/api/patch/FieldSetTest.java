@@ -103,4 +103,30 @@ class FieldSetTest {
         FieldSet belowLabels = FieldSet.of(List.of(List.of(new Field("metadata"), new Field("name"), new Field("x"))));
         assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).difference(belowLabels)).isEqualTo(parsed);
     }
+
+    @Test
+    void containsAllAnswersAlikeForAStoredAndAParsedSet() {
+        FieldSet parsed = FieldSet.fromObject(json(POD_JSON), POD);
+        com.fasterxml.jackson.databind.node.ObjectNode fieldsV1 = parsed.toFieldsV1();
+        FieldSet image = FieldSet.of(List.of(List.of(new Field("spec"), new Field("containers"),
+                new PathElement.Key(List.of(new PathElement.KeyField("name", json("'web'")))), new Field("image"))));
+        FieldSet nameAndApp = set(List.of("metadata", "name"), List.of("metadata", "labels", "app"));
+        FieldSet elsewhere = set(List.of("metadata", "labels", "tier"));
+        FieldSet parentOnly = set(List.of("spec"));
+        FieldSet mixed = image.union(elsewhere);
+
+        assertThat(parsed.containsAll(image)).isTrue();
+        assertThat(parsed.containsAll(nameAndApp)).isTrue();
+        assertThat(parsed.containsAll(elsewhere)).isFalse();
+        assertThat(parsed.containsAll(parentOnly)).as(".spec only leads to members").isFalse();
+        assertThat(parsed.containsAll(mixed)).isFalse();
+        for (FieldSet other : List.of(image, nameAndApp, elsewhere, parentOnly, mixed, FieldSet.empty(), parsed)) {
+            assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).containsAll(other)).isEqualTo(parsed.containsAll(other));
+        }
+
+        // a union adding nothing is the very set, still as it was read
+        FieldSet stored = FieldSet.ofStoredFieldsV1(fieldsV1);
+        assertThat(stored.union(image)).isSameAs(stored);
+        assertThat(stored.union(elsewhere)).isEqualTo(parsed.union(elsewhere));
+    }
 }

@@ -64,6 +64,29 @@ class ManagedFieldsTest {
     }
 
     @Test
+    void anOwnerRewritingItsFieldsKeepsItsEntryAndLosesWhatItRemoves() {
+        ObjectNode v1 = obj(POD_JSON);
+        ManagedFields.recordUpdate(null, v1, "kubectl-run", "Update", null, POD, T1);
+        ObjectNode v2 = v1.deepCopy();
+        ((ObjectNode) v2.at("/spec/containers/0")).put("image", "nginx:1.26");
+        ManagedFields.recordUpdate(v1, v2, "kubectl-run", "Update", null, POD, T2);
+        JsonNode entries = v2.at("/metadata/managedFields");
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).get("fieldsV1")).isEqualTo(v1.at("/metadata/managedFields/0/fieldsV1"));
+        assertThat(entries.get(0).get("time").textValue()).isEqualTo("2026-01-02T03:05:00Z");
+
+        // the same manager changing one of its fields and removing others
+        ObjectNode v3 = v2.deepCopy();
+        ((ObjectNode) v3.at("/spec/containers/0")).put("image", "nginx:1.27");
+        ((ObjectNode) v3.get("metadata")).remove("labels");
+        ManagedFields.recordUpdate(v2, v3, "kubectl-run", "Update", null, POD, T2);
+        assertThat(v3.at("/metadata/managedFields")).isEqualTo(json("""
+                [{'manager':'kubectl-run','operation':'Update','apiVersion':'v1','time':'2026-01-02T03:05:00Z',
+                  'fieldsType':'FieldsV1',
+                  'fieldsV1':{'f:spec':{'f:containers':{'k:{\\"name\\":\\"web\\"}':{'.':{},'f:image':{},'f:name':{}}}}}}]"""));
+    }
+
+    @Test
     void removingAFieldTakesItFromItsOwnerAndEmptyEntriesDisappear() {
         ObjectNode v1 = obj(POD_JSON);
         ManagedFields.recordUpdate(null, v1, "kubectl-run", "Update", null, POD, T1);

@@ -33,14 +33,8 @@ import org.slf4j.LoggerFactory;
 final class Monitors implements ObjectGraph, AutoCloseable {
 
     static final String OWNER_INDEX = "gc-owner-uid";
-    /**
-     * Upstream's default ignored resources (events are never owners or dependents worth a watch),
-     * and the metrics, which upstream's collector never sees: metrics-server serves get and list
-     * only. Here they are stored objects without owners, rewritten every 15 s for every node and
-     * pod, so a monitor would decode each write for nothing.
-     */
-    static final Set<String> IGNORED = Set.of("events.", "events.events.k8s.io", "nodes.metrics.k8s.io",
-            "pods.metrics.k8s.io");
+    /** Upstream's default ignored resources: events are never owners or dependents worth a watch. */
+    static final Set<String> IGNORED = Set.of("events.", "events.events.k8s.io");
 
     private static final Logger log = LoggerFactory.getLogger(Monitors.class);
     /** What client-go's metadata client accepts for lists and watches. */

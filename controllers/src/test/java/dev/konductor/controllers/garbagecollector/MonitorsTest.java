@@ -49,11 +49,6 @@ class MonitorsTest {
             assertThat(cached.getMetadata().getUid()).isNotBlank();
             assertThat(cached.getAdditionalProperties()).doesNotContainKeys("spec", "status");
             assertThat(monitors.get(ObjectRef.of(pods, "default", "missing"))).isEmpty();
-            assertThat(Monitors.collectable(pods)).isTrue();
-            assertThat(Monitors.collectable(monitors.resource("", "events").orElseThrow()))
-                    .as("upstream's ignored resources").isFalse();
-            assertThat(Monitors.collectable(monitors.resource("metrics.k8s.io", "pods").orElseThrow()))
-                    .as("served get and list only upstream").isFalse();
         }
     }
 }

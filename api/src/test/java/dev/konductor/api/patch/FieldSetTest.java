@@ -15,6 +15,10 @@ class FieldSetTest {
             {'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','labels':{'app':'web'},'finalizers':['f1']},
              'spec':{'containers':[{'name':'web','image':'nginx','ports':[{'containerPort':80}],'resources':{}}]}}""";
 
+    /** {@code .spec.containers[name=web].image} of {@link #POD_JSON}. */
+    private static final FieldSet IMAGE = FieldSet.of(List.of(List.of(new Field("spec"), new Field("containers"),
+            new PathElement.Key(List.of(new PathElement.KeyField("name", json("'web'")))), new Field("image"))));
+
     @Test
     void fieldsOfAnAppliedObjectHaveUpstreamsShape() {
         FieldSet set = FieldSet.fromObject(json(POD_JSON), POD);
@@ -80,8 +84,6 @@ class FieldSetTest {
     void aStoredSetReadsLazilyAndActsAsTheParsedOne() {
         FieldSet parsed = FieldSet.fromObject(json(POD_JSON), POD);
         com.fasterxml.jackson.databind.node.ObjectNode fieldsV1 = parsed.toFieldsV1();
-        FieldSet image = FieldSet.of(List.of(List.of(new Field("spec"), new Field("containers"),
-                new PathElement.Key(List.of(new PathElement.KeyField("name", json("'web'")))), new Field("image"))));
         FieldSet elsewhere = FieldSet.of(List.of(List.of(new Field("status"), new Field("phase")),
                 List.of(new Field("metadata"), new Field("labels"), new Field("tier"))));
 
@@ -93,11 +95,11 @@ class FieldSetTest {
 
         // something to take away: the same result as the parsed set's
         FieldSet stored = FieldSet.ofStoredFieldsV1(fieldsV1);
-        assertThat(stored.difference(image)).isEqualTo(parsed.difference(image));
-        assertThat(stored.difference(image).toFieldsV1()).isEqualTo(parsed.difference(image).toFieldsV1());
+        assertThat(stored.difference(IMAGE)).isEqualTo(parsed.difference(IMAGE));
+        assertThat(stored.difference(IMAGE).toFieldsV1()).isEqualTo(parsed.difference(IMAGE).toFieldsV1());
         assertThat(stored).isEqualTo(parsed);
         assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).union(elsewhere)).isEqualTo(parsed.union(elsewhere));
-        assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).intersection(image)).isEqualTo(parsed.intersection(image));
+        assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).intersection(IMAGE)).isEqualTo(parsed.intersection(IMAGE));
         assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).paths()).isEqualTo(parsed.paths());
         // a member of the other set below a path that is only a member here takes nothing
         FieldSet belowLabels = FieldSet.of(List.of(List.of(new Field("metadata"), new Field("name"), new Field("x"))));
@@ -108,25 +110,23 @@ class FieldSetTest {
     void containsAllAnswersAlikeForAStoredAndAParsedSet() {
         FieldSet parsed = FieldSet.fromObject(json(POD_JSON), POD);
         com.fasterxml.jackson.databind.node.ObjectNode fieldsV1 = parsed.toFieldsV1();
-        FieldSet image = FieldSet.of(List.of(List.of(new Field("spec"), new Field("containers"),
-                new PathElement.Key(List.of(new PathElement.KeyField("name", json("'web'")))), new Field("image"))));
         FieldSet nameAndApp = set(List.of("metadata", "name"), List.of("metadata", "labels", "app"));
         FieldSet elsewhere = set(List.of("metadata", "labels", "tier"));
         FieldSet parentOnly = set(List.of("spec"));
-        FieldSet mixed = image.union(elsewhere);
+        FieldSet mixed = IMAGE.union(elsewhere);
 
-        assertThat(parsed.containsAll(image)).isTrue();
+        assertThat(parsed.containsAll(IMAGE)).isTrue();
         assertThat(parsed.containsAll(nameAndApp)).isTrue();
         assertThat(parsed.containsAll(elsewhere)).isFalse();
         assertThat(parsed.containsAll(parentOnly)).as(".spec only leads to members").isFalse();
         assertThat(parsed.containsAll(mixed)).isFalse();
-        for (FieldSet other : List.of(image, nameAndApp, elsewhere, parentOnly, mixed, FieldSet.empty(), parsed)) {
+        for (FieldSet other : List.of(IMAGE, nameAndApp, elsewhere, parentOnly, mixed, FieldSet.empty(), parsed)) {
             assertThat(FieldSet.ofStoredFieldsV1(fieldsV1).containsAll(other)).isEqualTo(parsed.containsAll(other));
         }
 
         // a union adding nothing is the very set, still as it was read
         FieldSet stored = FieldSet.ofStoredFieldsV1(fieldsV1);
-        assertThat(stored.union(image)).isSameAs(stored);
+        assertThat(stored.union(IMAGE)).isSameAs(stored);
         assertThat(stored.union(elsewhere)).isEqualTo(parsed.union(elsewhere));
     }
 }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** Diagnostic commands sent to another JVM with the JDK's {@code jcmd}, by process id. */
 final class Jcmd {
 
-    private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    private static final Pattern USED = Pattern.compile("(?:total|committed) \\d+K, used (\\d+)K");
 
     private Jcmd() {
     }
@@ -40,7 +40,7 @@ final class Jcmd {
         return usedKiB(run(pid, "GC.heap_info")) / 1024.0;
     }
 
-    /** The sum of the "used" figures of a GC.heap_info report's generations. */
+    /** The sum of the "used" figures of a GC.heap_info report's generations (G1 reports one heap). */
     static long usedKiB(String heapInfo) {
         long used = 0;
         Matcher m = USED.matcher(heapInfo);

@@ -18,4 +18,15 @@ class JcmdTest {
 
         assertThat(Jcmd.usedKiB(heapInfo)).isEqualTo(28963 + 1084);
     }
+
+    @Test
+    void readsTheOneFigureOfAGarbageFirstHeap() {
+        String heapInfo = """
+                568:
+                garbage-first heap   total reserved 16777216K, committed 11952128K, used 5442125K [0x0000000400000000, 0x0000000800000000)
+                 region size 8192K, 295 young (2416640K), 8 survivors (65536K)
+                """;
+
+        assertThat(Jcmd.usedKiB(heapInfo)).isEqualTo(5442125);
+    }
 }

@@ -35,13 +35,15 @@ public final class LocalClients {
      * drop them from their informers: a tenth of the informers' decoding, and of their caches. An
      * update that leaves them out keeps the stored ones (upstream's rule, and the API server's).
      * Decoded model objects drop their empty {@code additionalProperties} maps
-     * ({@link EmptyAdditionalProperties}).
+     * ({@link EmptyAdditionalProperties}) and share the strings that repeat from object to object
+     * ({@link SharedStrings}).
      */
     static final KubernetesSerialization SERIALIZATION = serialization();
 
     private static KubernetesSerialization serialization() {
         ObjectMapper mapper = new ObjectMapper().addMixIn(ObjectMeta.class, WithoutManagedFields.class)
-                .registerModule(new EmptyAdditionalProperties()); // first: it wraps what the others make
+                .registerModule(new EmptyAdditionalProperties()) // first: it wraps what the others make
+                .registerModule(new SharedStrings());
         KubernetesSerialization serialization = new StreamingWatchEvents(mapper);
         mapper.registerModule(new BlackbirdModule());
         return serialization;

@@ -64,6 +64,26 @@ class ManagedFieldsTest {
     }
 
     @Test
+    void onlyTheChangedFieldMovesWhetherTheRestIsTheSameNodesOrEqualNumbers() {
+        ObjectNode v1 = obj("""
+                {'apiVersion':'v1','kind':'Pod','metadata':{'name':'web','namespace':'default','labels':{'app':'web'}},
+                 'spec':{'containers':[{'name':'web','image':'nginx','ports':[{'containerPort':80}]}],
+                         'terminationGracePeriodSeconds':30},'status':{}}""");
+        ManagedFields.recordUpdate(null, v1, "kubectl-run", "Update", null, POD, T1);
+        ObjectNode v2 = v1.deepCopy();
+        ((ObjectNode) v2.at("/metadata/labels")).put("app", "shop");
+        // a long where the stored object has an int: equal as upstream compares numbers
+        ((ObjectNode) v2.at("/spec/containers/0/ports/0")).put("containerPort", 80L);
+        ((ObjectNode) v2.get("spec")).put("terminationGracePeriodSeconds", 30L);
+
+        ManagedFields.recordUpdate(v1, v2, "kubectl-label", "Update", null, POD, T2);
+
+        assertThat(v2.at("/metadata/managedFields/1/manager").asText()).isEqualTo("kubectl-label");
+        assertThat(v2.at("/metadata/managedFields/1/fieldsV1")).isEqualTo(json("{'f:metadata':{'f:labels':{'f:app':{}}}}"));
+        assertThat(v2.at("/metadata/managedFields/0/fieldsV1/f:spec")).isEqualTo(v1.at("/metadata/managedFields/0/fieldsV1/f:spec"));
+    }
+
+    @Test
     void anOwnerRewritingItsFieldsKeepsItsEntryAndLosesWhatItRemoves() {
         ObjectNode v1 = obj(POD_JSON);
         ManagedFields.recordUpdate(null, v1, "kubectl-run", "Update", null, POD, T1);

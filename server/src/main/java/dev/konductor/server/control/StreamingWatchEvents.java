@@ -20,10 +20,19 @@ import java.io.IOException;
  * and the rest of the object streams straight into it (kinds without a class into a
  * {@link GenericKubernetesResource}, as fabric8 does). Anything else (other field orders, input
  * fabric8 would reject) takes fabric8's own path.
+ *
+ * <p>Every in-process client shares this serialization, and several of them watch the same kind
+ * with no selector (the controller manager's and the scheduler's informers each watch every pod
+ * and node; a node agent watches its own pods), so the API server sends each of them the same
+ * text for the same event. The last events decoded are kept by their text ({@link RecentEvents}):
+ * a watch that receives an event another watch has just decoded gets the same object, decoded
+ * once for the process and held once in the informers' caches, which never modify what they
+ * hold.
  */
 final class StreamingWatchEvents extends KubernetesSerialization {
 
     private final ObjectMapper mapper;
+    private final RecentEvents recent = new RecentEvents();
 
     StreamingWatchEvents(ObjectMapper mapper) {
         super(mapper, true);
@@ -33,10 +42,16 @@ final class StreamingWatchEvents extends KubernetesSerialization {
     @Override
     public <T> T unmarshal(String json, Class<T> type) {
         if (type == WatchEvent.class) {
-            WatchEvent event = readWatchEvent(json);
-            if (event != null) {
-                return type.cast(event);
+            WatchEvent event = recent.find(json);
+            if (event == null) {
+                event = readWatchEvent(json);
+                if (event == null) {
+                    return super.unmarshal(json, type);
+                }
+                recent.remember(json, event);
             }
+            // a wrapper of its own for each watch: only the object is shared
+            return type.cast(new WatchEvent(event.getObject(), event.getType()));
         }
         return super.unmarshal(json, type);
     }
@@ -108,5 +123,37 @@ final class StreamingWatchEvents extends KubernetesSerialization {
         // the two fields already read, then the rest of the object from where the parser stands
         JsonParser whole = JsonParserSequence.createFlattened(true, head.asParser(mapper), parser);
         return mapper.readValue(whole, target);
+    }
+
+    /**
+     * The last watch events decoded, by their text. Lossy and lock-free like {@link SharedStrings}'
+     * table: an event's text hashes to one slot, which keeps the last event that landed there.
+     * Watches of the same kind receive an event within moments of each other, so the second finds
+     * the first's object nearly always; the table only holds the few hundred latest texts.
+     */
+    static final class RecentEvents {
+
+        static final int SLOTS = 256;
+
+        /** Immutable, so a slot read while another thread replaces it holds a whole entry. */
+        private record Entry(String json, WatchEvent event) {
+        }
+
+        private final Entry[] slots = new Entry[SLOTS];
+
+        /** The event decoded from exactly this text, if it is still in its slot. */
+        WatchEvent find(String json) {
+            Entry entry = slots[slot(json)];
+            return entry != null && entry.json().equals(json) ? entry.event() : null;
+        }
+
+        void remember(String json, WatchEvent event) {
+            slots[slot(json)] = new Entry(json, event);
+        }
+
+        private static int slot(String json) {
+            int hash = json.hashCode();
+            return (hash ^ (hash >>> 16)) & (SLOTS - 1);
+        }
     }
 }

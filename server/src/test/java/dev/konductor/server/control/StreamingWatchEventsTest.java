@@ -84,4 +84,34 @@ class StreamingWatchEventsTest {
         assertThat(streaming.readWatchEvent("{not json")).isNull();
         assertThat(streaming.unmarshal(otherOrder, WatchEvent.class).getObject()).isInstanceOf(Pod.class);
     }
+
+    @Test
+    void watchesReceivingTheSameEventShareOneDecodedObject() {
+        String sameText = new String(POD.toCharArray()); // another watch's copy of the text
+
+        WatchEvent first = streaming.unmarshal(POD, WatchEvent.class);
+        WatchEvent second = streaming.unmarshal(sameText, WatchEvent.class);
+
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.getType()).isEqualTo("MODIFIED");
+        assertThat(second.getObject()).isSameAs(first.getObject());
+    }
+
+    @Test
+    void anyOtherTextIsDecodedAfresh() {
+        String added = POD.replace("\"MODIFIED\"", "\"ADDED\"");
+        String newer = POD.replace("\"resourceVersion\":\"42\"", "\"resourceVersion\":\"43\"");
+        StreamingWatchEvents.RecentEvents recent = new StreamingWatchEvents.RecentEvents();
+        WatchEvent event = streaming.readWatchEvent(POD);
+
+        recent.remember(POD, event);
+
+        assertThat(recent.find(new String(POD.toCharArray()))).isSameAs(event);
+        assertThat(recent.find(added)).isNull();
+        assertThat(recent.find(newer)).isNull();
+        assertThat(streaming.unmarshal(POD, WatchEvent.class).getType()).isEqualTo("MODIFIED");
+        assertThat(streaming.unmarshal(added, WatchEvent.class).getType()).isEqualTo("ADDED");
+        assertThat(((Pod) streaming.unmarshal(newer, WatchEvent.class).getObject()).getMetadata().getResourceVersion())
+                .isEqualTo("43");
+    }
 }

@@ -32,7 +32,8 @@ public final class LocalClients {
      * Blackbird only adapts plain ones, not the wrappers fabric8 puts around every property);
      * watch events are read in one pass ({@link StreamingWatchEvents}). No component reads
      * {@code managedFields}, so they are skipped, as upstream's scheduler and controller manager
-     * drop them from their informers: a tenth of the informers' decoding, and of their caches. An
+     * drop them from their informers: a tenth of the informers' decoding, and of their caches
+     * (watch events are parsed without them at all: {@link ManagedFieldsCut}). An
      * update that leaves them out keeps the stored ones (upstream's rule, and the API server's).
      * Decoded model objects drop their empty {@code additionalProperties} maps
      * ({@link EmptyAdditionalProperties}) and share the strings that repeat from object to object
@@ -44,7 +45,7 @@ public final class LocalClients {
         ObjectMapper mapper = new ObjectMapper().addMixIn(ObjectMeta.class, WithoutManagedFields.class)
                 .registerModule(new EmptyAdditionalProperties()) // first: it wraps what the others make
                 .registerModule(new SharedStrings());
-        KubernetesSerialization serialization = new StreamingWatchEvents(mapper);
+        KubernetesSerialization serialization = new StreamingWatchEvents(mapper, true); // the mixin above skips them
         mapper.registerModule(new BlackbirdModule());
         return serialization;
     }

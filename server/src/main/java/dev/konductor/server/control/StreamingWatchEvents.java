@@ -32,11 +32,17 @@ import java.io.IOException;
 final class StreamingWatchEvents extends KubernetesSerialization {
 
     private final ObjectMapper mapper;
+    private final boolean withoutManagedFields;
     private final RecentEvents recent = new RecentEvents();
 
-    StreamingWatchEvents(ObjectMapper mapper) {
+    /**
+     * @param withoutManagedFields whether {@code mapper} ignores {@code managedFields}: the event
+     *                             texts are then parsed without them ({@link ManagedFieldsCut})
+     */
+    StreamingWatchEvents(ObjectMapper mapper, boolean withoutManagedFields) {
         super(mapper, true);
         this.mapper = mapper;
+        this.withoutManagedFields = withoutManagedFields;
     }
 
     @Override
@@ -44,7 +50,7 @@ final class StreamingWatchEvents extends KubernetesSerialization {
         if (type == WatchEvent.class) {
             WatchEvent event = recent.find(json);
             if (event == null) {
-                event = readWatchEvent(json);
+                event = readWatchEvent(withoutManagedFields ? ManagedFieldsCut.of(json) : json);
                 if (event == null) {
                     return super.unmarshal(json, type);
                 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class StreamingWatchEventsTest {
 
-    private final StreamingWatchEvents streaming = new StreamingWatchEvents(new ObjectMapper());
+    private final StreamingWatchEvents streaming = new StreamingWatchEvents(new ObjectMapper(), false);
     private final KubernetesSerialization fabric8 = new KubernetesSerialization();
 
     private static final String POD = """
@@ -113,5 +113,17 @@ class StreamingWatchEventsTest {
         assertThat(streaming.unmarshal(added, WatchEvent.class).getType()).isEqualTo("ADDED");
         assertThat(((Pod) streaming.unmarshal(newer, WatchEvent.class).getObject()).getMetadata().getResourceVersion())
                 .isEqualTo("43");
+    }
+
+    @Test
+    void withoutManagedFieldsTheEventIsReadAsIfTheyWereNotThere() {
+        String withManaged = POD.replace("\"resourceVersion\":\"42\",", "\"resourceVersion\":\"42\",\"managedFields\":"
+                + "[{\"manager\":\"kubelet\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:status\":{}}}],");
+        StreamingWatchEvents skipping = new StreamingWatchEvents(new ObjectMapper(), true);
+
+        Pod pod = (Pod) skipping.unmarshal(withManaged, WatchEvent.class).getObject();
+
+        assertThat(pod.getMetadata().getManagedFields()).isEmpty();
+        assertThat(pod).isEqualTo(streaming.readWatchEvent(POD).getObject());
     }
 }

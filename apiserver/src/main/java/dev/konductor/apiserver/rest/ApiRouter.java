@@ -146,7 +146,7 @@ public final class ApiRouter implements HttpHandler {
             }
             return;
         }
-        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        String[] parts = RequestInfo.segments(path);
         if (parts.length == 2 && parts[0].equals("api")) {
             respondOrNotFound(exchange, discovery.apiResourceList("", parts[1]));
             return;

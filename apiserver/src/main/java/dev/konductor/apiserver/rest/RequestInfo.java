@@ -8,9 +8,25 @@ package dev.konductor.apiserver.rest;
 public record RequestInfo(String group, String version, String namespace, String resource, String name,
                           String subresource) {
 
+    /**
+     * A path's segments, the slashes at either end ignored ({@code /api/v1/} → api, v1). Every
+     * request's path goes through here twice, so no regular expression is compiled for it.
+     */
+    static String[] segments(String path) {
+        int start = 0;
+        int end = path.length();
+        while (start < end && path.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(start, end).split("/");
+    }
+
     /** Parses a path under /api or /apis, or returns null if it names no resource. */
     public static RequestInfo parse(String path) {
-        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        String[] parts = segments(path);
         int i;
         String group;
         String version;

@@ -24,6 +24,12 @@ public record ManagedFieldsEntry(String manager, String operation, String apiVer
 
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
+    /** The last second formatted: every write stamps its entry, most of them within the same second. */
+    private static volatile FormattedSecond lastFormatted = new FormattedSecond(Long.MIN_VALUE, "");
+
+    private record FormattedSecond(long epochSecond, String text) {
+    }
+
     public ManagedFieldsEntry {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(fields, "fields");
@@ -33,7 +39,13 @@ public record ManagedFieldsEntry(String manager, String operation, String apiVer
 
     /** Formats a time as managedFields carries it: UTC, whole seconds. */
     public static String formatTime(Instant t) {
-        return RFC3339.format(t.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
+        FormattedSecond last = lastFormatted;
+        if (last.epochSecond() == t.getEpochSecond()) {
+            return last.text();
+        }
+        String text = RFC3339.format(t.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
+        lastFormatted = new FormattedSecond(t.getEpochSecond(), text);
+        return text;
     }
 
     /**

@@ -24,6 +24,16 @@ class ManagedFieldsEntryTest {
     }
 
     @Test
+    void timesAreFormattedInWholeUtcSecondsAlsoWhenTheSecondRepeats() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-07T09:41:05.250Z");
+
+        assertThat(ManagedFieldsEntry.formatTime(t)).isEqualTo("2026-12-07T09:41:05Z");
+        assertThat(ManagedFieldsEntry.formatTime(t.plusMillis(700))).isEqualTo("2026-12-07T09:41:05Z");
+        assertThat(ManagedFieldsEntry.formatTime(t.plusMillis(750))).isEqualTo("2026-12-07T09:41:06Z");
+        assertThat(ManagedFieldsEntry.formatTime(t.minusSeconds(86_400))).isEqualTo("2026-12-06T09:41:05Z");
+    }
+
+    @Test
     void anOffsetTimeSortsByItsInstant() {
         var entry = new ManagedFieldsEntry("m", ManagedFieldsEntry.UPDATE, "v1", "2026-12-06T16:30:28+01:00", null,
                 FieldSet.empty());

@@ -7,6 +7,9 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.security.KeyManagementException;
 import java.security.Provider;
 import java.security.SecureRandom;
@@ -39,6 +42,10 @@ import javax.net.ssl.X509TrustManager;
  * managers as fabric8's are used (certificates are still checked by the JDK's PKIX validator);
  * only the handshake and the record layer move to native code. Where netty-tcnative cannot load
  * (another platform), fabric8's JDK TLS is kept.
+ *
+ * <p>Every client it builds shares one Vert.x instance ({@link SharedVertx}): fabric8's own
+ * factory starts a Vert.x, with its event loops and its blocked-thread checker, for each client,
+ * and a server's components each have a client.
  */
 public final class NativeTlsHttpClientFactory extends VertxHttpClientFactory {
 
@@ -49,7 +56,7 @@ public final class NativeTlsHttpClientFactory extends VertxHttpClientFactory {
 
     @Override
     public VertxHttpClientBuilder<VertxHttpClientFactory> newBuilder() {
-        return new VertxHttpClientBuilder<>(this, null) {
+        return new VertxHttpClientBuilder<>(this, SharedVertx.INSTANCE) {
             @Override
             public VertxHttpClientBuilder<VertxHttpClientFactory> sslContext(KeyManager[] keyManagers,
                                                                             TrustManager[] trustManagers) {
@@ -136,6 +143,33 @@ public final class NativeTlsHttpClientFactory extends VertxHttpClientFactory {
         @Override
         protected SSLServerSocketFactory engineGetServerSocketFactory() {
             throw new UnsupportedOperationException("engines only");
+        }
+    }
+
+    /**
+     * The process's Vert.x for its Kubernetes clients, made as fabric8 makes its own (the JDK's
+     * name resolution instead of Vert.x's DNS client, no file caching or class-path resolving,
+     * daemon threads), created on first use and never closed: a client closed leaves it running.
+     */
+    private static final class SharedVertx {
+
+        static final Vertx INSTANCE = create();
+
+        private static Vertx create() {
+            String dnsResolver = System.getProperty("vertx.disableDnsResolver");
+            System.setProperty("vertx.disableDnsResolver", "true");
+            try {
+                return Vertx.vertx(new VertxOptions()
+                        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
+                                .setClassPathResolvingEnabled(false))
+                        .setUseDaemonThread(true));
+            } finally {
+                if (dnsResolver == null) {
+                    System.clearProperty("vertx.disableDnsResolver");
+                } else {
+                    System.setProperty("vertx.disableDnsResolver", dnsResolver);
+                }
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 package dev.konductor.server.control;
 
 /**
- * Cuts {@code object.metadata.managedFields} out of a watch event's text before it is parsed.
+ * Cuts an object's {@code metadata.managedFields} out of its text before it is parsed: a watch
+ * event's ({@code object.metadata.managedFields}) or a response's.
  * The in-process clients skip managed fields ({@link LocalClients}), but a skipped member is
  * still tokenized, and its field names are the least repetitive of any object's: each names an
  * owner ({@code k:{"uid":"…"}}) or a pod CIDR ({@code v:"10.244.5.0/24"}). Canonicalized as every
@@ -15,7 +16,8 @@ package dev.konductor.server.control;
  */
 final class ManagedFieldsCut {
 
-    private static final String[] PATH = {"object", "metadata", "managedFields"};
+    private static final String[] IN_EVENT = {"object", "metadata", "managedFields"};
+    private static final String[] IN_OBJECT = {"metadata", "managedFields"};
 
     private final String json;
     private int pos;
@@ -26,18 +28,27 @@ final class ManagedFieldsCut {
 
     /** {@code event} without its object's managed fields, or {@code event} itself. */
     static String of(String event) {
-        if (!event.contains("\"managedFields\"")) {
-            return event;
+        return cut(event, IN_EVENT);
+    }
+
+    /** {@code object} (an API response's body) without its managed fields, or {@code object} itself. */
+    static String ofObject(String object) {
+        return cut(object, IN_OBJECT);
+    }
+
+    private static String cut(String json, String[] path) {
+        if (!json.contains("\"managedFields\"")) {
+            return json;
         }
         try {
-            return new ManagedFieldsCut(event).cut();
+            return new ManagedFieldsCut(json).cut(path);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
-            return event; // truncated or not JSON: the parser says what is wrong with it
+            return json; // truncated or not JSON: the parser says what is wrong with it
         }
     }
 
-    private String cut() {
-        for (int depth = 0; depth < PATH.length; depth++) {
+    private String cut(String[] path) {
+        for (int depth = 0; depth < path.length; depth++) {
             if (!enterObject()) {
                 return json;
             }
@@ -48,11 +59,11 @@ final class ManagedFieldsCut {
                 if (name == null) {
                     return json; // the object ended without the member
                 }
-                if (!name.equals(PATH[depth])) {
+                if (!name.equals(path[depth])) {
                     skipValue();
                     continue;
                 }
-                if (depth < PATH.length - 1) {
+                if (depth < path.length - 1) {
                     found = true; // descend into its value
                 } else {
                     skipValue();

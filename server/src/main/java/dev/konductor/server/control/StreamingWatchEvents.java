@@ -2,6 +2,7 @@ package dev.konductor.server.control;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.util.JsonParserSequence;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -9,7 +10,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * fabric8's serialization, with watch events read in one pass. fabric8 reads a watch event's
@@ -35,9 +39,13 @@ final class StreamingWatchEvents extends KubernetesSerialization {
     private final boolean withoutManagedFields;
     private final RecentEvents recent = new RecentEvents();
 
+    /** Responses larger than this (lists) are parsed as they come: single objects are far smaller. */
+    private static final int MAX_CUT_RESPONSE = 1 << 20;
+
     /**
      * @param withoutManagedFields whether {@code mapper} ignores {@code managedFields}: the event
-     *                             texts are then parsed without them ({@link ManagedFieldsCut})
+     *                             texts and the objects of responses are then parsed without them
+     *                             ({@link ManagedFieldsCut})
      */
     StreamingWatchEvents(ObjectMapper mapper, boolean withoutManagedFields) {
         super(mapper, true);
@@ -60,6 +68,28 @@ final class StreamingWatchEvents extends KubernetesSerialization {
             return type.cast(new WatchEvent(event.getObject(), event.getType()));
         }
         return super.unmarshal(json, type);
+    }
+
+    /**
+     * fabric8 reads every response body through here (as a byte array stream): the object a
+     * write answers with (a status update's pod, a renewed Lease) is parsed without its managed
+     * fields, as watch events are.
+     */
+    @Override
+    public <T> T unmarshal(InputStream in, TypeReference<T> type) {
+        if (withoutManagedFields && in instanceof ByteArrayInputStream buffered) {
+            return super.unmarshal(new ByteArrayInputStream(withoutManagedFields(buffered.readAllBytes())), type);
+        }
+        return super.unmarshal(in, type);
+    }
+
+    private static byte[] withoutManagedFields(byte[] body) {
+        if (body.length > MAX_CUT_RESPONSE) {
+            return body;
+        }
+        String json = new String(body, StandardCharsets.UTF_8);
+        String cut = ManagedFieldsCut.ofObject(json);
+        return cut == json ? body : cut.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The event, or null when it should take fabric8's path. */

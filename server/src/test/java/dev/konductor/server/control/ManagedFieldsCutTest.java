@@ -67,4 +67,18 @@ class ManagedFieldsCutTest {
         assertThat(ManagedFieldsCut.of(notAnObject)).isSameAs(notAnObject);
         assertThat(ManagedFieldsCut.of("{\"managedFields\"")).isEqualTo("{\"managedFields\"");
     }
+
+    @Test
+    void aResponsesObjectLosesItsManagedFieldsToo() throws Exception {
+        String lease = """
+                {"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"n1","managedFields":%s,\
+                "resourceVersion":"7"},"spec":{"holderIdentity":"n1"}}""".formatted(MANAGED);
+        String list = """
+                {"apiVersion":"v1","kind":"PodList","metadata":{"resourceVersion":"9"},"items":[]}""";
+
+        assertThat(JSON.readTree(ManagedFieldsCut.ofObject(lease)).path("metadata").toString())
+                .isEqualTo("{\"name\":\"n1\",\"resourceVersion\":\"7\"}");
+        assertThat(ManagedFieldsCut.ofObject(list)).isSameAs(list);
+        assertThat(ManagedFieldsCut.of(lease)).isSameAs(lease); // not an event
+    }
 }

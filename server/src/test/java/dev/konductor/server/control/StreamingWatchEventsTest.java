@@ -126,4 +126,20 @@ class StreamingWatchEventsTest {
         assertThat(pod.getMetadata().getManagedFields()).isEmpty();
         assertThat(pod).isEqualTo(streaming.readWatchEvent(POD).getObject());
     }
+
+    @Test
+    void responsesAreReadWithoutManagedFieldsToo() {
+        String pod = POD.substring(POD.indexOf("\"object\":") + "\"object\":".length(), POD.length() - 1)
+                .replace("\"resourceVersion\":\"42\",", "\"resourceVersion\":\"42\",\"managedFields\":"
+                        + "[{\"manager\":\"kubelet\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:status\":{}}}],");
+        StreamingWatchEvents skipping = new StreamingWatchEvents(new ObjectMapper(), true);
+
+        Pod read = skipping.unmarshal(new java.io.ByteArrayInputStream(pod.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                Pod.class);
+
+        assertThat(read.getMetadata().getManagedFields()).isEmpty();
+        assertThat(read).isEqualTo(streaming.readWatchEvent(POD).getObject());
+        assertThat(streaming.unmarshal(new java.io.ByteArrayInputStream(pod.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                Pod.class).getMetadata().getManagedFields()).hasSize(1);
+    }
 }

@@ -35,12 +35,12 @@ import java.nio.charset.StandardCharsets;
  */
 final class StreamingWatchEvents extends KubernetesSerialization {
 
+    /** Responses larger than this (lists) are parsed as they come: single objects are far smaller. */
+    private static final int MAX_CUT_RESPONSE = 1 << 20;
+
     private final ObjectMapper mapper;
     private final boolean withoutManagedFields;
     private final RecentEvents recent = new RecentEvents();
-
-    /** Responses larger than this (lists) are parsed as they come: single objects are far smaller. */
-    private static final int MAX_CUT_RESPONSE = 1 << 20;
 
     /**
      * @param withoutManagedFields whether {@code mapper} ignores {@code managedFields}: the event

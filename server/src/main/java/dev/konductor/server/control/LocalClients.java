@@ -33,7 +33,7 @@ public final class LocalClients {
      * watch events are read in one pass ({@link StreamingWatchEvents}). No component reads
      * {@code managedFields}, so they are skipped, as upstream's scheduler and controller manager
      * drop them from their informers: a tenth of the informers' decoding, and of their caches
-     * (watch events are parsed without them at all: {@link ManagedFieldsCut}). An
+     * (watch events and responses are parsed without them at all: {@link ManagedFieldsCut}). An
      * update that leaves them out keeps the stored ones (upstream's rule, and the API server's).
      * Decoded model objects drop their empty {@code additionalProperties} maps
      * ({@link EmptyAdditionalProperties}) and share the strings that repeat from object to object

@@ -78,12 +78,12 @@ final class StreamingWatchEvents extends KubernetesSerialization {
     @Override
     public <T> T unmarshal(InputStream in, TypeReference<T> type) {
         if (withoutManagedFields && in instanceof ByteArrayInputStream buffered) {
-            return super.unmarshal(new ByteArrayInputStream(withoutManagedFields(buffered.readAllBytes())), type);
+            return super.unmarshal(new ByteArrayInputStream(cutManagedFields(buffered.readAllBytes())), type);
         }
         return super.unmarshal(in, type);
     }
 
-    private static byte[] withoutManagedFields(byte[] body) {
+    private static byte[] cutManagedFields(byte[] body) {
         if (body.length > MAX_CUT_RESPONSE) {
             return body;
         }

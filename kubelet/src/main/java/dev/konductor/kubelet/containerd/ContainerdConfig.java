@@ -91,6 +91,7 @@ public final class ContainerdConfig {
 
                       [%s.containerd.runtimes.runc.options]
                         BinaryName = %s
+                        Root = %s
                         SystemdCgroup = false
 
                   [%s.cni]
@@ -105,7 +106,7 @@ public final class ContainerdConfig {
                 toml(l.socket().toString()), toml(l.socket() + ".ttrpc"),
                 toml(l.opt().toString()),
                 cri, toml(s.sandboxImage()),
-                cri, cri, cri, toml(s.runc().toString()),
+                cri, cri, cri, toml(s.runc().toString()), toml(l.state().resolve("runc").toString()),
                 cri, toml(s.cniBinDir().toString()), toml(l.cniConfig().toString()),
                 cri, toml(l.registryConfig().toString()));
     }

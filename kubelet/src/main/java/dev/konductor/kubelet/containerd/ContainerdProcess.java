@@ -1,5 +1,6 @@
 package dev.konductor.kubelet.containerd;
 
+import dev.konductor.kubelet.volumes.SystemMounter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,6 +64,7 @@ public final class ContainerdProcess implements AutoCloseable {
         ContainerdLayout layout = settings.layout();
         Files.createDirectories(layout.dir());
         stopStale(layout);
+        keepStateInMemory(layout);
         for (Map.Entry<String, String> file : ContainerdConfig.files(settings).entrySet()) {
             Path path = layout.dir().resolve(file.getKey());
             Files.createDirectories(path.getParent());
@@ -81,6 +83,27 @@ public final class ContainerdProcess implements AutoCloseable {
         process.getOutputStream().close();
         Files.writeString(layout.pidFile(), Long.toString(process.pid()));
         log.info("started containerd pid={} config={} log={}", process.pid(), layout.config(), layout.log());
+    }
+
+    /**
+     * containerd's state directory (the tasks' bundles, runc's state, the sandboxes' shm and
+     * network namespace mounts) is meant to live in memory, as /run/containerd does on a standard
+     * host. On disk every container start creates and deletes dozens of files there. A tmpfs
+     * mounted by an earlier start is kept: the shims of a containerd that died or was left behind
+     * still serve from it. Everything under the layout's directory is unmounted at the end
+     * ({@link RuntimeCleanup#afterStop}).
+     */
+    private static void keepStateInMemory(ContainerdLayout layout) throws IOException {
+        SystemMounter mounter = new SystemMounter();
+        Files.createDirectories(layout.state());
+        if (mounter.isMountPoint(layout.state())) {
+            return;
+        }
+        try {
+            mounter.mountPrivateTmpfs(layout.state());
+        } catch (IOException e) {
+            log.warn("containerd keeps its state on disk: cannot mount a tmpfs on {}: {}", layout.state(), e.getMessage());
+        }
     }
 
     /** Completes when containerd exits, with its exit status. */

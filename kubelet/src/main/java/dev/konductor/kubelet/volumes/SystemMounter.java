@@ -29,6 +29,11 @@ public final class SystemMounter implements Mounter {
         run(command);
     }
 
+    /** Mounts a fresh tmpfs on {@code target} that only root may enter (mode 0700). */
+    public void mountPrivateTmpfs(Path target) throws IOException {
+        run(List.of("mount", "-t", "tmpfs", "-o", "mode=0700", "tmpfs", target.toAbsolutePath().normalize().toString()));
+    }
+
     @Override
     public void unmount(Path target) throws IOException {
         run(List.of("umount", target.toAbsolutePath().normalize().toString()));

@@ -28,6 +28,13 @@ class ContainerdConfigTest {
     }
 
     @Test
+    void keepsRuncStateInsideItsOwnStateDirectory() {
+        // runc's default root, /run/containerd/runc, would be shared by every cluster on the machine
+        assertThat(ContainerdConfig.configToml(SETTINGS)).contains("state = \"/data/containerd/state\"",
+                "Root = \"/data/containerd/state/runc\"");
+    }
+
+    @Test
     void configuresTheCriPluginForTheseMachines() {
         String toml = ContainerdConfig.configToml(SETTINGS);
 

@@ -12,7 +12,10 @@ import dev.konductor.server.net.HostAddresses;
 import dev.konductor.server.node.IngressPorts;
 import dev.konductor.server.supervisor.ComponentFailure;
 import dev.konductor.store.Stores;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,10 +161,23 @@ public final class ServerCommand implements Callable<Integer> {
         return 1;
     }
 
+    /**
+     * Milliseconds since this process started (the launcher's shell, which the JVM replaced).
+     * Read as two clocks since boot, both in /proc: ProcessHandle's start instant adds the boot
+     * time, which the kernel gives in whole seconds, so it could be off by up to a second.
+     */
     private static long millisSinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(started -> Duration.between(started, Instant.now()).toMillis())
-                .orElse(-1L);
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long startTicks = Long.parseLong(fields[22 - 3]); // field 22, starttime, in USER_HZ (100) ticks
+            double uptimeSeconds = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            return Math.round(uptimeSeconds * 1000) - startTicks * 10;
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.current().info().startInstant()
+                    .map(started -> Duration.between(started, Instant.now()).toMillis())
+                    .orElse(-1L);
+        }
     }
 
     private static void removeQuietly(Thread shutdownHook) {

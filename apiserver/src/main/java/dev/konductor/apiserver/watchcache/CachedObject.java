@@ -60,6 +60,13 @@ public final class CachedObject {
         return new CachedObject(kv.key(), decoded.object(), kv.modRevision(), decoded.json());
     }
 
+    /** As {@link #decode(ObjectMapper, KeyValue)}, its managed fields' sets shared with equal ones in {@code fieldSets}. */
+    static CachedObject decode(ObjectMapper mapper, KeyValue kv, SharedFieldSets fieldSets) throws IOException {
+        StoredJson.Decoded decoded = StoredJson.decode(mapper, kv.value(), kv.modRevision());
+        fieldSets.share(decoded.object());
+        return new CachedObject(kv.key(), decoded.object(), kv.modRevision(), decoded.json());
+    }
+
     /**
      * The object a write stored as {@code kv}: {@code object} is what was encoded into its value,
      * with its resourceVersion set; the JSON comes from the value, as for {@link #decode}.

@@ -32,6 +32,7 @@ public final class WatchCache implements AutoCloseable {
     private final Store store;
     /** Decodes (with compact trees: {@link CompactNodeFactory}) and serializes the cached objects. */
     private final ObjectMapper mapper;
+    private final SharedFieldSets fieldSets = new SharedFieldSets();
     private final Map<String, ResourceCache> caches = new ConcurrentHashMap<>();
     private final ReentrantLock progress = new ReentrantLock();
     private final Condition advanced = progress.newCondition();
@@ -148,7 +149,7 @@ public final class WatchCache implements AutoCloseable {
 
     private CachedObject decode(KeyValue kv) {
         try {
-            return CachedObject.decode(mapper, kv);
+            return CachedObject.decode(mapper, kv, fieldSets);
         } catch (IOException e) {
             log.warn("skipping undecodable object key={} error={}", kv.key(), e.toString());
             return null;

@@ -40,6 +40,7 @@ import dev.konductor.apiserver.rest.ApiRules;
 import dev.konductor.apiserver.rest.Identity;
 import dev.konductor.apiserver.rest.RestApi;
 import dev.konductor.apiserver.storage.Compactor;
+import dev.konductor.apiserver.storage.EventExpiry;
 import dev.konductor.apiserver.serviceaccount.IssuerDiscovery;
 import dev.konductor.apiserver.serviceaccount.TokenRequests;
 import dev.konductor.apiserver.storage.Keys;
@@ -70,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
     private CustomResourceDefinitions customResources;
     private HttpsServer https;
     private Compactor compactor;
+    private EventExpiry eventExpiry;
     private volatile boolean ready;
     private int port;
 
@@ -117,6 +119,8 @@ public final class ApiServer implements AutoCloseable {
         }
         compactor = new Compactor(config.store(), Compactor.DEFAULT_INTERVAL);
         compactor.start();
+        eventExpiry = new EventExpiry(cache, config.store(), EventExpiry.DEFAULT_TTL, EventExpiry.DEFAULT_INTERVAL, clock);
+        eventExpiry.start();
         ready = true;
         log.info("api server ready port={} startMillis={}", port, (System.nanoTime() - started) / 1_000_000);
     }
@@ -224,6 +228,9 @@ public final class ApiServer implements AutoCloseable {
         ready = false;
         if (compactor != null) {
             compactor.close();
+        }
+        if (eventExpiry != null) {
+            eventExpiry.close();
         }
         if (https != null) {
             https.close();

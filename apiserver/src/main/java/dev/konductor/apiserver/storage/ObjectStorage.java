@@ -1,11 +1,11 @@
 package dev.konductor.apiserver.storage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.watchcache.CachedObject;
+import dev.konductor.apiserver.watchcache.StoredValue;
 import dev.konductor.apiserver.watchcache.WatchCache;
 import dev.konductor.store.KeyValue;
 import dev.konductor.store.Store;
@@ -54,8 +54,8 @@ public final class ObjectStorage {
      * returned object's, with its resourceVersion set: the caller must not change it any more.
      */
     public CachedObject create(ResourceType type, String key, ObjectNode obj) {
-        byte[] stored = encode(obj);
-        WriteResult result = store.create(key, stored);
+        StoredValue stored = StoredValue.encode(mapper, obj);
+        WriteResult result = store.create(key, stored.bytes());
         return switch (result) {
             case WriteResult.Written w -> written(w.kv(), stored, obj);
             case WriteResult.Conflict c -> throw StatusException.alreadyExists(type.group(), type.plural(), nameOf(obj));
@@ -68,8 +68,8 @@ public final class ObjectStorage {
      * a written {@code obj} becomes the returned object's.
      */
     public CachedObject update(String key, ObjectNode obj, long expectedRevision) {
-        byte[] stored = encode(obj);
-        WriteResult result = store.update(key, stored, expectedRevision);
+        StoredValue stored = StoredValue.encode(mapper, obj);
+        WriteResult result = store.update(key, stored.bytes(), expectedRevision);
         return switch (result) {
             case WriteResult.Written w -> written(w.kv(), stored, obj);
             case WriteResult.Conflict c -> null;
@@ -98,28 +98,9 @@ public final class ObjectStorage {
         }
     }
 
-    private CachedObject written(KeyValue kv, byte[] stored, ObjectNode obj) {
+    private CachedObject written(KeyValue kv, StoredValue stored, ObjectNode obj) {
         obj.withObject("metadata").put("resourceVersion", Long.toString(kv.modRevision()));
-        return CachedObject.written(mapper, kv, stored, obj);
-    }
-
-    private byte[] encode(ObjectNode obj) {
-        ObjectNode metadata = (ObjectNode) obj.get("metadata");
-        String rv = metadata == null ? null : metadata.path("resourceVersion").asText(null);
-        try {
-            if (rv == null) {
-                return mapper.writeValueAsBytes(obj);
-            }
-            // resourceVersion is the key's modRevision, never part of the stored value
-            metadata.remove("resourceVersion");
-            try {
-                return mapper.writeValueAsBytes(obj);
-            } finally {
-                metadata.put("resourceVersion", rv);
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode object", e);
-        }
+        return CachedObject.written(kv, stored, obj);
     }
 
     private static String nameOf(ObjectNode obj) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.konductor.api.meta.PartialObjectMetadata;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -21,7 +22,14 @@ final class StoredJson {
     }
 
     /** The stored object decoded, and its served JSON when the splice applies (else null). */
-    record Decoded(ObjectNode object, byte[] json) {
+    record Decoded(ObjectNode object, Served served) {
+    }
+
+    /**
+     * An object's JSON as served, and where its metadata object is in it: from {@code
+     * metadataStart} (its opening brace) to {@code metadataEnd} (just past its closing one).
+     */
+    record Served(byte[] json, int metadataStart, int metadataEnd) {
     }
 
     /**
@@ -35,14 +43,17 @@ final class StoredJson {
                 throw new IOException("not a JSON object");
             }
             ObjectNode object = mapper.getNodeFactory().objectNode();
+            int metadataStart = -1;
             int metadataEnd = -1;
             int metadataCount = 0;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 parser.nextToken();
+                int start = (int) parser.currentTokenLocation().getByteOffset();
                 JsonNode value = mapper.readTree(parser);
                 if (name.equals("metadata")) {
                     metadataCount++;
+                    metadataStart = start;
                     metadataEnd = value.isObject() ? (int) parser.currentTokenLocation().getByteOffset() : -1;
                 }
                 object.set(name, value);
@@ -54,46 +65,33 @@ final class StoredJson {
             ObjectNode metadata = object.withObject("metadata");
             boolean splice = metadataCount == 1 && metadataEnd > 0 && !metadata.has("resourceVersion");
             metadata.put("resourceVersion", resourceVersion);
-            return new Decoded(object, splice ? splice(stored, metadataEnd, resourceVersion) : null);
+            return new Decoded(object, splice ? splice(stored, metadataStart, metadataEnd, resourceVersion) : null);
         }
+    }
+
+    private static final byte[] PARTIAL_PREFIX = ("{\"kind\":\"" + PartialObjectMetadata.KIND + "\",\"apiVersion\":\""
+            + PartialObjectMetadata.API_VERSION + "\",\"metadata\":").getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The object of {@code json} as PartialObjectMetadata: its metadata object's bytes (from
+     * {@code metadataStart} to just before {@code metadataEnd}), cut out as they are, after the
+     * kind and apiVersion, which is what serializing {@link PartialObjectMetadata#of} of the
+     * decoded object gives.
+     */
+    static byte[] partialMetadata(byte[] json, int metadataStart, int metadataEnd) {
+        int length = metadataEnd - metadataStart;
+        byte[] out = new byte[PARTIAL_PREFIX.length + length + 1];
+        System.arraycopy(PARTIAL_PREFIX, 0, out, 0, PARTIAL_PREFIX.length);
+        System.arraycopy(json, metadataStart, out, PARTIAL_PREFIX.length, length);
+        out[out.length - 1] = '}';
+        return out;
     }
 
     /**
-     * The served JSON of an object just written as {@code stored}, or null when it has no
-     * metadata object to splice the revision into.
+     * {@code stored} with {@code "resourceVersion":"<rv>"} added before the '}' at {@code
+     * metadataEnd}, the metadata object opening at {@code metadataStart}.
      */
-    static byte[] served(ObjectMapper mapper, byte[] stored, long modRevision) {
-        try (JsonParser parser = mapper.createParser(stored)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (!name.equals("metadata")) {
-                    parser.skipChildren();
-                    continue;
-                }
-                if (value != JsonToken.START_OBJECT) {
-                    return null;
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    if (parser.currentName().equals("resourceVersion")) {
-                        return null;
-                    }
-                    parser.nextToken();
-                    parser.skipChildren();
-                }
-                return splice(stored, (int) parser.currentTokenLocation().getByteOffset(), Long.toString(modRevision));
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** {@code stored} with {@code "resourceVersion":"<rv>"} added before the '}' at {@code metadataEnd}. */
-    private static byte[] splice(byte[] stored, int metadataEnd, String resourceVersion) {
+    static Served splice(byte[] stored, int metadataStart, int metadataEnd, String resourceVersion) {
         int before = metadataEnd - 1;
         while (Character.isWhitespace(stored[before])) {
             before--;
@@ -105,6 +103,6 @@ final class StoredJson {
         System.arraycopy(stored, 0, out, 0, metadataEnd);
         System.arraycopy(field, 0, out, metadataEnd, field.length);
         System.arraycopy(stored, metadataEnd, out, metadataEnd + field.length, stored.length - metadataEnd);
-        return out;
+        return new Served(out, metadataStart, metadataEnd + field.length + 1);
     }
 }

@@ -18,6 +18,32 @@ class CachedObjectTest {
             "securityContext":{"seLinuxOptions":{"level":"s0"}}},"status":{"phase":"Running","podIP":"10.244.0.7"}}""";
 
     @Test
+    void metadataOnlyJsonIsCutFromTheObjectsJsonAsSerializingItsMetadataWouldWriteIt() throws Exception {
+        CachedObject o = CachedObject.decode(MAPPER, new KeyValue("/registry/pods/shop/web-1",
+                POD.getBytes(StandardCharsets.UTF_8), 3, 42));
+        byte[] serialized = MAPPER.writeValueAsBytes(dev.konductor.api.meta.PartialObjectMetadata.of(o.object()));
+
+        assertThat(new String(o.metadataJson(MAPPER), StandardCharsets.UTF_8))
+                .isEqualTo(new String(serialized, StandardCharsets.UTF_8))
+                .startsWith("{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{\"name\":\"web-1\"")
+                .endsWith("\"resourceVersion\":\"42\"}}");
+    }
+
+    @Test
+    void metadataOnlyJsonOfWrittenAndOfMetadataLessObjectsIsAsSerializingWouldWriteIt() throws Exception {
+        ObjectNode empty = (ObjectNode) MAPPER.readTree("{\"kind\":\"ConfigMap\",\"metadata\":{\"resourceVersion\":\"7\"}}");
+        StoredValue value = StoredValue.encode(MAPPER, empty);
+        CachedObject written = CachedObject.written(new KeyValue("/registry/k", value.bytes(), 7, 7), value, empty);
+        CachedObject bare = CachedObject.decode(MAPPER, new KeyValue("/registry/k",
+                "{\"kind\":\"Odd\"}".getBytes(StandardCharsets.UTF_8), 8, 8));
+
+        for (CachedObject o : new CachedObject[] {written, bare}) {
+            assertThat(new String(o.metadataJson(MAPPER), StandardCharsets.UTF_8)).isEqualTo(
+                    MAPPER.writeValueAsString(dev.konductor.api.meta.PartialObjectMetadata.of(o.object())));
+        }
+    }
+
+    @Test
     void aReleasedVersionAnswersSelectorsAndDecodesItsJsonAgain() throws Exception {
         CachedObject o = CachedObject.decode(MAPPER, new KeyValue("/registry/pods/shop/web-1",
                 POD.getBytes(StandardCharsets.UTF_8), 3, 42));

@@ -64,10 +64,27 @@ class StoredJsonTest {
     void aWrittenObjectsJsonComesFromItsStoredBytes(String stored) throws Exception {
         ObjectNode object = (ObjectNode) MAPPER.readTree(stored);
         object.withObject("metadata").put("resourceVersion", "9");
+        ObjectNode withoutRevision = object.deepCopy();
+        withoutRevision.withObject("metadata").remove("resourceVersion");
 
-        CachedObject written = CachedObject.written(MAPPER, new KeyValue("/registry/k", null, 9, 9), bytes(stored), object);
+        StoredValue value = StoredValue.encode(MAPPER, object);
+        CachedObject written = CachedObject.written(new KeyValue("/registry/k", value.bytes(), 9, 9), value, object);
 
+        assertThat(new String(value.bytes(), StandardCharsets.UTF_8)).isEqualTo(MAPPER.writeValueAsString(withoutRevision));
+        assertThat(object.path("metadata").path("resourceVersion").asText()).as("left as it was").isEqualTo("9");
         assertThat(new String(written.json(MAPPER), StandardCharsets.UTF_8)).isEqualTo(MAPPER.writeValueAsString(object));
+    }
+
+    @Test
+    void anObjectWithoutMetadataIsStoredAsItIsAndServedFromItsTree() throws Exception {
+        ObjectNode object = (ObjectNode) MAPPER.readTree("{\"kind\":\"Odd\",\"data\":{\"resourceVersion\":\"x\"}}");
+
+        StoredValue value = StoredValue.encode(MAPPER, object);
+
+        assertThat(value.metadataEnd()).isEqualTo(-1);
+        assertThat(new String(value.bytes(), StandardCharsets.UTF_8)).isEqualTo(MAPPER.writeValueAsString(object));
+        assertThat(CachedObject.written(new KeyValue("/registry/k", value.bytes(), 9, 9), value, object).json(MAPPER))
+                .isEqualTo(MAPPER.writeValueAsBytes(object));
     }
 
     private static byte[] bytes(String s) {

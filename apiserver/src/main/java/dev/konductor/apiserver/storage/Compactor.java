@@ -1,7 +1,6 @@
 package dev.konductor.apiserver.storage;
 
 import dev.konductor.store.KeyValue;
-import dev.konductor.store.StorageException;
 import dev.konductor.store.Store;
 import dev.konductor.store.WriteResult;
 import java.nio.charset.StandardCharsets;
@@ -28,38 +27,18 @@ public final class Compactor implements AutoCloseable {
     private static final long UNKNOWN = -1;
 
     private final Store store;
-    private final Duration interval;
+    private final StoreTicker ticker;
     private long markerSeen = UNKNOWN; // the marker's modRevision at our previous tick
     private long revisionSeen;         // the store's revision at our previous tick
-    private Thread loop;
 
     public Compactor(Store store, Duration interval) {
         this.store = Objects.requireNonNull(store, "store");
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("compaction interval must be positive: " + interval);
-        }
-        this.interval = interval;
+        this.ticker = new StoreTicker("store-compactor", interval, this::tick);
     }
 
     /** Ticks every interval on a virtual thread until closed. */
-    public synchronized void start() {
-        if (loop != null) {
-            throw new IllegalStateException("already started");
-        }
-        loop = Thread.ofVirtual().name("store-compactor").start(this::run);
-    }
-
-    private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(interval);
-                tick();
-            } catch (InterruptedException e) {
-                return;
-            } catch (StorageException e) {
-                log.warn("store compaction failed, retrying next interval: {}", e.getMessage());
-            }
-        }
+    public void start() {
+        ticker.start();
     }
 
     /**
@@ -92,10 +71,7 @@ public final class Compactor implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (loop != null) {
-            loop.interrupt();
-            loop = null;
-        }
+    public void close() {
+        ticker.close();
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.konductor.apiserver.watchcache.CachedObject;
 import dev.konductor.apiserver.watchcache.WatchCache;
 import dev.konductor.apiserver.watchcache.WatchFilter;
-import dev.konductor.store.StorageException;
 import dev.konductor.store.Store;
 import dev.konductor.store.WriteResult;
 import java.time.Clock;
@@ -41,40 +40,23 @@ public final class EventExpiry implements AutoCloseable {
     private final WatchCache cache;
     private final Store store;
     private final Duration ttl;
-    private final Duration interval;
     private final Clock clock;
-    private Thread loop;
+    private final StoreTicker ticker;
 
     public EventExpiry(WatchCache cache, Store store, Duration ttl, Duration interval, Clock clock) {
         this.cache = Objects.requireNonNull(cache, "cache");
         this.store = Objects.requireNonNull(store, "store");
-        if (ttl.isNegative() || ttl.isZero() || interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("event TTL and sweep interval must be positive: " + ttl + ", " + interval);
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("event TTL must be positive: " + ttl);
         }
         this.ttl = ttl;
-        this.interval = interval;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ticker = new StoreTicker("event-expiry", interval, this::sweep);
     }
 
     /** Sweeps every interval on a virtual thread until closed. */
-    public synchronized void start() {
-        if (loop != null) {
-            throw new IllegalStateException("already started");
-        }
-        loop = Thread.ofVirtual().name("event-expiry").start(this::run);
-    }
-
-    private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(interval);
-                sweep();
-            } catch (InterruptedException e) {
-                return;
-            } catch (StorageException e) {
-                log.warn("expiring events failed, retrying next interval: {}", e.getMessage());
-            }
-        }
+    public void start() {
+        ticker.start();
     }
 
     /** Deletes the events whose TTL has run out; returns how many it deleted. */
@@ -124,10 +106,7 @@ public final class EventExpiry implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (loop != null) {
-            loop.interrupt();
-            loop = null;
-        }
+    public void close() {
+        ticker.close();
     }
 }

@@ -68,7 +68,7 @@ class CompactorTest {
     @Test
     void aNonPositiveIntervalIsRefused() {
         assertThatThrownBy(() -> new Compactor(store, Duration.ZERO))
-                .hasMessage("compaction interval must be positive: PT0S");
+                .hasMessage("store-compactor interval must be positive: PT0S");
     }
 
     private void write(String key, String value) {

@@ -90,13 +90,19 @@ public final class ContainerdProcess implements AutoCloseable {
      * network namespace mounts) is meant to live in memory, as /run/containerd does on a standard
      * host. On disk every container start creates and deletes dozens of files there. A tmpfs
      * mounted by an earlier start is kept: the shims of a containerd that died or was left behind
-     * still serve from it. Everything under the layout's directory is unmounted at the end
-     * ({@link RuntimeCleanup#afterStop}).
+     * still serve from it. So is a state on disk that shims still serve from (pods left running
+     * by a Konductor from before this change); it moves to memory after the next clean stop.
+     * Everything under the layout's directory is unmounted at the end ({@link RuntimeCleanup#afterStop}).
      */
     private static void keepStateInMemory(ContainerdLayout layout) throws IOException {
         SystemMounter mounter = new SystemMounter();
         Files.createDirectories(layout.state());
         if (mounter.isMountPoint(layout.state())) {
+            return;
+        }
+        if (!RuntimeCleanup.shims(layout.socket()).isEmpty()) {
+            log.info("containerd keeps its state on disk this time: shims of an earlier containerd still serve from {}",
+                    layout.state());
             return;
         }
         try {

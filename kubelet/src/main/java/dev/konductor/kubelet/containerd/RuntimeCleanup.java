@@ -62,12 +62,17 @@ public final class RuntimeCleanup {
     }
 
     static void killShims(Path socket) {
+        for (ProcessHandle shim : shims(socket)) {
+            log.warn("killing shim pid={} left by containerd socket={}", shim.pid(), socket);
+            shim.destroyForcibly();
+        }
+    }
+
+    /** The shims still serving the containerd of {@code socket} (matched by their command line). */
+    static List<ProcessHandle> shims(Path socket) {
         String marker = "-address " + socket;
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            all.filter(p -> ContainerdProcess.commandLine(p.pid()).contains(marker)).forEach(shim -> {
-                log.warn("killing shim pid={} left by containerd socket={}", shim.pid(), socket);
-                shim.destroyForcibly();
-            });
+            return all.filter(p -> ContainerdProcess.commandLine(p.pid()).contains(marker)).toList();
         }
     }
 

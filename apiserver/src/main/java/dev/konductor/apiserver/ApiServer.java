@@ -119,7 +119,7 @@ public final class ApiServer implements AutoCloseable {
         }
         compactor = new Compactor(config.store(), Compactor.DEFAULT_INTERVAL);
         compactor.start();
-        eventExpiry = new EventExpiry(cache, config.store(), EventExpiry.DEFAULT_TTL, EventExpiry.DEFAULT_INTERVAL, clock);
+        eventExpiry = new EventExpiry(cache, config.store(), config.eventTtl(), EventExpiry.DEFAULT_INTERVAL, clock);
         eventExpiry.start();
         ready = true;
         log.info("api server ready port={} startMillis={}", port, (System.nanoTime() - started) / 1_000_000);

@@ -5,6 +5,7 @@ import dev.konductor.apiserver.authn.UserInfo;
 import dev.konductor.apiserver.nodejoin.NodeCredentialIssuer;
 import dev.konductor.store.Store;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -28,22 +29,36 @@ import java.util.Map;
 public record ApiServerConfig(Store store, InetAddress bindAddress, int port, TlsMaterial tls,
                               Map<String, UserInfo> tokens, String serviceCidr, String nodePortRange,
                               String advertiseAddress, SigningKey serviceAccountKey,
-                              NodeCredentialIssuer nodeCredentials) {
+                              NodeCredentialIssuer nodeCredentials, Duration eventTtl) {
 
     public static final String DEFAULT_SERVICE_CIDR = "10.96.0.0/12";
     public static final String DEFAULT_NODE_PORT_RANGE = "30000-32767";
+    /** How long an event lives after its last write: upstream's {@code --event-ttl} default. */
+    public static final Duration DEFAULT_EVENT_TTL = Duration.ofHours(1);
+
+    public ApiServerConfig {
+        eventTtl = eventTtl == null ? DEFAULT_EVENT_TTL : eventTtl;
+    }
+
+    /** Keeping events for upstream's default hour. */
+    public ApiServerConfig(Store store, InetAddress bindAddress, int port, TlsMaterial tls, Map<String, UserInfo> tokens,
+                           String serviceCidr, String nodePortRange, String advertiseAddress,
+                           SigningKey serviceAccountKey, NodeCredentialIssuer nodeCredentials) {
+        this(store, bindAddress, port, tls, tokens, serviceCidr, nodePortRange, advertiseAddress, serviceAccountKey,
+                nodeCredentials, null);
+    }
 
     /** Issuing no node certificates. */
     public ApiServerConfig(Store store, InetAddress bindAddress, int port, TlsMaterial tls, Map<String, UserInfo> tokens,
                            String serviceCidr, String nodePortRange, String advertiseAddress,
                            SigningKey serviceAccountKey) {
         this(store, bindAddress, port, tls, tokens, serviceCidr, nodePortRange, advertiseAddress, serviceAccountKey,
-                null);
+                null, null);
     }
 
     /** Without a service account key of its own (see {@link #serviceAccountKey}), issuing no node certificates. */
     public ApiServerConfig(Store store, InetAddress bindAddress, int port, TlsMaterial tls, Map<String, UserInfo> tokens,
                            String serviceCidr, String nodePortRange, String advertiseAddress) {
-        this(store, bindAddress, port, tls, tokens, serviceCidr, nodePortRange, advertiseAddress, null, null);
+        this(store, bindAddress, port, tls, tokens, serviceCidr, nodePortRange, advertiseAddress, null, null, null);
     }
 }

@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events live an hour after their last write, as upstream's API server keeps them (its
- * {@code --event-ttl}, which it implements with etcd leases): without it every Scheduled, Pulled
- * or BackOff event of a cluster that runs for days stays in the store and in the watch cache.
+ * Events live a while after their last write (an hour by default), as upstream's API server keeps
+ * them (its {@code --event-ttl}, which it implements with etcd leases): without it every
+ * Scheduled, Pulled or BackOff event of a cluster that runs for days stays in the store and in the
+ * watch cache.
  *
  * <p>Once a minute (upstream's lease manager groups events into leases of about that
  * granularity) every event last written more than the TTL ago is deleted from the store, with a
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventExpiry implements AutoCloseable {
 
-    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
     static final String PREFIX = "/registry/events/";
 

@@ -96,6 +96,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "HTTPS port of the local node's Ingress controller; -1 for none (default: 443 as root, else 8443).")
     Integer ingressHttpsPort;
 
+    @Option(names = "--event-ttl", paramLabel = "DURATION", defaultValue = "1h", converter = OptionConverters.GoDuration.class,
+            description = "How long an event is kept after its last write, as upstream's --event-ttl (default: ${DEFAULT-VALUE}).")
+    Duration eventTtl;
+
     private final StoreOpener storeOpener;
 
     public ServerCommand() {
@@ -115,7 +119,7 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             return new ServerOptions(dataDir.dataDir(), Optional.of(bindAddress), port, datastore, choice.runtime(),
                     serviceCidr, Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerConfig), kubeletPort,
-                    clusterCidr, storageDir, IngressPorts.of(ingressHttpPort, ingressHttpsPort));
+                    clusterCidr, storageDir, IngressPorts.of(ingressHttpPort, ingressHttpsPort), eventTtl);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -67,7 +67,7 @@ public final class ApiServerComponent implements Component {
                                 Map.of())),
                 options.serviceCidr().toString(), ApiServerConfig.DEFAULT_NODE_PORT_RANGE,
                 advertiseAddress.getHostAddress(), credentials.serviceAccountKey(),
-                new NodeCertificates(credentials::ca, Clock.systemUTC()));
+                new NodeCertificates(credentials::ca, Clock.systemUTC()), options.eventTtl());
         apiServer = new ApiServer(config);
         try {
             apiServer.start();

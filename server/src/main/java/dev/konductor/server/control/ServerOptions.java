@@ -1,9 +1,11 @@
 package dev.konductor.server.control;
 
+import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.server.datadir.DataDir;
 import dev.konductor.server.net.Cidr;
 import dev.konductor.server.node.IngressPorts;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -28,7 +30,7 @@ import java.util.Optional;
 public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
                             NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
                             Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr,
-                            java.nio.file.Path storageDir, IngressPorts ingressPorts) {
+                            java.nio.file.Path storageDir, IngressPorts ingressPorts, Duration eventTtl) {
 
     public static final int DEFAULT_KUBELET_PORT = 10250;
     public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
@@ -49,6 +51,19 @@ public record ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, 
         }
         storageDir = storageDir == null ? dataDir.storage() : storageDir.toAbsolutePath().normalize();
         ingressPorts = ingressPorts == null ? IngressPorts.defaults() : ingressPorts;
+        eventTtl = eventTtl == null ? ApiServerConfig.DEFAULT_EVENT_TTL : eventTtl;
+        if (eventTtl.isNegative() || eventTtl.isZero()) {
+            throw new IllegalArgumentException("event TTL must be positive: " + eventTtl);
+        }
+    }
+
+    /** With events kept for upstream's default hour. */
+    public ServerOptions(DataDir dataDir, Optional<InetAddress> bindAddress, int port, String datastore,
+                         NodeRuntime runtime, Cidr serviceCidr, Optional<InetAddress> advertiseAddress,
+                         Optional<java.nio.file.Path> schedulerConfig, int kubeletPort, Cidr clusterCidr,
+                         java.nio.file.Path storageDir, IngressPorts ingressPorts) {
+        this(dataDir, bindAddress, port, datastore, runtime, serviceCidr, advertiseAddress, schedulerConfig,
+                kubeletPort, clusterCidr, storageDir, ingressPorts, null);
     }
 
     /** With the volumes under the data directory. */

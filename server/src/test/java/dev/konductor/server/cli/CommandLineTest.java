@@ -37,6 +37,15 @@ class CommandLineTest {
         assertThat(options.runtime()).isIn(NodeRuntime.CRI, NodeRuntime.PROCESS, NodeRuntime.SIM); // auto: what this machine can run
         assertThat(options.serviceCidr()).isEqualTo(Cidr.parse("10.96.0.0/12"));
         assertThat(options.advertiseAddress()).isEmpty();
+        assertThat(options.eventTtl()).isEqualTo(java.time.Duration.ofHours(1));
+    }
+
+    @Test
+    void eventsCanBeKeptForAnotherTimeAsWithUpstreamsFlag() {
+        assertThat(parse(ServerCommand.class, "server", "--event-ttl", "2h30m").options().eventTtl())
+                .isEqualTo(java.time.Duration.ofMinutes(150));
+        assertThat(parse(ServerCommand.class, "server", "--event-ttl", "1h0m0s").options().eventTtl())
+                .isEqualTo(java.time.Duration.ofHours(1));
     }
 
     @Test
@@ -100,6 +109,7 @@ class CommandLineTest {
             "--port|https|'https' is not an int",
             "--ingress-http-port|70000|ingress HTTP port must be between 0 and 65535: 70000",
             "--ingress-https-port|-2|ingress HTTPS port must be between -1 (none) and 65535: -2",
+            "--event-ttl|0s|event TTL must be positive: PT0S",
     })
     void serverRejectsBadValuesWithAUsageError(String option, String value, String message) {
         int exitCode = execute("server", option, value);

@@ -24,6 +24,9 @@ import java.util.function.Function;
  */
 public final class ManagedFields {
 
+    /** What a write to the main resource resets: its status. */
+    private static final FieldSet STATUS = FieldSet.of(List.of(List.of(field("status"))));
+
     /** Fields never tracked: type meta and the server-set parts of metadata (upstream's stripMeta). */
     static final FieldSet NEVER_OWNED = FieldSet.of(List.of(
             List.of(field("apiVersion")), List.of(field("kind")), List.of(field("metadata")),
@@ -99,7 +102,7 @@ public final class ManagedFields {
      */
     static FieldSet resetFields(JsonNode oldObj, JsonNode newObj, String subresource) {
         if (subresource == null) {
-            return FieldSet.of(List.of(List.of(field("status"))));
+            return STATUS;
         }
         if (!"status".equals(subresource)) {
             return FieldSet.empty();

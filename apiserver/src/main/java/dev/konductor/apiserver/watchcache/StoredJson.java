@@ -49,11 +49,13 @@ final class StoredJson {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 parser.nextToken();
-                int start = (int) parser.currentTokenLocation().getByteOffset();
+                boolean metadata = name.equals("metadata");
+                if (metadata) {
+                    metadataStart = (int) parser.currentTokenLocation().getByteOffset();
+                }
                 JsonNode value = mapper.readTree(parser);
-                if (name.equals("metadata")) {
+                if (metadata) {
                     metadataCount++;
-                    metadataStart = start;
                     metadataEnd = value.isObject() ? (int) parser.currentTokenLocation().getByteOffset() : -1;
                 }
                 object.set(name, value);

@@ -1,10 +1,10 @@
 package dev.konductor.controllers.cronjob;
 
 import dev.konductor.api.validation.CronSchedule;
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
@@ -58,7 +58,7 @@ public final class CronJobController implements Controller {
     private Clock clock;
     private Lister<CronJob> cronJobs;
     private Lister<Job> jobs;
-    private EventRecorder events;
+    private CoreEvents events;
     private ControllerLoop loop;
 
     @Override

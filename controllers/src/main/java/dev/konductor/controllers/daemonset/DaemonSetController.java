@@ -1,9 +1,9 @@
 package dev.konductor.controllers.daemonset;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Expectations;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
@@ -55,7 +55,7 @@ public final class DaemonSetController implements Controller {
     private Lister<Node> nodes;
     private ControllerHistory history;
     private Expectations expectations;
-    private EventRecorder events;
+    private CoreEvents events;
     private ControllerLoop loop;
 
     @Override

@@ -1,9 +1,9 @@
 package dev.konductor.controllers.deployment;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.OwnerRefs;
@@ -48,7 +48,7 @@ public final class DeploymentController implements Controller, Reconciler {
     private Lister<Deployment> deployments;
     private Lister<ReplicaSet> replicaSets;
     private Lister<Pod> pods;
-    private EventRecorder events;
+    private CoreEvents events;
     private OwnershipClaims claims;
     private DeploymentSync sync;
     private ControllerLoop loop;

@@ -1,6 +1,6 @@
 package dev.konductor.controllers.deployment;
 
-import dev.konductor.controllers.framework.EventRecorder;
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.OwnerRefs;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -74,10 +74,10 @@ final class DeploymentSync {
     }
 
     private final KubernetesClient client;
-    private final EventRecorder events;
+    private final CoreEvents events;
     private final Clock clock;
 
-    DeploymentSync(KubernetesClient client, EventRecorder events, Clock clock) {
+    DeploymentSync(KubernetesClient client, CoreEvents events, Clock clock) {
         this.client = client;
         this.events = events;
         this.clock = clock;

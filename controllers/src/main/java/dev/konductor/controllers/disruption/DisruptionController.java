@@ -1,9 +1,9 @@
 package dev.konductor.controllers.disruption;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.OwnerRefs;
@@ -41,7 +41,7 @@ public final class DisruptionController implements Controller {
 
     private KubernetesClient client;
     private Clock clock;
-    private EventRecorder events;
+    private CoreEvents events;
     private Lister<PodDisruptionBudget> budgets;
     private Lister<Pod> pods;
     private Lister<ReplicaSet> replicaSets;

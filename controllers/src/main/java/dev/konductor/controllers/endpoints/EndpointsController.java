@@ -1,9 +1,9 @@
 package dev.konductor.controllers.endpoints;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.Reconciler.Result;
@@ -35,7 +35,7 @@ public final class EndpointsController implements Controller {
     private Lister<Service> services;
     private Lister<Pod> pods;
     private Lister<Endpoints> endpoints;
-    private EventRecorder events;
+    private CoreEvents events;
     private ControllerLoop loop;
 
     @Override

@@ -1,5 +1,6 @@
 package dev.konductor.controllers.framework;
 
+import dev.konductor.client.CoreEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.Map;
@@ -15,7 +16,7 @@ public final class ControllerContext implements AutoCloseable {
     private final Informers informers;
     private final Clock clock;
     private final ControllerSettings settings;
-    private final Map<String, EventRecorder> recorders = new ConcurrentHashMap<>();
+    private final Map<String, CoreEvents> recorders = new ConcurrentHashMap<>();
 
     public ControllerContext(KubernetesClient client, Informers informers, Clock clock, ControllerSettings settings) {
         this.client = client;
@@ -41,13 +42,13 @@ public final class ControllerContext implements AutoCloseable {
     }
 
     /** The recorder whose events say {@code source.component: component}. */
-    public EventRecorder events(String component) {
-        return recorders.computeIfAbsent(component, c -> new EventRecorder(client, c, clock));
+    public CoreEvents events(String component) {
+        return recorders.computeIfAbsent(component, c -> new CoreEvents(client, c, null, clock));
     }
 
     @Override
     public void close() {
-        recorders.values().forEach(EventRecorder::close);
+        recorders.values().forEach(CoreEvents::close);
         recorders.clear();
     }
 }

@@ -1,11 +1,11 @@
 package dev.konductor.controllers.garbagecollector;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.ApiDiscovery;
 import dev.konductor.controllers.framework.ApiDiscovery.ApiResource;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Reconciler.Result;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -51,7 +51,7 @@ public final class GarbageCollector implements Controller {
 
     @Override
     public void start(ControllerContext context) {
-        EventRecorder events = context.events(name());
+        CoreEvents events = context.events(name());
         monitors = new Monitors(context.client(), new Handlers());
         Collector collector = new Collector(monitors, new ApiGcClient(context.client()), ref -> loop.enqueue(ref.key()),
                 (obj, message) -> events.warning(obj, "OwnerRefInvalidNamespace", message));

@@ -1,9 +1,9 @@
 package dev.konductor.controllers.job;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Expectations;
 import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Keys;
@@ -71,7 +71,7 @@ public final class JobController implements Controller {
     private Lister<Job> jobs;
     private Lister<Pod> pods;
     private Expectations expectations;
-    private EventRecorder events;
+    private CoreEvents events;
     private ControllerLoop loop;
 
     record Backoff(int failures, Instant lastFailure) {

@@ -2,9 +2,9 @@ package dev.konductor.controllers.namespace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.konductor.client.RawRequests;
 import dev.konductor.controllers.framework.ApiDiscovery;
 import dev.konductor.controllers.framework.ApiDiscovery.ApiResource;
-import dev.konductor.controllers.framework.RawRequests;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,10 +1,10 @@
 package dev.konductor.controllers.namespace;
 
+import dev.konductor.client.RawRequests;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
 import dev.konductor.controllers.framework.Handlers;
-import dev.konductor.controllers.framework.RawRequests;
 import dev.konductor.controllers.framework.Reconciler.Result;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -1,9 +1,9 @@
 package dev.konductor.controllers.nodeipam;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.Reconciler.Result;
@@ -51,7 +51,7 @@ public final class NodeIpamController implements Controller {
         void write(String node, List<String> cidrs);
     }
 
-    /** How the controller records events on nodes; the real one is an {@link EventRecorder}. */
+    /** How the controller records events on nodes; the real one is an {@link CoreEvents}. */
     @FunctionalInterface
     interface NodeEvents {
         void record(Node node, String type, String reason, String message);
@@ -101,7 +101,7 @@ public final class NodeIpamController implements Controller {
     public void start(ControllerContext context) {
         KubernetesClient client = context.client();
         SharedIndexInformer<Node> informer = context.informers().of(Node.class);
-        EventRecorder recorder = context.events(EVENT_SOURCE);
+        CoreEvents recorder = context.events(EVENT_SOURCE);
         loop = new ControllerLoop(NAME, this::reconcile, context.settings().workers());
         wire(context.informers().lister(Node.class), informer::hasSynced, (node, cidrs) -> patch(client, node, cidrs),
                 recorder::record, loop::enqueue);
@@ -208,7 +208,7 @@ public final class NodeIpamController implements Controller {
 
     /** Upstream records these as a Normal event "Node X status is now: REASON". */
     private void recordStatusChange(Node node, String reason) {
-        events.record(node, EventRecorder.NORMAL, reason,
+        events.record(node, CoreEvents.NORMAL, reason,
                 "Node " + node.getMetadata().getName() + " status is now: " + reason);
     }
 

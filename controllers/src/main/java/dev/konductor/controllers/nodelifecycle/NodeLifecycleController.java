@@ -1,9 +1,9 @@
 package dev.konductor.controllers.nodelifecycle;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.PodReadiness;
@@ -63,7 +63,7 @@ public final class NodeLifecycleController implements Controller {
     private Duration monitorPeriod;
     private NodeHealth health;
     private Zones zones;
-    private EventRecorder events;
+    private CoreEvents events;
     private Lister<Node> nodes;
     private Lister<Lease> leases;
     private Lister<Pod> pods;

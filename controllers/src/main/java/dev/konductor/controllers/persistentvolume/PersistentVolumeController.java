@@ -1,10 +1,10 @@
 package dev.konductor.controllers.persistentvolume;
 
 import dev.konductor.api.storage.VolumeBindings;
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
@@ -38,7 +38,7 @@ public final class PersistentVolumeController implements Controller {
 
     private KubernetesClient client;
     private Clock clock;
-    private EventRecorder events;
+    private CoreEvents events;
     private Lister<PersistentVolume> volumes;
     private Lister<PersistentVolumeClaim> claims;
     private Lister<StorageClass> classes;
@@ -140,7 +140,7 @@ public final class PersistentVolumeController implements Controller {
                 case Action.Unbind unbind -> unbind(unbind.volume());
                 case Action.SyncClaim sync -> claimLoop.enqueue(Keys.of(sync.namespace(), sync.name()));
                 case Action.Event event -> events.record(event.regarding(),
-                        event.warning() ? EventRecorder.WARNING : EventRecorder.NORMAL, event.reason(), event.message());
+                        event.warning() ? CoreEvents.WARNING : CoreEvents.NORMAL, event.reason(), event.message());
             }
         }
     }

@@ -66,7 +66,7 @@ final class Autoscaler implements Reconciler {
         this.rules = new ScalingRules(downscaleStabilization);
     }
 
-    /** Where events about an HPA go (the controller's EventRecorder; a list in tests). */
+    /** Where events about an HPA go (the controller's CoreEvents; a list in tests). */
     @FunctionalInterface
     interface Events {
         void record(HorizontalPodAutoscaler hpa, String type, String reason, String message);

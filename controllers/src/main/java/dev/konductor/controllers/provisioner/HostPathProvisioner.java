@@ -1,10 +1,10 @@
 package dev.konductor.controllers.provisioner;
 
 import dev.konductor.api.storage.VolumeBindings;
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Handlers;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
@@ -43,7 +43,7 @@ public final class HostPathProvisioner implements Controller {
 
     private KubernetesClient client;
     private Clock clock;
-    private EventRecorder events;
+    private CoreEvents events;
     private String defaultRoot;
     private Lister<PersistentVolumeClaim> claims;
     private Lister<PersistentVolume> volumes;

@@ -1,9 +1,9 @@
 package dev.konductor.controllers.replicaset;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Expectations;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
@@ -57,7 +57,7 @@ public final class ReplicaSetController implements Controller, Reconciler {
     private Clock clock;
     private Lister<ReplicaSet> replicaSets;
     private Lister<Pod> pods;
-    private EventRecorder events;
+    private CoreEvents events;
     private Expectations expectations;
     private PendingDeletions pendingDeletions;
     private OwnershipClaims claims;

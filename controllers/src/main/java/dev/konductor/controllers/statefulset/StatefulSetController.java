@@ -1,9 +1,9 @@
 package dev.konductor.controllers.statefulset;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.OwnerRefs;
@@ -57,7 +57,7 @@ public final class StatefulSetController implements Controller {
     private Lister<Pod> pods;
     private Lister<PersistentVolumeClaim> claims;
     private ControllerHistory history;
-    private EventRecorder events;
+    private CoreEvents events;
     private ControllerLoop loop;
 
     @Override
@@ -313,7 +313,7 @@ public final class StatefulSetController implements Controller {
                 + verb.substring(1);
         String message = verb + " Pod " + pod.getMetadata().getName() + " in StatefulSet "
                 + set.getMetadata().getName() + (error == null ? " successful" : " failed error: " + error.getMessage());
-        events.record(set, error == null ? EventRecorder.NORMAL : EventRecorder.WARNING, reason, message);
+        events.record(set, error == null ? CoreEvents.NORMAL : CoreEvents.WARNING, reason, message);
         if (error != null) {
             log.debug("statefulset={} {} pod={} failed: {}", Keys.of(set), verb, pod.getMetadata().getName(),
                     error.toString());

@@ -1,9 +1,9 @@
 package dev.konductor.controllers.tainteviction;
 
+import dev.konductor.client.CoreEvents;
 import dev.konductor.controllers.framework.Controller;
 import dev.konductor.controllers.framework.ControllerContext;
 import dev.konductor.controllers.framework.ControllerLoop;
-import dev.konductor.controllers.framework.EventRecorder;
 import dev.konductor.controllers.framework.Keys;
 import dev.konductor.controllers.framework.Lister;
 import dev.konductor.controllers.framework.PodReadiness;
@@ -42,7 +42,7 @@ public final class TaintEvictionController implements Controller {
     private final Map<String, Instant> scheduled = new ConcurrentHashMap<>();
     private KubernetesClient client;
     private Clock clock;
-    private EventRecorder events;
+    private CoreEvents events;
     private Lister<Pod> pods;
     private Lister<Node> nodes;
     private ControllerLoop loop;

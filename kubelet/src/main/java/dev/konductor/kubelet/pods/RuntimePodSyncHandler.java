@@ -1,5 +1,6 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.client.RawRequests;
 import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.status.PodStatuses;
@@ -8,18 +9,12 @@ import dev.konductor.kubelet.status.Waiting;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.utils.URLUtils;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +29,11 @@ import org.slf4j.LoggerFactory;
 public final class RuntimePodSyncHandler implements PodSyncHandler {
 
     private static final Logger log = LoggerFactory.getLogger(RuntimePodSyncHandler.class);
-    private static final long DELETE_TIMEOUT_SECONDS = 30;
 
     private final PodSyncer syncer;
     private final StatusManager statuses;
     private final ProbeManager probes;
-    private final KubernetesClient client;
+    private final RawRequests requests;
     private final Supplier<List<String>> hostIps;
     private final Supplier<String> runtimeName;
     private final Path logRoot;
@@ -51,7 +45,7 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
         this.syncer = syncer;
         this.statuses = statuses;
         this.probes = probes;
-        this.client = client;
+        this.requests = new RawRequests(client);
         this.hostIps = hostIps;
         this.runtimeName = runtimeName;
         this.logRoot = logRoot;
@@ -130,20 +124,16 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
         String name = pod.getMetadata().getName();
         String body = "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":0,"
                 + "\"preconditions\":{\"uid\":\"" + uid(pod) + "\"}}";
-        HttpClient http = client.getHttpClient();
-        HttpRequest request = http.newHttpRequestBuilder()
-                .uri(URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", name))
-                .delete("application/json", body).build();
+        RawRequests.Response response;
         try {
-            HttpResponse<String> response = http.sendAsync(request, String.class).get(DELETE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            int code = response.code();
-            if (code >= 300 && code != 404 && code != 409) {
-                throw new IllegalStateException("cannot delete pod " + namespace + "/" + name + ": " + code + " " + response.body());
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot delete pod " + namespace + "/" + name + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            response = requests.send("DELETE", RawRequests.corePath(namespace, "pods", name), RawRequests.JSON, body);
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException("cannot delete pod " + namespace + "/" + name + ": " + e.getMessage(), e);
+        }
+        int code = response.code();
+        if (code >= 300 && code != 404 && code != 409) {
+            throw new IllegalStateException("cannot delete pod " + namespace + "/" + name + ": " + code + " "
+                    + response.body());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.konductor.kubelet.sim;
 
+import dev.konductor.client.RawRequests;
 import dev.konductor.kubelet.metrics.MetricsObjects;
 import dev.konductor.kubelet.metrics.MetricsPublisher;
 import io.fabric8.kubernetes.api.model.Node;
@@ -8,12 +9,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.utils.URLUtils;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,9 +56,9 @@ public final class SimNodes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimNodes.class);
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofMinutes(5);
     /** As the client's own request timeout (LocalClients): a status write that takes longer is retried. */
-    private static final long STATUS_WRITE_TIMEOUT_SECONDS = 30;
 
     private final KubernetesClient client;
+    private final RawRequests requests;
     private final SimSettings settings;
     private final Clock clock;
     private final AddressPlan plan;
@@ -81,6 +79,7 @@ public final class SimNodes implements AutoCloseable {
 
     SimNodes(KubernetesClient client, SimSettings settings, Clock clock) {
         this.client = client;
+        this.requests = new RawRequests(client);
         this.settings = settings;
         this.clock = clock;
         this.plan = new AddressPlan(settings.nodes(), settings.pods());
@@ -429,20 +428,8 @@ public final class SimNodes implements AutoCloseable {
         String name = cached.getMetadata().getName();
         String patch = "{\"metadata\":{\"resourceVersion\":" + json.asJson(cached.getMetadata().getResourceVersion())
                 + "},\"status\":" + json.asJson(status) + "}";
-        HttpClient http = client.getHttpClient();
-        HttpRequest request = http.newHttpRequestBuilder()
-                .uri(URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", name,
-                        "status"))
-                .method("PATCH", "application/merge-patch+json", patch).build();
-        int code;
-        try {
-            code = http.sendAsync(request, byte[].class).get(STATUS_WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS).code();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KubernetesClientException("interrupted writing the status of pod " + namespace + "/" + name, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KubernetesClientException("cannot write the status of pod " + namespace + "/" + name + ": " + e, e);
-        }
+        int code = requests.send("PATCH", RawRequests.corePath(namespace, "pods", name, "status"),
+                RawRequests.MERGE_PATCH, patch).code();
         // 409 or 404: a newer version (or the pod's deletion) is on its way through the informer
         if (code >= 300 && code != 409 && code != 404) {
             throw new KubernetesClientException("cannot write the status of pod " + namespace + "/" + name

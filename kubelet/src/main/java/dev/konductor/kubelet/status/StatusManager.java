@@ -1,12 +1,11 @@
 package dev.konductor.kubelet.status;
 
+import dev.konductor.client.RawRequests;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.HashSet;
@@ -43,7 +42,7 @@ public final class StatusManager implements AutoCloseable {
     private record Desired(String namespace, String name, PodStatus status, boolean reconcile) {
     }
 
-    private final KubernetesClient client;
+    private final RawRequests requests;
     private final BiFunction<String, String, Optional<String>> currentUid;
     private final Map<String, Desired> pending = new LinkedHashMap<>(); // guarded by this
     private final Set<String> inFlight = new HashSet<>(); // guarded by this
@@ -58,7 +57,7 @@ public final class StatusManager implements AutoCloseable {
      *                   cache): a status is never written over a newer pod of the same name
      */
     public StatusManager(KubernetesClient client, BiFunction<String, String, Optional<String>> currentUid) {
-        this.client = client;
+        this.requests = new RawRequests(client);
         this.currentUid = currentUid;
         this.writers = IntStream.range(0, WRITERS)
                 .mapToObj(i -> Thread.ofVirtual().name("status-manager-" + i).unstarted(this::run)).toList();
@@ -195,24 +194,32 @@ public final class StatusManager implements AutoCloseable {
             return false; // deleted, or replaced by another pod of the same name
         }
         String patch = "{\"status\":" + Serialization.asJson(desired.status()) + "}";
+        String failure;
         try {
-            client.pods().inNamespace(desired.namespace()).withName(desired.name()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            written.put(uid, desired.status());
-            writtenAt.put(uid, System.nanoTime());
-            log.debug("wrote pod status pod={}/{} phase={}", desired.namespace(), desired.name(), desired.status().getPhase());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
+            // the answer (the whole pod) is not decoded: the pod as written comes back through the informer
+            RawRequests.Response response = requests.send("PATCH",
+                    RawRequests.corePath(desired.namespace(), "pods", desired.name(), "status"),
+                    RawRequests.MERGE_PATCH, patch);
+            if (response.ok()) {
+                written.put(uid, desired.status());
+                writtenAt.put(uid, System.nanoTime());
+                log.debug("wrote pod status pod={}/{} phase={}", desired.namespace(), desired.name(),
+                        desired.status().getPhase());
+                return true;
+            }
+            if (response.code() == 404) {
                 return false;
             }
-            log.warn("cannot write pod status pod={}/{}: {}", desired.namespace(), desired.name(), e.getMessage());
-            synchronized (this) {
-                pending.putIfAbsent(uid, desired); // retried on the next round
-            }
-            sleepQuietly();
-            return false;
+            failure = "HTTP " + response.code() + " " + response.body();
+        } catch (KubernetesClientException e) {
+            failure = e.getMessage();
         }
+        log.warn("cannot write pod status pod={}/{}: {}", desired.namespace(), desired.name(), failure);
+        synchronized (this) {
+            pending.putIfAbsent(uid, desired); // retried on the next round
+        }
+        sleepQuietly();
+        return false;
     }
 
     private static void sleepQuietly() {

@@ -1,15 +1,15 @@
 package dev.konductor.scheduler.events;
 
+import dev.konductor.client.CoreEvents;
+import dev.konductor.client.RawRequests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReference;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventSeriesBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,9 @@ public final class EventRecorder implements AutoCloseable {
     private static final DateTimeFormatter MICRO_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
 
-    private final KubernetesClient client;
+    /** Null when there is no API server to write to (unit tests): events are recorded, never written. */
+    private final RawRequests requests;
+    private final Function<Object, String> json;
     private final String controller;
     private final String instance;
     private final Clock clock;
@@ -66,7 +69,8 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     public EventRecorder(KubernetesClient client, String controller, String instance, Clock clock) {
-        this.client = client;
+        this.requests = client == null ? null : new RawRequests(client);
+        this.json = client == null ? null : client.getKubernetesSerialization()::asJson;
         this.controller = controller;
         this.instance = instance;
         this.clock = clock;
@@ -79,8 +83,8 @@ public final class EventRecorder implements AutoCloseable {
      */
     public void event(HasMetadata regarding, HasMetadata related, String type, String reason, String action,
                       String note) {
-        ObjectReference ref = reference(regarding);
-        ObjectReference relatedRef = related == null ? null : reference(related);
+        ObjectReference ref = CoreEvents.reference(regarding);
+        ObjectReference relatedRef = related == null ? null : CoreEvents.reference(related);
         String identity = String.join("\u0000", ref.getUid(), relatedRef == null ? "" : relatedRef.getUid(), type,
                 reason, action, note);
         Instant now = clock.instant();
@@ -117,13 +121,6 @@ public final class EventRecorder implements AutoCloseable {
         return ref.getNamespace() == null || ref.getNamespace().isEmpty() ? "default" : ref.getNamespace();
     }
 
-    static ObjectReference reference(HasMetadata obj) {
-        return new ObjectReferenceBuilder().withApiVersion(obj.getApiVersion()).withKind(obj.getKind())
-                .withNamespace(obj.getMetadata().getNamespace()).withName(obj.getMetadata().getName())
-                .withUid(obj.getMetadata().getUid()).withResourceVersion(obj.getMetadata().getResourceVersion())
-                .build();
-    }
-
     private void write(String identity) {
         Recorded r;
         Event event;
@@ -141,20 +138,32 @@ public final class EventRecorder implements AutoCloseable {
             created = r.created;
         }
         String namespace = event.getMetadata().getNamespace();
+        String path = "/apis/events.k8s.io/v1/namespaces/" + namespace + "/events";
         try {
-            var events = client.resources(Event.class).inNamespace(namespace);
+            if (requests == null) {
+                throw new IllegalStateException("no API server");
+            }
+            // the answer (the Event as stored) is not decoded: nothing here needs it
+            RawRequests.Response response;
             if (!created) {
                 Event toCreate = count == 1 ? event : new EventBuilder(event).withSeries(new EventSeriesBuilder()
                         .withCount(count).withLastObservedTime(new MicroTime(MICRO_TIME.format(lastObserved)))
                         .build()).build();
-                events.resource(toCreate).create();
-                synchronized (this) {
-                    r.created = true;
+                response = requests.send("POST", path, RawRequests.JSON, json.apply(toCreate));
+                if (response.ok()) {
+                    synchronized (this) {
+                        r.created = true;
+                    }
                 }
             } else {
                 String patch = "{\"series\":{\"count\":" + count + ",\"lastObservedTime\":\""
                         + MICRO_TIME.format(lastObserved) + "\"}}";
-                events.withName(event.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                response = requests.send("PATCH", path + "/" + event.getMetadata().getName(), RawRequests.MERGE_PATCH,
+                        patch);
+            }
+            if (!response.ok()) {
+                throw new KubernetesClientException("HTTP " + response.code() + ": " + response.body(),
+                        response.code(), null);
             }
         } catch (RuntimeException e) {
             synchronized (this) {

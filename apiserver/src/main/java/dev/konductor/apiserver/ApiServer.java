@@ -43,6 +43,7 @@ import dev.konductor.apiserver.storage.Compactor;
 import dev.konductor.apiserver.storage.EventExpiry;
 import dev.konductor.apiserver.serviceaccount.IssuerDiscovery;
 import dev.konductor.apiserver.serviceaccount.TokenRequests;
+import dev.konductor.apiserver.metrics.MetricsReadings;
 import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
@@ -113,6 +114,7 @@ public final class ApiServer implements AutoCloseable {
         }
         new Bootstrap(storage, registry, mapper).run(allocator.firstIp(), allocator.dnsIp(), allocator::ipTaken, advertise, port);
         new RbacBootstrap(storage, registry).run();
+        dropStoredMetrics();
         // the authorizers read the watch cache: a component's first request must find the policy
         if (!cache.waitFresh(10_000)) {
             log.warn("the watch cache has not caught up with the bootstrap policy after 10 s");
@@ -123,6 +125,18 @@ public final class ApiServer implements AutoCloseable {
         eventExpiry.start();
         ready = true;
         log.info("api server ready port={} startMillis={}", port, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** metrics.k8s.io readings live in memory now; an earlier Konductor wrote them to the store. */
+    private void dropStoredMetrics() {
+        for (ResourceType type : registry.all()) {
+            if (type.group().equals("metrics.k8s.io")) {
+                int dropped = MetricsReadings.dropStored(config.store(), Keys.prefix(type));
+                if (dropped > 0) {
+                    log.info("dropped {} stored {} readings: they are kept in memory now", dropped, type.kind());
+                }
+            }
+        }
     }
 
     /**

@@ -132,9 +132,10 @@ final class BuiltInResources {
         r.add(cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
                 List.of("crd", "crds"), NONE, STATUS,
                 io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class));
-        // metrics.k8s.io/v1beta1 (last, so that core "pods" and "nodes" win in kubectl's lookup): upstream serves these from metrics-server through aggregation; here
-        // they are ordinary stored objects, written by the node agents and read by kubectl top and
-        // the HPA controller
+        // metrics.k8s.io/v1beta1 (last, so that core "pods" and "nodes" win in kubectl's lookup):
+        // upstream serves these from metrics-server through aggregation; here the API server keeps
+        // the readings the node agents report in memory, as metrics-server does, for kubectl top
+        // and the HPA controller
         r.add(ns("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", NONE, NONE, NONE,
                 io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics.class));
         r.add(cluster("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", NONE, NONE, NONE,

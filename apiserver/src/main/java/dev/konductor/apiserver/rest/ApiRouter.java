@@ -54,6 +54,7 @@ public final class ApiRouter implements HttpHandler {
     private final Impersonation impersonation;
     private final ReviewHandler reviews;
     private final ComponentStatusHandler componentStatuses;
+    private final MetricsHandler metrics;
     private final BooleanSupplier ready;
     private final ObjectNode version;
     private final String advertiseAddress;
@@ -62,7 +63,8 @@ public final class ApiRouter implements HttpHandler {
 
     ApiRouter(ResourceRegistry registry, Discovery discovery, Responses responses, ResourceHandler resources,
               PatchHandler patches, ListWatchHandler lists, SubresourceHandler subresources, OpenApiEndpoint openApi,
-              Identity identity, BodyDecoder decoder, ComponentStatusHandler componentStatuses, BooleanSupplier ready,
+              Identity identity, BodyDecoder decoder, ComponentStatusHandler componentStatuses, MetricsHandler metrics,
+              BooleanSupplier ready,
               String advertiseAddress, X509Certificate clusterCa, NodeCredentialsEndpoint nodeCredentials) {
         this.registry = registry;
         this.discovery = discovery;
@@ -77,6 +79,7 @@ public final class ApiRouter implements HttpHandler {
         this.reviews = new ReviewHandler(new AuthenticationReviews(identity.authenticator()),
                 new AccessReviews(identity.authorizer()), decoder, responses);
         this.componentStatuses = componentStatuses;
+        this.metrics = metrics;
         this.ready = ready;
         this.advertiseAddress = advertiseAddress;
         this.caCertificates = clusterCa == null ? null : pem(clusterCa);
@@ -173,6 +176,8 @@ public final class ApiRouter implements HttpHandler {
             reviews.handle(ctx);
         } else if (ComponentStatusHandler.handles(ctx)) {
             componentStatuses.handle(ctx);
+        } else if (MetricsHandler.handles(ctx)) {
+            metrics.handle(ctx);
         } else {
             resource(ctx);
         }

@@ -30,9 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ApiRules {
 
-    /** Whose objects carry no managedFields ({@link #recordManagedFields}). */
-    private static final String METRICS_GROUP = "metrics.k8s.io";
-
     /** Validation and conversion, supplied by the api module (or a CRD for custom resources). */
     public interface KindChecks {
         List<FieldError> validateCreate(ResourceType type, ObjectNode obj);
@@ -201,20 +198,9 @@ public final class ApiRules {
         return ServerSideApply.apply(live, applied, manager, force, schema(type), now);
     }
 
-    /**
-     * Records an update in the object's managedFields, as upstream's field manager does, except on
-     * metrics.k8s.io objects, which carry none: upstream serves them as metrics-server's readings.
-     * Here they are stored objects that node agents rewrite every 15 s for each node and pod, and
-     * tracking who owns their usage would be work for nothing.
-     */
+    /** Records an update in the object's managedFields, as upstream's field manager does. */
     public void recordManagedFields(ResourceType type, ObjectNode old, ObjectNode obj, String manager,
                                     String subresource, Instant now) {
-        if (METRICS_GROUP.equals(type.group())) {
-            if (obj.get("metadata") instanceof ObjectNode metadata) {
-                metadata.remove("managedFields");
-            }
-            return;
-        }
         ManagedFields.recordUpdate(old, obj, manager, "Update", subresource, schema(type), now);
     }
 }

@@ -6,10 +6,13 @@ import dev.konductor.api.resource.ResourceRegistry;
 import dev.konductor.api.resource.ResourceType;
 import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.apiserver.admission.Admission;
+import dev.konductor.apiserver.admission.NamespaceLifecycle;
 import dev.konductor.apiserver.componentstatus.ComponentStatuses;
 import dev.konductor.apiserver.discovery.Discovery;
+import dev.konductor.apiserver.metrics.MetricsReadings;
 import dev.konductor.apiserver.nodejoin.NodeCredentialIssuer;
 import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
+import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -44,8 +47,11 @@ public final class RestApi {
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow(),
                 new PodLogs(storage, nodeType, kubelets), new PodStreams(storage, nodeType, kubelets),
                 identity.tokenRequests());
+        ResourceType namespaces = registry.byPlural("", "v1", "namespaces").orElseThrow();
+        MetricsHandler metrics = new MetricsHandler(new MetricsReadings(), decoder, output,
+                new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))));
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, identity,
-                decoder, new ComponentStatusHandler(componentStatuses, output), ready, advertiseAddress,
+                decoder, new ComponentStatusHandler(componentStatuses, output), metrics, ready, advertiseAddress,
                 tls == null ? null : tls.clientCa(),
                 nodeCredentials == null ? null : new NodeCredentialsEndpoint(nodeCredentials, mapper));
     }

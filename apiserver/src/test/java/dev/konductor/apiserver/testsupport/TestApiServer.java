@@ -85,6 +85,11 @@ public final class TestApiServer implements AutoCloseable {
         return "https://127.0.0.1:" + server.port();
     }
 
+    /** The store under the server, for tests that look below the API. */
+    public Store store() {
+        return store;
+    }
+
     /** Plain HTTP watches, as Konductor's own components use. */
     public Config config() {
         return config(true);

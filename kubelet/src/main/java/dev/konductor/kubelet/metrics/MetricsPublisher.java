@@ -1,20 +1,23 @@
 package dev.konductor.kubelet.metrics;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import dev.konductor.client.RawRequests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Writes PodMetrics and NodeMetrics ({@link MetricsObjects}) through the API server, where
- * Konductor keeps them as ordinary objects (upstream's metrics-server serves them from memory
- * behind API aggregation): {@code kubectl top} and the HPA controller read them from there. One
- * publisher per node agent (real or simulated); thread-safe.
+ * Reports PodMetrics and NodeMetrics ({@link MetricsObjects}) to the API server, which keeps the
+ * latest of each in memory as upstream's metrics-server keeps its scrapes (upstream's
+ * metrics-server scrapes the kubelets; here the node agents push): {@code kubectl top} and the HPA
+ * controller read them from there. A report is one PUT, whether or not the server holds a reading
+ * already (after its restart it holds none). One publisher per node agent (real or simulated);
+ * thread-safe.
  */
 public final class MetricsPublisher {
 
@@ -25,65 +28,47 @@ public final class MetricsPublisher {
             .withGroup("metrics.k8s.io").withVersion("v1beta1").withPlural("nodes").withKind("NodeMetrics")
             .withNamespaced(false).build();
 
-    private final KubernetesClient client;
-    /** Keys of metrics objects this publisher knows to exist, so a report is one PUT, not POST then PUT. */
-    private final Set<String> existing = ConcurrentHashMap.newKeySet();
+    private static final String BASE = "/apis/metrics.k8s.io/v1beta1";
+
+    private final RawRequests requests;
+    private final KubernetesSerialization json;
 
     public MetricsPublisher(KubernetesClient client) {
-        this.client = client;
+        this.requests = new RawRequests(client);
+        this.json = client.getKubernetesSerialization();
     }
 
     public void write(PodMetrics metrics) {
-        upsert(POD_METRICS, metrics);
+        put(BASE + "/namespaces/" + metrics.getMetadata().getNamespace() + "/pods/" + metrics.getMetadata().getName(),
+                "PodMetrics", metrics);
     }
 
     public void write(NodeMetrics metrics) {
-        upsert(NODE_METRICS, metrics);
+        put(BASE + "/nodes/" + metrics.getMetadata().getName(), "NodeMetrics", metrics);
     }
 
     public void deletePodMetrics(String namespace, String name) {
-        existing.remove(key(POD_METRICS, namespace, name));
-        try {
-            client.genericKubernetesResources(POD_METRICS).inNamespace(namespace).withName(name).delete();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
+        RawRequests.Response response = requests.send("DELETE", BASE + "/namespaces/" + namespace + "/pods/" + name,
+                null);
+        if (!response.ok() && response.code() != 404) {
+            throw failure("delete", response);
         }
     }
 
-    private void upsert(ResourceDefinitionContext context, HasMetadata metrics) {
-        GenericKubernetesResource generic = client.getKubernetesSerialization()
-                .convertValue(metrics, GenericKubernetesResource.class);
-        generic.setApiVersion("metrics.k8s.io/v1beta1");
-        generic.setKind(context.getKind());
-        String namespace = metrics.getMetadata().getNamespace();
-        String key = key(context, namespace, metrics.getMetadata().getName());
-        var resources = client.genericKubernetesResources(context);
-        var op = namespace == null ? resources.resource(generic) : resources.inNamespace(namespace).resource(generic);
-        if (existing.contains(key)) {
-            try {
-                op.update();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 404) {
-                    throw e;
-                }
-                existing.remove(key);
-            }
+    private void put(String path, String kind, HasMetadata metrics) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = json.convertValue(metrics, Map.class);
+        Map<String, Object> reading = new LinkedHashMap<>(fields);
+        reading.put("apiVersion", "metrics.k8s.io/v1beta1");
+        reading.put("kind", kind);
+        RawRequests.Response response = requests.send("PUT", path, RawRequests.JSON, json.asJson(reading));
+        if (!response.ok()) {
+            throw failure("write", response);
         }
-        try {
-            op.create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            op.update();
-        }
-        existing.add(key);
     }
 
-    private static String key(ResourceDefinitionContext context, String namespace, String name) {
-        return context.getPlural() + "/" + (namespace == null ? "" : namespace) + "/" + name;
+    private static KubernetesClientException failure(String what, RawRequests.Response response) {
+        return new KubernetesClientException("cannot " + what + " metrics: HTTP " + response.code() + " "
+                + response.body(), response.code(), null);
     }
 }

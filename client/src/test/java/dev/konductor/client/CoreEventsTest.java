@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.konductor.testing.Await;
 import dev.konductor.testing.LocalApiServer;
+import dev.konductor.testing.ManualClock;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
@@ -12,12 +13,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,26 +37,6 @@ class CoreEventsTest {
         api.close();
     }
 
-    /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-07T10:00:00Z"));
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     private static List<Event> eventsAbout(String namespace, String name) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
@@ -68,7 +46,7 @@ class CoreEventsTest {
     void anEventCarriesItsObjectSourceAndTimes() {
         ConfigMap cm = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("first").endMetadata().build()).create();
-        MovableClock clock = new MovableClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
         try (CoreEvents events = new CoreEvents(client, "stamp-controller", null, clock)) {
             events.normal(cm, "Stamped", "stamped first");
             Await.until("the event is written", () -> eventsAbout("default", "first").size() == 1);
@@ -90,12 +68,12 @@ class CoreEventsTest {
 
     @Test
     void theSameEventAgainIsCountedOnTheFirstUntilTenMinutesHavePassed() {
-        MovableClock clock = new MovableClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
         var pod = new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod").withNamespace("default")
                 .withName("web-1").withUid("uid-web-1").withFieldPath("spec.containers{c}").build();
         try (CoreEvents events = new CoreEvents(client, "kubelet", "node-1", clock)) {
             events.record(pod, CoreEvents.WARNING, "BackOff", "Back-off restarting failed container c");
-            clock.now.set(clock.now.get().plusSeconds(30));
+            clock.advance(Duration.ofSeconds(30));
             events.record(pod, CoreEvents.WARNING, "BackOff", "Back-off restarting failed container c");
             events.record(pod, CoreEvents.NORMAL, "Pulled", "Container image already present on machine");
             Await.until("two events, one counted twice", () -> eventsAbout("default", "web-1").stream()
@@ -110,7 +88,7 @@ class CoreEventsTest {
             assertThat(backOff.getReportingInstance()).isEqualTo("node-1");
             assertThat(backOff.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{c}");
 
-            clock.now.set(clock.now.get().plus(Duration.ofMinutes(11)));
+            clock.advance(Duration.ofMinutes(11));
             events.record(pod, CoreEvents.WARNING, "BackOff", "Back-off restarting failed container c");
             Await.until("a new event after the window", () -> eventsAbout("default", "web-1").size() == 3);
         }
@@ -118,7 +96,7 @@ class CoreEventsTest {
 
     @Test
     void anEventWhoseObjectIsGoneFromTheServerIsWrittenAnew() {
-        MovableClock clock = new MovableClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                 .withName("events-gone").endMetadata().build()).create();
         var pod = new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod").withNamespace("events-gone")
@@ -138,7 +116,7 @@ class CoreEventsTest {
     void eventsAboutClusterScopedObjectsGoToTheDefaultNamespace() {
         Node node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("events-node").endMetadata()
                 .build()).create();
-        try (CoreEvents events = new CoreEvents(client, "node-controller", null, new MovableClock())) {
+        try (CoreEvents events = new CoreEvents(client, "node-controller", null, new ManualClock())) {
             events.normal(node, "RegisteredNode", "Node events-node event: Registered Node events-node");
             Await.until("the event is written", () -> eventsAbout("default", "events-node").size() == 1);
         }

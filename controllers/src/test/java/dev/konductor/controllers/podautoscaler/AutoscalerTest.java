@@ -3,6 +3,7 @@ package dev.konductor.controllers.podautoscaler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.konductor.controllers.framework.Lister;
+import dev.konductor.testing.ManualClock;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -18,10 +19,8 @@ import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetricsBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +32,7 @@ class AutoscalerTest {
 
     private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final CacheImpl<HorizontalPodAutoscaler> hpaCache = cache();
     private final CacheImpl<Pod> podCache = cache();
     private final Map<String, Integer> replicas = new HashMap<>();
@@ -316,30 +315,4 @@ class AutoscalerTest {
         }
     }
 
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

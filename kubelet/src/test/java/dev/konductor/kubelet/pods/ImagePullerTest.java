@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
+import dev.konductor.testing.ManualClock;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ class ImagePullerTest {
     private static final String IMAGE = "konductor.local/nope:1";
     private static final String NOT_FOUND = "rpc error: code = NotFound desc = konductor.local/nope:1: not found";
 
-    private final RestartBackoffTest.MutableClock clock = new RestartBackoffTest.MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock();
     private final AtomicInteger pulls = new AtomicInteger();
     private final List<String> events = new ArrayList<>();
     private final ImagePuller puller = new ImagePuller(FakeRuntime.answering(Map.of(

@@ -3,15 +3,13 @@ package dev.konductor.kubelet.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.konductor.testing.ManualClock;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +19,7 @@ class TokenManagerTest {
     private static final Pod POD = new PodBuilder().withNewMetadata().withNamespace("shop").withName("web").withUid("u-1")
             .endMetadata().withNewSpec().withServiceAccountName("builder").endSpec().build();
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock();
     private final List<TokenRequest> asked = new ArrayList<>();
     private boolean serverUp = true;
     private final TokenRequester server = (namespace, serviceAccount, request) -> {
@@ -89,30 +87,4 @@ class TokenManagerTest {
         assertThat(TokenManager.needsRefresh(fresh, now.plus(Duration.ofHours(23)), Duration.ZERO)).isFalse();
     }
 
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

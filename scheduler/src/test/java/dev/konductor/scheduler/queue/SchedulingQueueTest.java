@@ -3,41 +3,16 @@ package dev.konductor.scheduler.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.konductor.scheduler.framework.PodInfo;
+import dev.konductor.testing.ManualClock;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class SchedulingQueueTest {
 
-    /** A clock the test moves by hand. */
-    static final class FakeClock extends Clock {
-        Instant now = Instant.parse("2025-01-01T00:00:00Z");
 
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    final FakeClock clock = new FakeClock();
+    final ManualClock clock = new ManualClock();
     final SchedulingQueue queue = new SchedulingQueue(clock, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     static PodInfo pod(String name, int priority) {

@@ -2,9 +2,7 @@ package dev.konductor.kubelet.process.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import dev.konductor.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class StreamTokensTest {
@@ -13,29 +11,10 @@ class StreamTokensTest {
         throw new java.io.IOException("not dialed in this test");
     });
 
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     void aSessionUrlIsGoodOnce() {
-        StreamTokens tokens = new StreamTokens(new MovingClock());
+        StreamTokens tokens = new StreamTokens(new ManualClock());
         String token = tokens.put(SESSION);
 
         assertThat(token).hasSize(32).isNotEqualTo(tokens.put(SESSION));
@@ -46,12 +25,12 @@ class StreamTokensTest {
 
     @Test
     void anUnusedSessionLapsesAfterAMinute() {
-        MovingClock clock = new MovingClock();
+        ManualClock clock = new ManualClock();
         StreamTokens tokens = new StreamTokens(clock);
         String early = tokens.put(SESSION);
         String late = tokens.put(SESSION);
 
-        clock.now = clock.now.plus(StreamTokens.TTL);
+        clock.advance(StreamTokens.TTL);
 
         assertThat(tokens.take(early)).isEmpty();
         assertThat(tokens.take(late)).isEmpty();

@@ -8,10 +8,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Mounts with the node's {@code mount} and {@code umount} commands, always by exact path, and
+ * Mounts tmpfs file systems with the {@code mount(2)} system call, always by exact path, and
  * reads the mount table from {@code /proc/self/mountinfo} (the kubelet shares the host's mount
  * namespace with containerd, so this is the table the runtime bind-mounts from). Needs root.
  */
@@ -21,22 +20,33 @@ public final class SystemMounter implements Mounter {
 
     @Override
     public void mountTmpfs(Path target, OptionalLong sizeBytes) throws IOException {
-        List<String> command = new ArrayList<>(List.of("mount", "-t", "tmpfs"));
-        if (sizeBytes.isPresent()) {
-            command.addAll(List.of("-o", "size=" + sizeBytes.getAsLong()));
-        }
-        command.addAll(List.of("tmpfs", target.toAbsolutePath().normalize().toString()));
-        run(command);
+        mount(target, sizeBytes.isPresent() ? "size=" + sizeBytes.getAsLong() : null);
     }
 
     /** Mounts a fresh tmpfs on {@code target} that only root may enter (mode 0700). */
     public void mountPrivateTmpfs(Path target) throws IOException {
-        run(List.of("mount", "-t", "tmpfs", "-o", "mode=0700", "tmpfs", target.toAbsolutePath().normalize().toString()));
+        mount(target, "mode=0700");
     }
 
     @Override
     public void unmount(Path target) throws IOException {
-        run(List.of("umount", target.toAbsolutePath().normalize().toString()));
+        String path = target.toAbsolutePath().normalize().toString();
+        try {
+            MountCalls.unmount(path);
+        } catch (IOException e) {
+            throw new IOException("unmount failed: " + e.getMessage() + "\nUnmounting arguments: " + path, e);
+        }
+    }
+
+    private static void mount(Path target, String options) throws IOException {
+        String path = target.toAbsolutePath().normalize().toString();
+        try {
+            MountCalls.mount("tmpfs", path, "tmpfs", options);
+        } catch (IOException e) {
+            // in the shape of upstream's mount errors, which events and pod descriptions show
+            throw new IOException("mount failed: " + e.getMessage() + "\nMounting command: mount\nMounting arguments: "
+                    + "-t tmpfs" + (options == null ? "" : " -o " + options) + " tmpfs " + path, e);
+        }
     }
 
     /**
@@ -87,25 +97,5 @@ public final class SystemMounter implements Mounter {
             }
         }
         return out.toString();
-    }
-
-    private static void run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(String.join(" ", command) + ": interrupted", e);
-        }
-        if (process.exitValue() != 0) {
-            throw new IOException("mount failed: exit status " + process.exitValue() + "\nMounting command: "
-                    + command.getFirst() + "\nMounting arguments: " + String.join(" ", command.subList(1, command.size()))
-                    + "\nOutput: " + output);
-        }
     }
 }

@@ -127,8 +127,14 @@ public final class ApiServer implements AutoCloseable {
         log.info("api server ready port={} startMillis={}", port, (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** metrics.k8s.io readings live in memory now; an earlier Konductor wrote them to the store. */
+    /**
+     * metrics.k8s.io readings live in this server's memory when it has the store to itself; an
+     * earlier Konductor wrote them to the store.
+     */
     private void dropStoredMetrics() {
+        if (config.store().sharedBetweenServers()) {
+            return;
+        }
         for (ResourceType type : registry.all()) {
             if (type.group().equals("metrics.k8s.io")) {
                 int dropped = MetricsReadings.dropStored(config.store(), Keys.prefix(type));

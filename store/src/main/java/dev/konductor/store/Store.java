@@ -82,6 +82,15 @@ public interface Store extends AutoCloseable {
      */
     void compact(long revision);
 
+    /**
+     * Whether other API servers may serve from this store at the same time (an etcd cluster),
+     * so that what one server keeps only in its memory the others would not see. An embedded
+     * store belongs to one server.
+     */
+    default boolean sharedBetweenServers() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -5,8 +5,13 @@ import dev.konductor.apiserver.ApiServer;
 import dev.konductor.apiserver.ApiServerConfig;
 import dev.konductor.apiserver.TlsMaterial;
 import dev.konductor.apiserver.authn.UserInfo;
+import dev.konductor.store.KeyValue;
+import dev.konductor.store.RangeResult;
 import dev.konductor.store.Store;
 import dev.konductor.store.Stores;
+import dev.konductor.store.Watch;
+import dev.konductor.store.WatchListener;
+import dev.konductor.store.WriteResult;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -68,13 +73,26 @@ public final class LocalApiServer implements AutoCloseable {
 
     /** Starts a server on a free loopback port with an empty store (plus the bootstrap objects). */
     public static LocalApiServer start() {
+        return start(false);
+    }
+
+    /**
+     * As {@link #start()}, over a store that says other servers share it, as an etcd cluster does
+     * ({@link Store#sharedBetweenServers()}), for what a server keeps in its store then instead of
+     * in its memory.
+     */
+    public static LocalApiServer startAsIfShared() {
+        return start(true);
+    }
+
+    private static LocalApiServer start(boolean shared) {
         Path dir;
         try {
             dir = Files.createTempDirectory("konductor-test-api");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Store store = Stores.open("sqlite", dir);
+        Store store = shared ? new AsIfShared(Stores.open("sqlite", dir)) : Stores.open("sqlite", dir);
         SigningKey serviceAccountKey = SigningKey.generate();
         TlsMaterial tls = selfSigned();
         ApiServer server = new ApiServer(new ApiServerConfig(store, InetAddress.getLoopbackAddress(), 0,
@@ -216,6 +234,69 @@ public final class LocalApiServer implements AutoCloseable {
             return new TlsMaterial(pair.getPrivate(), new X509Certificate[] {cert}, cert);
         } catch (Exception e) {
             throw new IllegalStateException("cannot make a test certificate", e);
+        }
+    }
+
+    /** A store that answers as a shared one (an etcd cluster) would, over one that is not. */
+    private record AsIfShared(Store store) implements Store {
+        @Override
+        public long currentRevision() {
+            return store.currentRevision();
+        }
+
+        @Override
+        public long compactedRevision() {
+            return store.compactedRevision();
+        }
+
+        @Override
+        public KeyValue get(String key) {
+            return store.get(key);
+        }
+
+        @Override
+        public RangeResult range(String prefix, String startKey, long revision, int limit) {
+            return store.range(prefix, startKey, revision, limit);
+        }
+
+        @Override
+        public long count(String prefix) {
+            return store.count(prefix);
+        }
+
+        @Override
+        public WriteResult create(String key, byte[] value) {
+            return store.create(key, value);
+        }
+
+        @Override
+        public WriteResult update(String key, byte[] value, long expectedModRevision) {
+            return store.update(key, value, expectedModRevision);
+        }
+
+        @Override
+        public WriteResult delete(String key, long expectedModRevision) {
+            return store.delete(key, expectedModRevision);
+        }
+
+        @Override
+        public Watch watch(String prefix, long afterRevision, WatchListener listener) {
+            return store.watch(prefix, afterRevision, listener);
+        }
+
+        @Override
+        public void compact(long revision) {
+            store.compact(revision);
+        }
+
+        @Override
+        public boolean sharedBetweenServers() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            store.close();
         }
     }
 }

@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * memory as upstream's metrics-server holds its scrapes: readings are replaced every resolution
  * period and worth nothing after a restart, so they are never written to the store, never versioned
  * and never watched. Each resource ({@code pods}, {@code nodes}) keeps its readings by namespace
- * and name. Thread-safe.
+ * and name. Servers that share an etcd do not use it: one server's memory would hide a reading
+ * from the others. Thread-safe.
  */
 public final class MetricsReadings {
 

@@ -54,7 +54,7 @@ public final class ApiRouter implements HttpHandler {
     private final Impersonation impersonation;
     private final ReviewHandler reviews;
     private final ComponentStatusHandler componentStatuses;
-    private final MetricsHandler metrics;
+    private final MetricsHandler metrics; // null: metrics.k8s.io objects are stored as any other
     private final BooleanSupplier ready;
     private final ObjectNode version;
     private final String advertiseAddress;
@@ -176,7 +176,7 @@ public final class ApiRouter implements HttpHandler {
             reviews.handle(ctx);
         } else if (ComponentStatusHandler.handles(ctx)) {
             componentStatuses.handle(ctx);
-        } else if (MetricsHandler.handles(ctx)) {
+        } else if (metrics != null && MetricsHandler.handles(ctx)) {
             metrics.handle(ctx);
         } else {
             resource(ctx);

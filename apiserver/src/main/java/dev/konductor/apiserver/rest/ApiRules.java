@@ -198,9 +198,20 @@ public final class ApiRules {
         return ServerSideApply.apply(live, applied, manager, force, schema(type), now);
     }
 
-    /** Records an update in the object's managedFields, as upstream's field manager does. */
+    /**
+     * Records an update in the object's managedFields, as upstream's field manager does, except on
+     * metrics.k8s.io readings, which carry none as metrics-server's do (servers that share an etcd
+     * store them, and node agents rewrite them every 15 s for each node and pod: tracking who owns
+     * their usage would be work for nothing).
+     */
     public void recordManagedFields(ResourceType type, ObjectNode old, ObjectNode obj, String manager,
                                     String subresource, Instant now) {
+        if (type.group().equals("metrics.k8s.io")) {
+            if (obj.get("metadata") instanceof ObjectNode metadata) {
+                metadata.remove("managedFields");
+            }
+            return;
+        }
         ManagedFields.recordUpdate(old, obj, manager, "Update", subresource, schema(type), now);
     }
 }

@@ -17,6 +17,8 @@ import java.util.function.Predicate;
  * {@code kubectl top} and the HPA controller, no watch. The node agents report their readings
  * with PUT (stored whether or not one was there) or POST, and delete those of pods that are gone;
  * a namespace's deletion removes its readings with a deletecollection. Nothing reaches the store.
+ * Only for a server that has its store to itself: servers that share an etcd store the readings
+ * as ordinary objects, so that each serves every node's.
  */
 final class MetricsHandler {
 

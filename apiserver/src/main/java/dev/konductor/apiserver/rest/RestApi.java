@@ -47,8 +47,10 @@ public final class RestApi {
                 deleter, registry.byKind(new GroupVersionKind("policy", "v1", "PodDisruptionBudget")).orElseThrow(),
                 new PodLogs(storage, nodeType, kubelets), new PodStreams(storage, nodeType, kubelets),
                 identity.tokenRequests());
+        // servers sharing an etcd keep the readings in it, so that each serves every node's
         ResourceType namespaces = registry.byPlural("", "v1", "namespaces").orElseThrow();
-        MetricsHandler metrics = new MetricsHandler(new MetricsReadings(), decoder, output,
+        MetricsHandler metrics = storage.store().sharedBetweenServers() ? null : new MetricsHandler(
+                new MetricsReadings(), decoder, output,
                 new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))));
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, identity,
                 decoder, new ComponentStatusHandler(componentStatuses, output), metrics, ready, advertiseAddress,

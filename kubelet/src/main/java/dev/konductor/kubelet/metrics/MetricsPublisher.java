@@ -16,8 +16,9 @@ import java.util.Map;
  * latest of each in memory as upstream's metrics-server keeps its scrapes (upstream's
  * metrics-server scrapes the kubelets; here the node agents push): {@code kubectl top} and the HPA
  * controller read them from there. A report is one PUT, whether or not the server holds a reading
- * already (after its restart it holds none). One publisher per node agent (real or simulated);
- * thread-safe.
+ * already (after its restart it holds none); servers that share an etcd store the readings as
+ * objects instead, and there the first report of each is a create. One publisher per node agent
+ * (real or simulated); thread-safe.
  */
 public final class MetricsPublisher {
 
@@ -61,7 +62,15 @@ public final class MetricsPublisher {
         Map<String, Object> reading = new LinkedHashMap<>(fields);
         reading.put("apiVersion", "metrics.k8s.io/v1beta1");
         reading.put("kind", kind);
-        RawRequests.Response response = requests.send("PUT", path, RawRequests.JSON, json.asJson(reading));
+        String body = json.asJson(reading);
+        RawRequests.Response response = requests.send("PUT", path, RawRequests.JSON, body);
+        if (response.code() == 404) {
+            // servers sharing an etcd store readings as objects: the first of each is created
+            response = requests.send("POST", path.substring(0, path.lastIndexOf('/')), RawRequests.JSON, body);
+            if (response.code() == 409) {
+                response = requests.send("PUT", path, RawRequests.JSON, body);
+            }
+        }
         if (!response.ok()) {
             throw failure("write", response);
         }

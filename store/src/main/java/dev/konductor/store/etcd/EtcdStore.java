@@ -222,6 +222,11 @@ public final class EtcdStore implements Store {
     }
 
     @Override
+    public boolean sharedBetweenServers() {
+        return true;
+    }
+
+    @Override
     public void close() {
         client.close();
     }

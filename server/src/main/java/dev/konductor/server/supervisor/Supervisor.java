@@ -39,6 +39,8 @@ public final class Supervisor {
     private final Duration readyTimeout;
     private final Duration stopTimeout;
     private final Map<String, CompletableFuture<Void>> readiness = new LinkedHashMap<>();
+    /** Completed when a component's start call has returned (or thrown): its stop waits for that. */
+    private final Map<String, CompletableFuture<Void>> startReturned = new LinkedHashMap<>();
     /** Components whose start was called, most recent first; guarded by {@code this}. */
     private final Deque<Component> started = new ArrayDeque<>();
     private final CompletableFuture<Optional<ComponentFailure>> termination = new CompletableFuture<>();
@@ -58,6 +60,7 @@ public final class Supervisor {
             if (readiness.put(component.name(), new CompletableFuture<>()) != null) {
                 throw new IllegalArgumentException("two components are named " + component.name());
             }
+            startReturned.put(component.name(), new CompletableFuture<>());
         }
         checkDependencies();
     }
@@ -153,6 +156,8 @@ public final class Supervisor {
         } catch (Throwable e) {
             fail(component, ComponentFailure.Phase.START, e);
             return;
+        } finally {
+            startReturned.get(component.name()).complete(null);
         }
         try {
             if (!awaitReady(component, begin)) {
@@ -211,15 +216,16 @@ public final class Supervisor {
     private void stopOne(Component component) {
         long begin = System.nanoTime();
         CompletableFuture<Void> stopping = new CompletableFuture<>();
+        Duration timeout = component.stopTimeout().filter(t -> t.compareTo(stopTimeout) > 0).orElse(stopTimeout);
         Thread.ofVirtual().name("stop-" + component.name()).start(() -> {
             try {
+                awaitStartReturned(component, timeout);
                 component.stop();
                 stopping.complete(null);
             } catch (Throwable e) {
                 stopping.completeExceptionally(e);
             }
         });
-        Duration timeout = component.stopTimeout().filter(t -> t.compareTo(stopTimeout) > 0).orElse(stopTimeout);
         try {
             stopping.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             log.info("component stopped component={} elapsedMs={}", component.name(), millisSince(begin));
@@ -230,6 +236,23 @@ public final class Supervisor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("interrupted while stopping component={}", component.name());
+        }
+    }
+
+    /**
+     * Lets a start still under way (the run stopped because another component failed, or from a
+     * shutdown hook) finish first: stopped halfway, a component would find nothing yet to undo,
+     * and its start would then go on to add what no stop removes (an nftables table, a link).
+     * A start that does not return within the stop timeout is stopped anyway.
+     */
+    private void awaitStartReturned(Component component, Duration timeout) throws InterruptedException {
+        try {
+            startReturned.get(component.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("stopping a component whose start has not returned component={} waitedMs={}", component.name(),
+                    timeout.toMillis());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("startReturned is never completed exceptionally", e);
         }
     }
 

@@ -185,6 +185,28 @@ class SupervisorTest {
     }
 
     @Test
+    void aComponentStoppedWhileStartingIsStoppedOnlyOnceItsStartReturned() throws Exception {
+        // The run fails while the proxy is still adding its table: its stop must come after the
+        // start, or the start would add what nothing removes.
+        CountDownLatch proxyStarting = new CountDownLatch(1);
+        FakeComponent proxy = new FakeComponent("proxy", Set.of()).onStart(() -> {
+            proxyStarting.countDown();
+            Thread.sleep(300);
+            events.add("proxy table added");
+        });
+        FakeComponent containerd = new FakeComponent("containerd", Set.of()).onStart(() -> {
+            proxyStarting.await(5, TimeUnit.SECONDS);
+            throw new IllegalStateException("containerd failed to start");
+        });
+        Supervisor supervisor = new Supervisor(List.of(proxy, containerd), LONG, LONG);
+
+        assertThatThrownBy(supervisor::start).isInstanceOf(ComponentFailure.class);
+        supervisor.stop();
+
+        assertThat(events).containsSubsequence("proxy table added", "stop proxy");
+    }
+
+    @Test
     void rejectsUnknownDependenciesCyclesAndDuplicateNames() {
         assertThatThrownBy(() -> new Supervisor(List.of(new FakeComponent("a", Set.of("b"))), LONG, LONG))
                 .hasMessage("component a depends on unknown component b");

@@ -41,27 +41,28 @@ final class MountCalls {
 
     /** {@code mount(source, target, fstype, 0, options)}; {@code options} may be null. */
     static void mount(String source, String target, String fstype, String options) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+        call((arena, state) -> {
             MemorySegment data = options == null ? MemorySegment.NULL : arena.allocateFrom(options);
-            int rc = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
+            return (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
                     arena.allocateFrom(fstype), 0L, data);
-            if (rc != 0) {
-                throw new IOException(strerror((int) ERRNO.get(state, 0L)));
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        });
     }
 
     /** {@code umount2(target, 0)}. */
     static void unmount(String target) throws IOException {
+        call((arena, state) -> (int) UMOUNT2.invokeExact(state, arena.allocateFrom(target), 0));
+    }
+
+    /** One downcall that returns 0 or -1 with errno set. */
+    @FunctionalInterface
+    private interface Call {
+        int invoke(Arena arena, MemorySegment callState) throws Throwable;
+    }
+
+    private static void call(Call call) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) UMOUNT2.invokeExact(state, arena.allocateFrom(target), 0);
-            if (rc != 0) {
+            if (call.invoke(arena, state) != 0) {
                 throw new IOException(strerror((int) ERRNO.get(state, 0L)));
             }
         } catch (IOException | RuntimeException | Error e) {

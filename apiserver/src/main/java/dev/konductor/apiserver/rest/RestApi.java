@@ -14,6 +14,7 @@ import dev.konductor.apiserver.nodejoin.NodeCredentialIssuer;
 import dev.konductor.apiserver.nodejoin.NodeCredentialsEndpoint;
 import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -50,7 +51,7 @@ public final class RestApi {
         // servers sharing an etcd keep the readings in it, so that each serves every node's
         ResourceType namespaces = registry.byPlural("", "v1", "namespaces").orElseThrow();
         MetricsHandler metrics = storage.store().sharedBetweenServers() ? null : new MetricsHandler(
-                new MetricsReadings(), decoder, output,
+                new MetricsReadings(InstantSource.system()), decoder, output,
                 new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))));
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, identity,
                 decoder, new ComponentStatusHandler(componentStatuses, output), metrics, ready, advertiseAddress,

@@ -136,7 +136,7 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         for (ResourceType type : registry.all()) {
-            if (type.group().equals("metrics.k8s.io")) {
+            if (type.group().equals(MetricsReadings.GROUP)) {
                 int dropped = MetricsReadings.dropStored(config.store(), Keys.prefix(type));
                 if (dropped > 0) {
                     log.info("dropped {} stored {} readings: they are kept in memory now", dropped, type.kind());

@@ -29,6 +29,8 @@ import java.util.function.Predicate;
  */
 public final class MetricsReadings {
 
+    public static final String GROUP = "metrics.k8s.io";
+
     /** How many of its windows a reading outlives its report by. */
     static final int STALE_AFTER_WINDOWS = 5;
     static final Duration MIN_KEEP = Duration.ofMinutes(2);

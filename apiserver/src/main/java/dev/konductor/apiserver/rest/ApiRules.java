@@ -16,6 +16,7 @@ import dev.konductor.api.schema.FieldPruner;
 import dev.konductor.api.schema.ModelSchemas;
 import dev.konductor.api.schema.Schema;
 import dev.konductor.api.status.FieldError;
+import dev.konductor.apiserver.metrics.MetricsReadings;
 import dev.konductor.apiserver.protobuf.ProtobufBodies;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -206,7 +207,7 @@ public final class ApiRules {
      */
     public void recordManagedFields(ResourceType type, ObjectNode old, ObjectNode obj, String manager,
                                     String subresource, Instant now) {
-        if (type.group().equals("metrics.k8s.io")) {
+        if (type.group().equals(MetricsReadings.GROUP)) {
             if (obj.get("metadata") instanceof ObjectNode metadata) {
                 metadata.remove("managedFields");
             }

@@ -6,10 +6,11 @@ import dev.konductor.api.status.FieldError;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.admission.Admission;
 import dev.konductor.apiserver.metrics.MetricsReadings;
+import dev.konductor.apiserver.watchcache.CachedObject;
+import dev.konductor.apiserver.watchcache.WatchFilter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * metrics.k8s.io PodMetrics and NodeMetrics, served from {@link MetricsReadings} as upstream's
@@ -22,7 +23,7 @@ import java.util.function.Predicate;
  */
 final class MetricsHandler {
 
-    static final String GROUP = "metrics.k8s.io";
+    private static final String GROUP = MetricsReadings.GROUP;
 
     private final MetricsReadings readings;
     private final BodyDecoder decoder;
@@ -70,17 +71,11 @@ final class MetricsHandler {
         output.list(ctx, matching(ctx, options), "", null);
     }
 
+    /** The readings the request's selectors pick, with the watch cache's selector semantics. */
     private List<ObjectNode> matching(RequestContext ctx, ListOptions options) {
-        Predicate<ObjectNode> selected = reading -> {
-            ObjectMetaView meta = ObjectMetaView.of(reading);
-            return (options.labels().isEmpty() || options.labels().matches(meta.labels()))
-                    && (options.fields().isEmpty() || options.fields().matches(field -> switch (field) {
-                        case "metadata.name" -> meta.name();
-                        case "metadata.namespace" -> meta.namespace() == null ? "" : meta.namespace();
-                        default -> null;
-                    }));
-        };
-        return readings.list(ctx.type().plural(), ctx.namespace(), selected);
+        WatchFilter filter = options.filter(ctx.namespace());
+        return readings.list(ctx.type().plural(), ctx.namespace(),
+                reading -> filter.matches(new CachedObject("", reading, 0)));
     }
 
     private void get(RequestContext ctx) {

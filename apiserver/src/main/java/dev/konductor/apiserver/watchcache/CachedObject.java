@@ -61,14 +61,18 @@ public final class CachedObject {
      * @throws IOException if the value is not a JSON object
      */
     public static CachedObject decode(ObjectMapper mapper, KeyValue kv) throws IOException {
-        StoredJson.Decoded decoded = StoredJson.decode(mapper, kv.value(), kv.modRevision());
-        return new CachedObject(kv.key(), decoded.object(), kv.modRevision(), decoded.served());
+        return decode(mapper, kv, null);
     }
 
-    /** As {@link #decode(ObjectMapper, KeyValue)}, its managed fields' sets shared with equal ones in {@code fieldSets}. */
+    /**
+     * As {@link #decode(ObjectMapper, KeyValue)}, its managed fields' sets shared with equal ones
+     * in {@code fieldSets} (null: not shared).
+     */
     static CachedObject decode(ObjectMapper mapper, KeyValue kv, SharedFieldSets fieldSets) throws IOException {
         StoredJson.Decoded decoded = StoredJson.decode(mapper, kv.value(), kv.modRevision());
-        fieldSets.share(decoded.object());
+        if (fieldSets != null) {
+            fieldSets.share(decoded.object());
+        }
         return new CachedObject(kv.key(), decoded.object(), kv.modRevision(), decoded.served());
     }
 

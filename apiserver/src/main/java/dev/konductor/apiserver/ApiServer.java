@@ -99,7 +99,7 @@ public final class ApiServer implements AutoCloseable {
         RuleResolver rbac = new RuleResolver(policy);
         Authorizer authorizer = new AuthorizerChain(List.of(new Superusers(),
                 new NodeAuthorizer(policy, ComponentRoles.nodeRules()), new RbacAuthorizer(rbac)));
-        ApiRouter router = RestApi.create(registry, new Discovery(registry, List.of()), storage, rules,
+        ApiRouter router = RestApi.create(registry, new Discovery(registry), storage, rules,
                 admission(storage, allocator, new EscalationCheck(authorizer, rbac)), Wiring.tables(customResources::columns),
                 Wiring.openApi(openApi, mapper), identity(() -> advertise + ":" + port, authorizer),
                 componentStatuses(policy), () -> ready, advertise + ":" + config.port(), mapper, config.tls(),

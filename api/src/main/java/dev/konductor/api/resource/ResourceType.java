@@ -53,6 +53,12 @@ public record ResourceType(String group, String version, String kind, String plu
         return subresources.contains(name);
     }
 
+    /** This resource served with other verbs. */
+    public ResourceType withVerbs(Set<String> served) {
+        return new ResourceType(group, version, kind, plural, singular, namespaced, shortNames, categories,
+                subresources, storageKey, storageVersion, modelClass, Set.copyOf(served));
+    }
+
     /** Whether this version is the one objects are stored as (no conversion needed). */
     public boolean isStorageVersion() {
         return storageVersion.equals(gvk());

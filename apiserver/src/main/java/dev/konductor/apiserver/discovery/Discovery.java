@@ -15,19 +15,13 @@ import java.util.Set;
  */
 public final class Discovery {
 
-    /** Extra groups served outside the registry (metrics.k8s.io), as group → version → resources. */
-    public record ExtraGroup(String group, String version, List<ResourceType> resources) {
-    }
-
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Set<String> STATUS_VERBS = Set.of("get", "patch", "update");
 
     private final ResourceRegistry registry;
-    private final List<ExtraGroup> extras;
 
-    public Discovery(ResourceRegistry registry, List<ExtraGroup> extras) {
+    public Discovery(ResourceRegistry registry) {
         this.registry = registry;
-        this.extras = extras;
     }
 
     /** Which aggregated version the Accept header asks for: "v2", "v2beta1" or null (legacy). */
@@ -68,13 +62,6 @@ public final class Discovery {
             ArrayNode versions = item.putArray("versions");
             for (String v : registry.versions(group)) {
                 addAggregatedVersion(versions, v, registry.resources(group, v));
-            }
-        }
-        if (!core) {
-            for (ExtraGroup extra : extras) {
-                ObjectNode item = items.addObject();
-                item.putObject("metadata").put("name", extra.group());
-                addAggregatedVersion(item.putArray("versions"), extra.version(), extra.resources());
             }
         }
         return list;
@@ -135,9 +122,6 @@ public final class Discovery {
                 groups.add(apiGroup(group, registry.versions(group)));
             }
         }
-        for (ExtraGroup extra : extras) {
-            groups.add(apiGroup(extra.group(), List.of(extra.version())));
-        }
         return o;
     }
 
@@ -149,14 +133,6 @@ public final class Discovery {
             g.put("kind", "APIGroup");
             g.put("apiVersion", "v1");
             return g;
-        }
-        for (ExtraGroup extra : extras) {
-            if (extra.group().equals(group)) {
-                ObjectNode g = apiGroup(group, List.of(extra.version()));
-                g.put("kind", "APIGroup");
-                g.put("apiVersion", "v1");
-                return g;
-            }
         }
         return null;
     }
@@ -180,11 +156,7 @@ public final class Discovery {
     public ObjectNode apiResourceList(String group, String version) {
         List<ResourceType> resources = registry.resources(group, version);
         if (resources.isEmpty()) {
-            resources = extras.stream().filter(e -> e.group().equals(group) && e.version().equals(version))
-                    .findFirst().map(ExtraGroup::resources).orElse(List.of());
-            if (resources.isEmpty()) {
-                return null;
-            }
+            return null;
         }
         ObjectNode o = F.objectNode();
         o.put("kind", "APIResourceList");

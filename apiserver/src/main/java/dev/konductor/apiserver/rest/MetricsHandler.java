@@ -2,6 +2,8 @@ package dev.konductor.apiserver.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.konductor.api.meta.ObjectMetaView;
+import dev.konductor.api.resource.ResourceRegistry;
+import dev.konductor.api.resource.ResourceType;
 import dev.konductor.api.status.FieldError;
 import dev.konductor.api.status.StatusException;
 import dev.konductor.apiserver.admission.Admission;
@@ -11,6 +13,7 @@ import dev.konductor.apiserver.watchcache.WatchFilter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 
 /**
  * metrics.k8s.io PodMetrics and NodeMetrics, served from {@link MetricsReadings} as upstream's
@@ -24,6 +27,13 @@ import java.util.List;
 final class MetricsHandler {
 
     private static final String GROUP = MetricsReadings.GROUP;
+    /**
+     * The verbs served, as discovery tells them: no watch and no patch. Upstream's metrics-server
+     * lists get and list alone; the rest are how node agents report, and how a namespace's deletion
+     * clears its readings. Without watch, clients that watch every resource discovery lists (the
+     * garbage collector's monitors) leave these alone, as upstream's do.
+     */
+    static final Set<String> VERBS = Set.of("create", "delete", "deletecollection", "get", "list", "update");
 
     private final MetricsReadings readings;
     private final BodyDecoder decoder;
@@ -35,6 +45,15 @@ final class MetricsHandler {
         this.decoder = decoder;
         this.output = output;
         this.namespaceLifecycle = namespaceLifecycle;
+    }
+
+    /** Tells discovery (and OpenAPI) what {@code registry}'s metrics.k8s.io resources serve here. */
+    static void describeIn(ResourceRegistry registry) {
+        for (ResourceType type : List.copyOf(registry.all())) {
+            if (type.group().equals(GROUP)) {
+                registry.add(type.withVerbs(VERBS));
+            }
+        }
     }
 
     static boolean handles(RequestContext ctx) {

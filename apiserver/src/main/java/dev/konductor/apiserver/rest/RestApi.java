@@ -53,6 +53,9 @@ public final class RestApi {
         MetricsHandler metrics = storage.store().sharedBetweenServers() ? null : new MetricsHandler(
                 new MetricsReadings(InstantSource.system()), decoder, output,
                 new NamespaceLifecycle(name -> storage.get(namespaces, Keys.key(namespaces, null, name))));
+        if (metrics != null) {
+            MetricsHandler.describeIn(registry);
+        }
         return new ApiRouter(registry, discovery, responses, resources, patches, lists, subresources, openApi, identity,
                 decoder, new ComponentStatusHandler(componentStatuses, output), metrics, ready, advertiseAddress,
                 tls == null ? null : tls.clientCa(),

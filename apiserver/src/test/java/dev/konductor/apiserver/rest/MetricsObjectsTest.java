@@ -2,6 +2,8 @@ package dev.konductor.apiserver.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.konductor.apiserver.testsupport.TestApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -28,6 +30,7 @@ class MetricsObjectsTest {
     private static final ResourceDefinitionContext POD_METRICS = new ResourceDefinitionContext.Builder()
             .withGroup("metrics.k8s.io").withVersion("v1beta1").withKind("PodMetrics").withPlural("pods")
             .withNamespaced(true).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PODS = "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods";
 
     private static TestApiServer api;
@@ -118,6 +121,33 @@ class MetricsObjectsTest {
         assertThat(api.get(PODS.formatted("default") + "?watch=true").status()).isEqualTo(405);
         assertThat(api.request("PATCH", "/apis/metrics.k8s.io/v1beta1/nodes/n1", "application/json",
                 "application/merge-patch+json", "{}").status()).isEqualTo(405);
+    }
+
+    @Test
+    void discoveryOffersNoWatchSoThatWatchersOfEveryResourcePassThemBy() throws Exception {
+        List<String> served = List.of("create", "delete", "deletecollection", "get", "list", "update");
+        JsonNode legacy = JSON.readTree(api.get("/apis/metrics.k8s.io/v1beta1").body());
+        for (JsonNode resource : legacy.get("resources")) {
+            assertThat(texts(resource.get("verbs"))).as(resource.get("name").asText()).isEqualTo(served);
+        }
+        JsonNode aggregated = JSON.readTree(api.request("GET", "/apis",
+                "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList", null, null).body());
+        JsonNode group = null;
+        for (JsonNode item : aggregated.get("items")) {
+            if (item.at("/metadata/name").asText().equals("metrics.k8s.io")) {
+                group = item;
+            }
+        }
+        assertThat(group).isNotNull();
+        for (JsonNode resource : group.at("/versions/0/resources")) {
+            assertThat(texts(resource.get("verbs"))).as(resource.get("resource").asText()).isEqualTo(served);
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
     }
 
     @Test

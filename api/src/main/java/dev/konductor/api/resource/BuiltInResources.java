@@ -25,7 +25,7 @@ final class BuiltInResources {
         r.add(cluster("", "v1", "Node", "nodes", List.of("no"), NONE, List.of("status", "proxy"),
                 io.fabric8.kubernetes.api.model.Node.class));
         r.add(ns("", "v1", "Pod", "pods", List.of("po"), ALL,
-                List.of("status", "binding", "eviction", "log", "exec", "attach", "portforward", "proxy", "ephemeralcontainers", "resize"),
+                List.of("status", "binding", "eviction", "log", "exec", "attach", "portforward", "proxy", "ephemeralcontainers"),
                 io.fabric8.kubernetes.api.model.Pod.class));
         r.add(ns("", "v1", "Service", "services", List.of("svc"), ALL, List.of("status", "proxy"),
                 io.fabric8.kubernetes.api.model.Service.class));

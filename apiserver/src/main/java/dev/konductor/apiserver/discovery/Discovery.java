@@ -217,7 +217,7 @@ public final class Discovery {
                         Set.of("create", "delete", "get", "patch", "update"));
                 case "finalize" -> new SubresourceKind("", "v1", "Namespace", Set.of("update"));
                 case "token" -> new SubresourceKind("authentication.k8s.io", "v1", "TokenRequest", Set.of("create"));
-                case "ephemeralcontainers", "resize" -> new SubresourceKind("", "v1", "Pod",
+                case "ephemeralcontainers" -> new SubresourceKind("", "v1", "Pod",
                         Set.of("get", "patch", "update"));
                 default -> new SubresourceKind(t.group(), t.version(), t.kind(), STATUS_VERBS);
             };

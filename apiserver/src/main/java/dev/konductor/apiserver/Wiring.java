@@ -44,6 +44,11 @@ final class Wiring {
             }
 
             @Override
+            public List<FieldError> validateEphemeralContainersUpdate(ObjectNode pod, ObjectNode old) {
+                return validator.validateEphemeralContainersUpdate(pod, old);
+            }
+
+            @Override
             public ObjectNode toStorage(ResourceType type, ObjectNode obj) {
                 return converter.toStorage(type, obj);
             }

@@ -3,7 +3,7 @@ package dev.konductor.api.status;
 /**
  * One problem with one field, as upstream's {@code field.Error}: {@code reason} is the cause type
  * ({@code FieldValueRequired}, {@code FieldValueInvalid}, {@code FieldValueNotSupported},
- * {@code FieldValueDuplicate}, {@code FieldValueForbidden}, {@code FieldValueTooLong},
+ * {@code FieldValueDuplicate}, {@code FieldValueNotFound}, {@code FieldValueForbidden}, {@code FieldValueTooLong},
  * {@code FieldValueTypeInvalid}), {@code field} the JSON path ({@code spec.containers[0].image}),
  * {@code message} the full text ({@code Required value}, {@code Invalid value: "x": ...}).
  */
@@ -32,6 +32,10 @@ public record FieldError(String reason, String field, String message) {
 
     public static FieldError duplicate(String field, Object value) {
         return new FieldError("FieldValueDuplicate", field, "Duplicate value: " + render(value));
+    }
+
+    public static FieldError notFound(String field, Object value) {
+        return new FieldError("FieldValueNotFound", field, "Not found: " + render(value));
     }
 
     public static FieldError forbidden(String field, String detail) {

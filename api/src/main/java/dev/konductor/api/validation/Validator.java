@@ -30,7 +30,26 @@ public final class Validator {
             ObjectMetaValidation.validate(errs, ObjectMetaView.of(obj), type.namespaced(), nameRule(type), METADATA);
         }
         validateKind(errs, type, obj);
+        if (isPod(type)) {
+            EphemeralContainerValidation.validateCreate(errs, obj);
+        }
         return errs;
+    }
+
+    /**
+     * Validates a write through a pod's {@code ephemeralcontainers} subresource: the metadata rules
+     * of updates, the ephemeral containers added, and that none was changed or removed. The API
+     * server has put back everything but {@code spec.ephemeralContainers}.
+     */
+    public List<FieldError> validateEphemeralContainersUpdate(ObjectNode newPod, ObjectNode oldPod) {
+        List<FieldError> errs = new ArrayList<>();
+        ObjectMetaValidation.validateUpdate(errs, newPod, oldPod);
+        EphemeralContainerValidation.validateUpdate(errs, newPod, oldPod);
+        return errs;
+    }
+
+    private static boolean isPod(ResourceType type) {
+        return type.group().isEmpty() && type.kind().equals("Pod");
     }
 
     /**

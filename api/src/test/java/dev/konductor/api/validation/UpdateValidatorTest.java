@@ -81,6 +81,49 @@ class UpdateValidatorTest {
                 .contains("spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds");
     }
 
+    private List<String> ephemeral(String body, Consumer<ObjectNode> edit) {
+        ObjectNode old = yaml("apiVersion: v1\nkind: Pod\n" + body);
+        defaulter.apply(type("v1", "Pod"), old);
+        ((ObjectNode) old.get("metadata")).put("resourceVersion", "7").put("uid", "u-1");
+        ObjectNode updated = old.deepCopy();
+        edit.accept(updated);
+        defaulter.apply(type("v1", "Pod"), updated); // as the API server defaults what it decodes
+        return validator.validateEphemeralContainersUpdate(updated, old).stream()
+                .map(e -> e.field() + ": " + e.message()).toList();
+    }
+
+    private static ObjectNode addDebugger(ObjectNode pod, String name) {
+        return ((ObjectNode) pod.get("spec")).withArray("ephemeralContainers").addObject().put("name", name)
+                .put("image", "busybox").put("targetContainerName", "a");
+    }
+
+    @Test
+    void ephemeralContainersAreAddedThroughTheirSubresourceAndNeverChangedOrRemoved() {
+        // kubectl debug sends empty resources, which is not setting them
+        assertThat(ephemeral(POD, p -> addDebugger(p, "debugger").putObject("resources"))).isEmpty();
+        String withOne = "metadata: {name: p, namespace: d}\nspec: {containers: [{name: a, image: nginx:1}],"
+                + " ephemeralContainers: [{name: debugger, image: busybox}]}";
+        assertThat(ephemeral(withOne, p -> ((ObjectNode) p.at("/spec/ephemeralContainers/0")).put("image", "alpine")))
+                .containsExactly("spec: Forbidden: existing ephemeral containers \"debugger\" may not be changed");
+        assertThat(ephemeral(withOne, p -> ((ObjectNode) p.get("spec")).remove("ephemeralContainers")))
+                .containsExactly("spec: Forbidden: existing ephemeral containers \"debugger\" may not be removed");
+    }
+
+    @Test
+    void anEphemeralContainerHasNoPortsProbesOrResourcesAndTargetsAContainerThatExists() {
+        assertThat(ephemeral(POD, p -> {
+            ObjectNode c = addDebugger(p, "a");
+            c.put("targetContainerName", "nope");
+            c.putArray("ports").addObject().put("containerPort", 80);
+            c.putObject("readinessProbe").putObject("exec").putArray("command").add("true");
+            c.putObject("resources").putObject("limits").put("cpu", "1");
+        })).contains("spec.ephemeralContainers[0].name: Duplicate value: \"a\"",
+                "spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container",
+                "spec.ephemeralContainers[0].readinessProbe: Forbidden: cannot be set for an Ephemeral Container",
+                "spec.ephemeralContainers[0].resources: Forbidden: cannot be set for an Ephemeral Container",
+                "spec.ephemeralContainers[0].targetContainerName: Not found: \"nope\"");
+    }
+
     @Test
     void serviceClusterIPMayNotChange() {
         String svc = "metadata: {name: s, namespace: d}\nspec: {clusterIP: 10.0.0.5, clusterIPs: [10.0.0.5], ports: [{port: 80}]}";

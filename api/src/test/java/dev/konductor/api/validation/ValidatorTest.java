@@ -298,4 +298,14 @@ class ValidatorTest {
                         + "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
                 "spec.egress[0].to[2].ipBlock.cidr: Required value");
     }
+
+    @Test
+    void aPodIsNotCreatedWithEphemeralContainers() {
+        assertThat(errors("v1", "Pod", """
+                metadata: {name: p, namespace: d}
+                spec:
+                  containers: [{name: a, image: nginx}]
+                  ephemeralContainers: [{name: debugger, image: busybox}]
+                """)).contains("spec.ephemeralContainers: Forbidden: cannot be set on create");
+    }
 }

@@ -40,6 +40,9 @@ public final class ApiRules {
         /** A write through the status subresource: everything but status and labels/annotations is the stored object. */
         List<FieldError> validateStatusUpdate(ResourceType type, ObjectNode obj, ObjectNode old);
 
+        /** A write through a pod's ephemeralcontainers subresource: all but spec.ephemeralContainers is the stored pod. */
+        List<FieldError> validateEphemeralContainersUpdate(ObjectNode pod, ObjectNode old);
+
         ObjectNode toStorage(ResourceType type, ObjectNode obj);
 
         ObjectNode fromStorage(ResourceType type, ObjectNode obj);
@@ -119,6 +122,10 @@ public final class ApiRules {
 
     public List<FieldError> validateStatusUpdate(ResourceType type, ObjectNode obj, ObjectNode old) {
         return withSchemaErrors(type, obj, checks.validateStatusUpdate(type, obj, old));
+    }
+
+    public List<FieldError> validateEphemeralContainersUpdate(ObjectNode pod, ObjectNode old) {
+        return checks.validateEphemeralContainersUpdate(pod, old);
     }
 
     /** Custom resources are also checked against their version's openAPIV3Schema. */

@@ -123,6 +123,25 @@ final class ObjectLifecycle {
         }
     }
 
+    /**
+     * A write through a pod's {@code ephemeralcontainers} subresource changes its
+     * {@code spec.ephemeralContainers} alone: {@code obj} becomes the stored pod with those.
+     */
+    void prepareForEphemeralContainersUpdate(ObjectNode obj, ObjectNode old) {
+        JsonNode ephemeral = obj.path("spec").get("ephemeralContainers");
+        JsonNode managedFields = obj.path("metadata").get("managedFields");
+        obj.removeAll();
+        old.properties().forEach(e -> obj.set(e.getKey(), e.getValue().deepCopy()));
+        if (ephemeral != null && !ephemeral.isNull()) {
+            obj.withObject("spec").set("ephemeralContainers", ephemeral);
+        } else {
+            obj.withObject("spec").remove("ephemeralContainers");
+        }
+        if (managedFields != null) {
+            obj.withObject("metadata").set("managedFields", managedFields);
+        }
+    }
+
     private void updateGeneration(ResourceType type, ObjectNode obj, ObjectNode old) {
         if (!tracksGeneration(type)) {
             return;

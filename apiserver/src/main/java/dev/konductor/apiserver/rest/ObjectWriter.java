@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class ObjectWriter {
 
+    /** The pod subresource {@code kubectl debug} adds its containers through. */
+    static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
+
     private final ObjectStorage storage;
     private final ApiRules rules;
     private final ObjectLifecycle lifecycle = new ObjectLifecycle();
@@ -131,6 +134,8 @@ final class ObjectWriter {
         if ("status".equals(subresource)) {
             validate(type, obj, rules.validateStatusUpdate(type, rules.fromStorage(type, obj),
                     rules.fromStorage(type, old.object())));
+        } else if (EPHEMERAL_CONTAINERS.equals(subresource)) {
+            validate(type, obj, rules.validateEphemeralContainersUpdate(obj, old.object()));
         } else if (!"binding".equals(subresource)) {
             // a binding sets spec.nodeName, which no pod update may change: upstream's binding
             // storage writes it without running pod update validation, and so do we

@@ -87,6 +87,8 @@ final class PatchHandler {
             ObjectNode stored = writer.toStorage(rt, obj);
             if ("status".equals(subresource)) {
                 writer.lifecycle().prepareForStatusUpdate(stored, current.object());
+            } else if (ObjectWriter.EPHEMERAL_CONTAINERS.equals(subresource)) {
+                writer.lifecycle().prepareForEphemeralContainersUpdate(stored, current.object());
             } else {
                 writer.lifecycle().prepareForUpdate(rt, stored, current.object());
             }

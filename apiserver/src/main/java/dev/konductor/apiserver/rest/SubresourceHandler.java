@@ -57,6 +57,7 @@ final class SubresourceHandler {
         }
         switch (subresource) {
             case "status" -> status(ctx, method);
+            case ObjectWriter.EPHEMERAL_CONTAINERS -> ephemeralContainers(ctx, method);
             case "scale" -> scale(ctx, method);
             case "binding" -> requirePost(method, () -> bind(ctx));
             case "eviction" -> requirePost(method, () -> evict(ctx));
@@ -95,6 +96,27 @@ final class SubresourceHandler {
                     writer.lifecycle().prepareForStatusUpdate(stored, current.object());
                     return stored;
                 }, "status");
+                output.object(ctx, 200, result);
+            }
+            default -> throw StatusException.methodNotAllowed("the server does not allow this method on the "
+                    + "requested resource");
+        }
+    }
+
+    /** A pod's ephemeral containers ({@code kubectl debug}): read as the pod, changed by PATCH or PUT. */
+    private void ephemeralContainers(RequestContext ctx, String method) {
+        switch (method) {
+            case "GET" -> resources.get(ctx);
+            case "PATCH" -> patches.patch(ctx, ObjectWriter.EPHEMERAL_CONTAINERS);
+            case "PUT" -> {
+                ObjectNode body = decoder.object(ctx.exchange());
+                ObjectWriter.checkTypeMeta(ctx.type(), body);
+                Long precondition = ResourceHandler.resourceVersionOf(body);
+                CachedObject result = resources.writeLoop(ctx, precondition, current -> {
+                    ObjectNode stored = writer.toStorage(ctx.type(), body.deepCopy());
+                    writer.lifecycle().prepareForEphemeralContainersUpdate(stored, current.object());
+                    return stored;
+                }, ObjectWriter.EPHEMERAL_CONTAINERS);
                 output.object(ctx, 200, result);
             }
             default -> throw StatusException.methodNotAllowed("the server does not allow this method on the "

@@ -188,6 +188,28 @@ class RealNodeTest {
                 "custom-columns=KIND:.involvedObject.kind,REASON:.reason,FROM:.source.component", "--no-headers");
     }
 
+    @Test
+    @Order(4)
+    void kubectlDebugRunsAnEphemeralContainerThatSeesItsTargetsProcesses() throws Exception {
+        KonductorCluster.Result created = cluster.kubectl("run", "target", "--image=busybox", "--", "sleep", "3601");
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "target",
+                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+
+        KonductorCluster.Result debug = cluster.kubectl("debug", "target", "-c", "debugger", "--image=busybox",
+                "--target=target", "--", "ps");
+        assertThat(debug.exitCode()).as(debug.all()).isZero();
+        cluster.eventually(WAIT, r -> r.out().equals("0"), "get", "pod", "target",
+                "-o", "jsonpath={.status.ephemeralContainerStatuses[0].state.terminated.exitCode}");
+        assertThat(cluster.kubectl("logs", "target", "-c", "debugger").out()).contains("sleep 3601");
+        // the pod itself goes on as it was
+        assertThat(cluster.kubectl("get", "pod", "target", "-o", "jsonpath={.status.phase} "
+                + "{.status.containerStatuses[0].restartCount} {.status.ephemeralContainerStatuses[0].ready}").out())
+                .isEqualTo("Running 0 false");
+        assertThat(cluster.kubectl("describe", "pod", "target").out()).contains("Ephemeral Containers:", "debugger:");
+        cluster.kubectl("delete", "pod", "target", "--grace-period=1");
+    }
+
     /** The reasons of the kubelet's events about nodes, from kubectl's custom columns KIND, REASON, FROM. */
     private static List<String> nodeEvents(String table) {
         return table.lines().filter(l -> l.startsWith("Node ") && l.endsWith(" kubelet"))

@@ -46,8 +46,9 @@ final class ContainerStarter {
         this.events = events;
     }
 
+    /** Starts {@code container}; {@code processesOf}: the container whose process namespace it joins, if any. */
     Optional<Failure> start(Pod pod, Container container, String sandboxId, PodSandboxConfig sandboxConfig, String podIp,
-                            List<String> podIps, int restartCount) {
+                            List<String> podIps, int restartCount, Optional<String> processesOf) {
         ImagePuller.Result image = images.ensure(pod, container, sandboxConfig);
         if (image instanceof ImagePuller.Failed failed) {
             return Optional.of(new Failure(failed.waiting(), failed.retryAfter()));
@@ -66,7 +67,7 @@ final class ContainerStarter {
         }
         String id;
         try {
-            id = runtime.createContainer(sandboxId, SandboxConfigs.container(pod, container, restartCount, runOptions),
+            id = runtime.createContainer(sandboxId, SandboxConfigs.container(pod, container, restartCount, runOptions, processesOf),
                     sandboxConfig);
         } catch (ContainerRuntime.RuntimeException e) {
             events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + e.getMessage());

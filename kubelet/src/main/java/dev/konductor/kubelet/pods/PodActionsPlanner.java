@@ -3,6 +3,7 @@ package dev.konductor.kubelet.pods;
 import dev.konductor.kubelet.prober.ProbeType;
 import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.runtime.ContainerState;
+import dev.konductor.kubelet.runtime.EphemeralContainers;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.SandboxState;
 import io.fabric8.kubernetes.api.model.Container;
@@ -29,6 +30,8 @@ import java.util.OptionalLong;
  *       app container that is missing, or exited and due a restart under the restart policy, is
  *       started; a running one whose spec changed, or that failed its liveness or startup probe,
  *       is killed and (unless restartPolicy is Never) started again.
+ *   <li>An ephemeral container ({@code kubectl debug}) is started once the sandbox is ready, even
+ *       before the pod is initialized, and never restarted.
  * </ul>
  */
 public final class PodActionsPlanner {
@@ -63,6 +66,12 @@ public final class PodActionsPlanner {
 
         List<PodActions.Kill> kill = new ArrayList<>();
         List<PodActions.Start> start = new ArrayList<>();
+        // an ephemeral container starts once, whatever the others are doing, and never again
+        for (Container c : EphemeralContainers.of(pod)) {
+            if (state.latest(c.getName()).isEmpty()) {
+                start.add(new PodActions.Start(c, false, Optional.empty()));
+            }
+        }
         String sandboxId = sandbox.get().id();
         boolean initialized = pod.getSpec().getContainers().stream()
                 .anyMatch(c -> state.latest(c.getName()).filter(l -> l.sandboxId().equals(sandboxId)).isPresent());
@@ -184,6 +193,9 @@ public final class PodActionsPlanner {
         if (latest.isEmpty() || !latest.get().exited()) {
             return false;
         }
+        if (EphemeralContainers.isEphemeral(pod, name)) {
+            return true;
+        }
         Container c = spec(pod, name);
         boolean init = initContainers(pod).contains(c);
         String policy = isSidecar(c) ? "Always" : init && !"Never".equals(restartPolicy(pod)) ? "OnFailure" : restartPolicy(pod);
@@ -202,9 +214,10 @@ public final class PodActionsPlanner {
         return pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
     }
 
-    /** The spec of a container of the pod by name, init containers included. */
+    /** The spec of a container of the pod by name, init and ephemeral containers included. */
     static Container spec(Pod pod, String name) {
-        return java.util.stream.Stream.concat(initContainers(pod).stream(), pod.getSpec().getContainers().stream())
+        return java.util.stream.Stream.of(initContainers(pod), pod.getSpec().getContainers(), EphemeralContainers.of(pod))
+                .flatMap(List::stream)
                 .filter(c -> c.getName().equals(name)).findFirst()
                 .orElseGet(() -> new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(name).build());
     }

@@ -9,6 +9,7 @@ import dev.konductor.kubelet.lifecycle.LifecycleHooks;
 import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
 import dev.konductor.kubelet.runtime.ContainerState;
+import dev.konductor.kubelet.runtime.EphemeralContainers;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.RuntimeStates;
 import dev.konductor.kubelet.runtime.SandboxState;
@@ -129,7 +130,10 @@ public final class PodSyncer {
                     continue;
                 }
             }
-            Optional<ContainerStarter.Failure> failed = starter.start(pod, container, sandboxId, sandboxConfig, podIp, podIps, restartCount);
+            Optional<String> processesOf = EphemeralContainers.target(pod, container.getName())
+                    .flatMap(state::latest).filter(ContainerState::running).map(ContainerState::id);
+            Optional<ContainerStarter.Failure> failed = starter.start(pod, container, sandboxId, sandboxConfig, podIp, podIps,
+                    restartCount, processesOf);
             if (failed.isPresent()) {
                 waiting.put(container.getName(), failed.get().waiting());
                 retry = min(retry, failed.get().retryAfter().orElse(RestartBackoff.CONTAINER_INITIAL));

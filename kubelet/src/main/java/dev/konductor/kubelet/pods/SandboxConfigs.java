@@ -83,7 +83,19 @@ public final class SandboxConfigs {
      * environment, which also expands {@code $(VAR)} in command and args, and its mounts.
      */
     public static ContainerConfig container(Pod pod, Container container, int restartCount, RunContainerOptions options) {
+        return container(pod, container, restartCount, options, Optional.empty());
+    }
+
+    /**
+     * As {@link #container(Pod, Container, int, RunContainerOptions)}; {@code processesOf}, the
+     * runtime's ID of the container whose process namespace this one joins (an ephemeral
+     * container's target).
+     */
+    public static ContainerConfig container(Pod pod, Container container, int restartCount, RunContainerOptions options,
+                                            Optional<String> processesOf) {
         var meta = pod.getMetadata();
+        NamespaceOption namespaces = processesOf.map(id -> namespaces(pod).toBuilder().setPid(NamespaceMode.TARGET)
+                .setTargetId(id).build()).orElseGet(() -> namespaces(pod));
         ContainerConfig.Builder config = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(container.getName()).setAttempt(restartCount))
                 .setImage(ImageSpec.newBuilder().setImage(container.getImage()))
@@ -103,7 +115,7 @@ public final class SandboxConfigs {
                 .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_POLICY,
                         Optional.ofNullable(container.getTerminationMessagePolicy()).orElse("File"))
                 .setLinux(LinuxContainerConfig.newBuilder().setResources(ContainerResources.linux(pod, container))
-                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod))));
+                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces)));
         UnaryOperator<String> mapping = Expansion.mappingFor(options.env());
         if (container.getCommand() != null) {
             container.getCommand().forEach(c -> config.addCommand(Expansion.expand(c, mapping)));

@@ -3,6 +3,7 @@ package dev.konductor.kubelet.status;
 import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.runtime.ContainerState;
+import dev.konductor.kubelet.runtime.EphemeralContainers;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.SandboxState;
 import io.fabric8.kubernetes.api.model.Container;
@@ -103,7 +104,26 @@ public final class PodStatuses {
                 .withNominatedNodeName(old.getNominatedNodeName())
                 .withInitContainerStatuses(initSpecs.isEmpty() ? null : inits)
                 .withContainerStatuses(containers)
+                .withEphemeralContainerStatuses(ephemeralContainerStatuses(pod, old, state, waiting, idPrefix))
                 .build();
+    }
+
+    /** Ephemeral containers ({@code kubectl debug}): never ready, as upstream's; null when the pod has none. */
+    private static List<ContainerStatus> ephemeralContainerStatuses(Pod pod, PodStatus old, PodRuntimeState state,
+                                                                    Map<String, Waiting> waiting, String idPrefix) {
+        List<Container> specs = EphemeralContainers.of(pod);
+        if (specs.isEmpty()) {
+            return null;
+        }
+        boolean deleting = pod.getMetadata().getDeletionTimestamp() != null;
+        Map<String, ContainerStatus> reported = byName(old.getEphemeralContainerStatuses());
+        List<ContainerStatus> statuses = new ArrayList<>();
+        for (Container spec : specs) {
+            ContainerStatus status = containerStatus(spec, state, waiting.get(spec.getName()), ProbeVerdicts.NONE,
+                    Waiting.CONTAINER_CREATING, idPrefix, new Reported(reported.get(spec.getName()), deleting));
+            statuses.add(new ContainerStatusBuilder(status).withReady(false).withStarted(null).build());
+        }
+        return statuses;
     }
 
     /** The kubelet's conditions in upstream's order, then the others the pod already had (PodScheduled added if missing). */

@@ -212,4 +212,23 @@ class PodActionsPlannerTest {
         assertThat(started(PodActionsPlanner.compute(always, PodRuntimeState.empty("u"), ProbeVerdicts.NONE)))
                 .containsExactly("app", "worker");
     }
+
+    @Test
+    void anEphemeralContainerStartsOnceEvenDuringInitAndIsNeverRestarted() {
+        Pod pod = pod("Always", List.of(INIT1));
+        pod.getSpec().setEphemeralContainers(List.of(new io.fabric8.kubernetes.api.model.EphemeralContainerBuilder()
+                .withName("debugger").withImage("busybox").withTargetContainerName("app").withStdin(true).build()));
+        Container debugger = PodActionsPlanner.spec(pod, "debugger");
+        assertThat(debugger.getStdin()).isTrue();
+        assertThat(debugger.getAdditionalProperties()).doesNotContainKey("targetContainerName");
+
+        assertThat(started(PodActionsPlanner.compute(pod, state(running(INIT1)), ProbeVerdicts.NONE)))
+                .containsExactly("debugger");
+        assertThat(started(PodActionsPlanner.compute(pod, state(exited(INIT1, 0), running(APP), running(debugger)),
+                ProbeVerdicts.NONE))).isEmpty();
+        ContainerState ended = exited(debugger, 1);
+        assertThat(started(PodActionsPlanner.compute(pod, state(exited(INIT1, 0), running(APP), ended), ProbeVerdicts.NONE)))
+                .isEmpty();
+        assertThat(PodActionsPlanner.endedForGood(pod, "debugger", Optional.of(ended))).isTrue();
+    }
 }

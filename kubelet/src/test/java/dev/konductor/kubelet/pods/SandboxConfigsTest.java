@@ -124,4 +124,18 @@ class SandboxConfigsTest {
         assertThat(PodActionsPlanner.shouldRestart("OnFailure", 2)).isTrue();
         assertThat(PodActionsPlanner.shouldRestart("Never", 2)).isFalse();
     }
+
+    @Test
+    void anEphemeralContainerJoinsItsTargetsProcessNamespace() {
+        var options = new RunContainerOptions(new java.util.LinkedHashMap<>(), List.of());
+        var own = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 0, options);
+        var joined = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 0, options,
+                java.util.Optional.of("c-target"));
+        assertThat(own.getLinux().getSecurityContext().getNamespaceOptions().getPid())
+                .isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.CONTAINER);
+        var namespaces = joined.getLinux().getSecurityContext().getNamespaceOptions();
+        assertThat(namespaces.getPid()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.TARGET);
+        assertThat(namespaces.getTargetId()).isEqualTo("c-target");
+        assertThat(namespaces.getNetwork()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.POD);
+    }
 }

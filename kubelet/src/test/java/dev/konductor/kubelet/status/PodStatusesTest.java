@@ -251,4 +251,29 @@ class PodStatusesTest {
                 .isEqualTo("The container could not be located when the pod was terminated");
         assertThat(last.getContainerStatuses().get(0).getState().getTerminated().getReason()).isEqualTo("Completed");
     }
+
+    @Test
+    void ephemeralContainersHaveTheirOwnStatusesNeverReadyAndLeaveThePodAsItWas() {
+        Pod pod = pod("Always");
+        pod.getSpec().setEphemeralContainers(List.of(new io.fabric8.kubernetes.api.model.EphemeralContainerBuilder()
+                .withName("debugger").withImage("busybox").withTargetContainerName("web").build()));
+        ContainerState debugger = new ContainerState("d1", "debugger", "s1", 0, "h", ContainerState.Phase.EXITED, T0,
+                Optional.of(T0), Optional.of(T0.plusSeconds(2)), 3, "Error", "", "docker.io/library/busybox:latest",
+                "docker.io/library/busybox@sha256:aa", "/logs/debugger/0.log");
+        PodStatus status = PodStatuses.build(pod, new PodRuntimeState("u", List.of(readySandbox()),
+                List.of(container("c1", 0, ContainerState.Phase.RUNNING, T0, 0), debugger)), Map.of(), HOST, NOW, false);
+
+        assertThat(status.getPhase()).isEqualTo("Running");
+        assertThat(status.getContainerStatuses()).extracting(ContainerStatus::getName).containsExactly("web");
+        assertThat(status.getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+                .extracting(PodCondition::getStatus).isEqualTo("True");
+        ContainerStatus ephemeral = status.getEphemeralContainerStatuses().getFirst();
+        assertThat(ephemeral.getName()).isEqualTo("debugger");
+        assertThat(ephemeral.getReady()).isFalse();
+        assertThat(ephemeral.getContainerID()).isEqualTo("containerd://d1");
+        assertThat(ephemeral.getState().getTerminated().getExitCode()).isEqualTo(3);
+
+        assertThat(PodStatuses.build(pod("Always"), new PodRuntimeState("u", List.of(readySandbox()), List.of()),
+                Map.of(), HOST, NOW, false).getEphemeralContainerStatuses()).isNullOrEmpty();
+    }
 }

@@ -210,6 +210,35 @@ class RealNodeTest {
         cluster.kubectl("delete", "pod", "target", "--grace-period=1");
     }
 
+    @Test
+    @Order(5)
+    void aPodOnTheNodesNetworkAnswersOnTheNodesAddress() throws Exception {
+        String manifest = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: on-host}
+                spec:
+                  hostNetwork: true
+                  containers:
+                  - name: web
+                    image: busybox
+                    command: [httpd, -f, -p, "127.0.0.1:38291", -h, /etc]
+                    readinessProbe: {tcpSocket: {port: 38291, host: 127.0.0.1}, periodSeconds: 1}
+                """;
+        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "on-host",
+                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+        String hostIp = cluster.kubectl("get", "pod", "on-host", "-o", "jsonpath={.status.hostIP}").out();
+        assertThat(cluster.kubectl("get", "pod", "on-host", "-o", "jsonpath={.status.podIP}").out()).isEqualTo(hostIp);
+        // the container listens in the host's own network namespace, on its loopback
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:38291/hostname")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        cluster.kubectl("delete", "pod", "on-host", "--grace-period=1");
+    }
+
     /** The reasons of the kubelet's events about nodes, from kubectl's custom columns KIND, REASON, FROM. */
     private static List<String> nodeEvents(String table) {
         return table.lines().filter(l -> l.startsWith("Node ") && l.endsWith(" kubelet"))

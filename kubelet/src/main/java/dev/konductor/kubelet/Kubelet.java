@@ -109,7 +109,8 @@ public final class Kubelet implements AutoCloseable {
         this.volumes = new VolumeManager(new VolumeHost(new PodDirectories(settings.podLogs()), objects,
                 new TokenManager(new ApiTokenRequester(client), clock), mounter(), clock));
         ContainerOptions options = new ContainerOptions(new EnvResolver(objects, hostIps), volumes, CLUSTER_DOMAIN);
-        this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock);
+        this.probes = new ProbeManager(new Handlers(runtime), events::record, this::probeVerdictChanged, clock,
+                hostIps);
         PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options,
                 podDns(settings.dns(), hostIps), clock);
         this.workers = new PodWorkers(new RuntimePodSyncHandler(syncer, statuses, probes, client, () -> hostIps,

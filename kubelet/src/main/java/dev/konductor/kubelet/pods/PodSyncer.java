@@ -10,6 +10,7 @@ import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.runtime.ContainerRuntime;
 import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.EphemeralContainers;
+import dev.konductor.kubelet.runtime.PodAddresses;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.RuntimeStates;
 import dev.konductor.kubelet.runtime.SandboxState;
@@ -106,8 +107,8 @@ public final class PodSyncer {
         String sandboxId = sandbox.id();
         PodSandboxConfig sandboxConfig = SandboxConfigs.sandbox(pod, sandbox.attempt(), logRoot);
         Map<String, Waiting> waiting = new HashMap<>();
-        String podIp = podIp(state);
-        List<String> podIps = sandbox.ips();
+        List<String> podIps = PodAddresses.of(pod, state, dns.nodeIps());
+        String podIp = podIps.isEmpty() ? "" : podIps.getFirst();
 
         List<ContainerKiller.Target> kills = actions.kill().stream()
                 .map(k -> new ContainerKiller.Target(k.spec(), k.container(), k.message(), k.gracePeriodSeconds())).toList();
@@ -169,7 +170,7 @@ public final class PodSyncer {
         String uid = pod.getMetadata().getUid();
         if (actions.killPod()) {
             events.record(pod, null, KubeletEvents.NORMAL, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
-            killer.killPod(pod, state.running(), SandboxConfigs.gracePeriodSeconds(pod), podIp(state));
+            killer.killPod(pod, state.running(), SandboxConfigs.gracePeriodSeconds(pod), podIp(pod, state));
             state.latestSandbox().ifPresent(s -> runtime.stopPodSandbox(s.id()));
         }
         Optional<Duration> wait = sandboxBackoff.remaining(uid, clock.instant());
@@ -233,12 +234,12 @@ public final class PodSyncer {
      */
     public PodRuntimeState stopContainers(Pod pod, long gracePeriodSeconds) {
         PodRuntimeState state = observe(pod.getMetadata().getUid());
-        killer.killPod(pod, state.running(), gracePeriodSeconds, podIp(state));
+        killer.killPod(pod, state.running(), gracePeriodSeconds, podIp(pod, state));
         return observe(pod.getMetadata().getUid());
     }
 
-    private static String podIp(PodRuntimeState state) {
-        return state.latestSandbox().filter(SandboxState::ready).flatMap(s -> s.ips().stream().findFirst()).orElse("");
+    private String podIp(Pod pod, PodRuntimeState state) {
+        return PodAddresses.first(pod, state, dns.nodeIps());
     }
 
     /** Releases the sandboxes (network, pause process) of a pod whose containers are all done. */

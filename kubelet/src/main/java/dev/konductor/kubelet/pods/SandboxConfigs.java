@@ -55,7 +55,8 @@ public final class SandboxConfigs {
         PodSandboxConfig.Builder config = PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName(meta.getName()).setNamespace(meta.getNamespace())
                         .setUid(meta.getUid()).setAttempt(attempt))
-                .setHostname(hostname(pod))
+                // on the node's network the pod has the node's UTS namespace too, and its name
+                .setHostname(Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? "" : hostname(pod))
                 .setLogDirectory(podLogDirectory(pod, logRoot).toString())
                 .putLabels(RuntimeLabels.POD_NAME, meta.getName())
                 .putLabels(RuntimeLabels.POD_NAMESPACE, meta.getNamespace())
@@ -133,15 +134,19 @@ public final class SandboxConfigs {
     }
 
     /**
-     * The pod's network and IPC namespaces are shared; each container has its own PID namespace
-     * unless {@code shareProcessNamespace}. The container's config must say so too: CRI's
+     * The pod's network and IPC namespaces are shared, or the node's with {@code hostNetwork} and
+     * {@code hostIPC}; each container has its own PID namespace unless {@code shareProcessNamespace}
+     * (the pod's) or {@code hostPID} (the node's). The container's config must say so too: CRI's
      * default (POD) would put every container in the sandbox's PID namespace.
      */
     static NamespaceOption namespaces(Pod pod) {
+        var spec = pod.getSpec();
+        NamespaceMode pid = Boolean.TRUE.equals(spec.getHostPID()) ? NamespaceMode.NODE
+                : Boolean.TRUE.equals(spec.getShareProcessNamespace()) ? NamespaceMode.POD : NamespaceMode.CONTAINER;
         return NamespaceOption.newBuilder()
-                .setNetwork(NamespaceMode.POD)
-                .setPid(Boolean.TRUE.equals(pod.getSpec().getShareProcessNamespace()) ? NamespaceMode.POD : NamespaceMode.CONTAINER)
-                .setIpc(NamespaceMode.POD)
+                .setNetwork(Boolean.TRUE.equals(spec.getHostNetwork()) ? NamespaceMode.NODE : NamespaceMode.POD)
+                .setPid(pid)
+                .setIpc(Boolean.TRUE.equals(spec.getHostIPC()) ? NamespaceMode.NODE : NamespaceMode.POD)
                 .build();
     }
 

@@ -48,6 +48,7 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
     private final Events events;
     private final Consumer<String> onChange;
     private final Clock clock;
+    private final List<String> nodeIps;
     private final Map<String, PodView> pods = new ConcurrentHashMap<>();
     private final Map<WorkerKey, ProbeWorker> workers = new ConcurrentHashMap<>();
     private final Map<String, Map<ProbeType, Outcome>> results = new ConcurrentHashMap<>();
@@ -55,10 +56,20 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
 
     /** @param onChange told the pod UID whenever a published verdict of one of its containers changes */
     public ProbeManager(Handlers handlers, Events events, Consumer<String> onChange, Clock clock) {
+        this(handlers, events, onChange, clock, List.of());
+    }
+
+    /** @param nodeIps the node's addresses, which pods on the node's network are probed at */
+    public ProbeManager(Handlers handlers, Events events, Consumer<String> onChange, Clock clock, List<String> nodeIps) {
         this.handlers = handlers;
         this.events = events;
         this.onChange = onChange;
         this.clock = clock;
+        this.nodeIps = List.copyOf(nodeIps);
+    }
+
+    List<String> nodeIps() {
+        return nodeIps;
     }
 
     /** The pod's newest spec and runtime state; starts the workers of probes not yet running. */

@@ -3,7 +3,7 @@ package dev.konductor.kubelet.prober;
 import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.prober.ProbeType.Outcome;
 import dev.konductor.kubelet.runtime.ContainerState;
-import dev.konductor.kubelet.runtime.SandboxState;
+import dev.konductor.kubelet.runtime.PodAddresses;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -105,8 +105,7 @@ final class ProbeWorker {
         if (type == ProbeType.STARTUP ? started : !started) {
             return; // startup probes stop once started; the others wait for it
         }
-        String podIp = view.get().state().latestSandbox().filter(SandboxState::ready).flatMap(s -> s.ips().stream().findFirst())
-                .orElse("");
+        String podIp = PodAddresses.first(pod, view.get().state(), manager.nodeIps());
         ProbeResult result = manager.handlers().probe(probe, spec, container.id(), podIp, settings.timeout());
         report(pod, result);
         Outcome before = tracker.published();

@@ -4,6 +4,7 @@ import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.prober.ProbeVerdicts;
 import dev.konductor.kubelet.runtime.ContainerState;
 import dev.konductor.kubelet.runtime.EphemeralContainers;
+import dev.konductor.kubelet.runtime.PodAddresses;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.runtime.SandboxState;
 import io.fabric8.kubernetes.api.model.Container;
@@ -85,7 +86,7 @@ public final class PodStatuses {
         }
         Optional<SandboxState> sandbox = state.latestSandbox();
         boolean sandboxReady = sandbox.map(SandboxState::ready).orElse(false) && !isTerminal(phase);
-        List<String> podIps = sandbox.filter(SandboxState::ready).map(SandboxState::ips).orElse(List.of());
+        List<String> podIps = PodAddresses.of(pod, state, hostIps);
         if (podIps.isEmpty() && old.getPodIPs() != null && !old.getPodIPs().isEmpty() && !isTerminal(phase)) {
             podIps = old.getPodIPs().stream().map(PodIP::getIp).toList();
         }

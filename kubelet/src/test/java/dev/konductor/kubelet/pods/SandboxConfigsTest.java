@@ -138,4 +138,18 @@ class SandboxConfigsTest {
         assertThat(namespaces.getTargetId()).isEqualTo("c-target");
         assertThat(namespaces.getNetwork()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.POD);
     }
+
+    @Test
+    void aPodOnTheNodesNamespacesAsksForThem() {
+        Pod host = new PodBuilder(POD).editSpec().withHostNetwork(true).withHostPID(true).withHostIPC(true).endSpec().build();
+        var namespaces = SandboxConfigs.namespaces(host);
+        assertThat(namespaces.getNetwork()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.NODE);
+        assertThat(namespaces.getPid()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.NODE);
+        assertThat(namespaces.getIpc()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.NODE);
+        assertThat(SandboxConfigs.sandbox(host, 0, java.nio.file.Path.of("/logs"), java.util.Optional.empty())
+                .getHostname()).isEmpty();
+        var own = SandboxConfigs.namespaces(POD);
+        assertThat(own.getNetwork()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.POD);
+        assertThat(own.getIpc()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.POD);
+    }
 }

@@ -276,4 +276,15 @@ class PodStatusesTest {
         assertThat(PodStatuses.build(pod("Always"), new PodRuntimeState("u", List.of(readySandbox()), List.of()),
                 Map.of(), HOST, NOW, false).getEphemeralContainerStatuses()).isNullOrEmpty();
     }
+
+    @Test
+    void aPodOnTheNodesNetworkHasTheNodesAddresses() {
+        Pod pod = pod("Always");
+        pod.getSpec().setHostNetwork(true);
+        SandboxState nodeNetwork = new SandboxState("s1", 0, true, T0, List.of()); // the runtime reports none
+        PodStatus status = PodStatuses.build(pod, new PodRuntimeState("u", List.of(nodeNetwork),
+                List.of(container("c1", 0, ContainerState.Phase.RUNNING, T0, 0))), Map.of(), HOST, NOW, false);
+        assertThat(status.getPodIP()).isEqualTo("192.0.2.2");
+        assertThat(status.getPodIPs()).extracting(io.fabric8.kubernetes.api.model.PodIP::getIp).containsExactly("192.0.2.2");
+    }
 }

@@ -239,6 +239,44 @@ class RealNodeTest {
         cluster.kubectl("delete", "pod", "on-host", "--grace-period=1");
     }
 
+    @Test
+    @Order(6)
+    void theSecurityContextTutorialRunsAsItsUserWithItsFsGroup() throws Exception {
+        // upstream's "Configure a Security Context for a Pod or Container", its manifest as published
+        String manifest = """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: security-context-demo
+                spec:
+                  securityContext:
+                    runAsUser: 1000
+                    runAsGroup: 3000
+                    fsGroup: 2000
+                  volumes:
+                  - name: sec-ctx-vol
+                    emptyDir: {}
+                  containers:
+                  - name: sec-ctx-demo
+                    image: busybox:1.28
+                    command: [ "sh", "-c", "sleep 1h" ]
+                    volumeMounts:
+                    - name: sec-ctx-vol
+                      mountPath: /data/demo
+                    securityContext:
+                      allowPrivilegeEscalation: false
+                """;
+        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "security-context-demo",
+                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+        KonductorCluster.Result inside = cluster.kubectl("exec", "security-context-demo", "--", "sh", "-c",
+                "id; cd /data/demo && echo hello > testfile && ls -ln testfile; grep NoNewPrivs /proc/self/status");
+        assertThat(inside.out()).as(inside.all()).contains("uid=1000 gid=3000 groups=2000,3000")
+                .containsPattern("-rw-r--r-- +1 1000 +2000 .* testfile").containsPattern("NoNewPrivs:\\s+1");
+        cluster.kubectl("delete", "pod", "security-context-demo", "--grace-period=1");
+    }
+
     /** The reasons of the kubelet's events about nodes, from kubectl's custom columns KIND, REASON, FROM. */
     private static List<String> nodeEvents(String table) {
         return table.lines().filter(l -> l.startsWith("Node ") && l.endsWith(" kubelet"))

@@ -26,6 +26,12 @@ public final class BuiltinImages {
     public static final String PAUSE = "konductor.local/pause:3.10";
     public static final String BUSYBOX = "docker.io/library/busybox:latest";
 
+    /**
+     * Tags the Kubernetes documentation's manifests pull (busybox:1.28 in most of its tutorials),
+     * served by the same local busybox so that they run offline; the binary inside is this
+     * machine's busybox, whatever the tag says.
+     */
+    static final List<String> TUTORIAL_TAGS = List.of("1.28", "1.36", "1.37");
     static final List<Path> BUSYBOX_CANDIDATES = List.of(Path.of("/bin/busybox"), Path.of("/usr/bin/busybox"));
     private static final Pattern VERSION = Pattern.compile("BusyBox v(\\d+)\\.(\\d+)\\.(\\d+)");
 
@@ -57,6 +63,12 @@ public final class BuiltinImages {
             busyboxRefs.add("docker.io/library/busybox:" + v);
             busyboxRefs.add("docker.io/library/busybox:" + v.substring(0, v.lastIndexOf('.')));
         });
+        for (String tag : TUTORIAL_TAGS) {
+            String ref = "docker.io/library/busybox:" + tag;
+            if (!busyboxRefs.contains(ref)) {
+                busyboxRefs.add(ref);
+            }
+        }
         BuiltImage busyboxImage = new ImageBuilder().layer(layer).cmd(List.of("sh")).build(busyboxRefs);
         // As upstream's pause: exits at once on SIGTERM or SIGINT, otherwise waits forever.
         BuiltImage pause = new ImageBuilder().layer(layer)

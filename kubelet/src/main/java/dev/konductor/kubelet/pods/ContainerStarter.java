@@ -1,5 +1,6 @@
 package dev.konductor.kubelet.pods;
 
+import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.events.EventRecorder;
 import dev.konductor.kubelet.events.KubeletEvents;
@@ -52,6 +53,13 @@ final class ContainerStarter {
         ImagePuller.Result image = images.ensure(pod, container, sandboxConfig);
         if (image instanceof ImagePuller.Failed failed) {
             return Optional.of(new Failure(failed.waiting(), failed.retryAfter()));
+        }
+        Optional<String> nonRoot = SecurityContexts.nonRootViolation(pod, container,
+                () -> runtime.imageStatus(ImageSpec.newBuilder().setImage(container.getImage()).build()));
+        if (nonRoot.isPresent()) {
+            events.record(pod, container.getName(), KubeletEvents.WARNING, "Failed", "Error: " + nonRoot.get());
+            return Optional.of(new Failure(new Waiting(Waiting.CREATE_CONTAINER_CONFIG_ERROR, nonRoot.get()),
+                    Optional.empty()));
         }
         RunContainerOptions runOptions;
         switch (options.generate(pod, container, restartCount, podIps)) {

@@ -8,9 +8,7 @@ import dev.konductor.kubelet.cri.v1.ContainerMetadata;
 import dev.konductor.kubelet.cri.v1.ImageSpec;
 import dev.konductor.kubelet.cri.v1.KeyValue;
 import dev.konductor.kubelet.cri.v1.LinuxContainerConfig;
-import dev.konductor.kubelet.cri.v1.LinuxContainerSecurityContext;
 import dev.konductor.kubelet.cri.v1.LinuxPodSandboxConfig;
-import dev.konductor.kubelet.cri.v1.LinuxSandboxSecurityContext;
 import dev.konductor.kubelet.cri.v1.NamespaceMode;
 import dev.konductor.kubelet.cri.v1.NamespaceOption;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
@@ -63,7 +61,7 @@ public final class SandboxConfigs {
                 .putLabels(RuntimeLabels.POD_UID, meta.getUid())
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
                         .setCgroupParent(cgroupParent(pod))
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(namespaces(pod))));
+                        .setSecurityContext(SecurityContexts.sandbox(pod, namespaces(pod))));
         dns.ifPresent(resolv -> config.setDnsConfig(DNSConfig.newBuilder().addAllServers(resolv.nameservers())
                 .addAllSearches(resolv.searches()).addAllOptions(resolv.options())));
         if (meta.getLabels() != null) {
@@ -116,7 +114,7 @@ public final class SandboxConfigs {
                 .putAnnotations(RuntimeLabels.TERMINATION_MESSAGE_POLICY,
                         Optional.ofNullable(container.getTerminationMessagePolicy()).orElse("File"))
                 .setLinux(LinuxContainerConfig.newBuilder().setResources(ContainerResources.linux(pod, container))
-                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces)));
+                        .setSecurityContext(SecurityContexts.container(pod, container, namespaces)));
         UnaryOperator<String> mapping = Expansion.mappingFor(options.env());
         if (container.getCommand() != null) {
             container.getCommand().forEach(c -> config.addCommand(Expansion.expand(c, mapping)));

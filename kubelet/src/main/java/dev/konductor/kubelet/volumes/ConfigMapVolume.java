@@ -57,4 +57,9 @@ record ConfigMapVolume(String name, ConfigMapVolumeSource source) implements Pod
             throw new SetUpException(SetUpException.SET_UP, e.getMessage(), e);
         }
     }
+
+    @Override
+    public boolean managesOwnership() {
+        return true;
+    }
 }

@@ -25,4 +25,9 @@ record DownwardApiVolume(String name, DownwardAPIVolumeSource source) implements
     public boolean readOnly() {
         return true;
     }
+
+    @Override
+    public boolean managesOwnership() {
+        return true;
+    }
 }

@@ -113,4 +113,9 @@ record EmptyDirVolume(String name, EmptyDirVolumeSource source) implements PodVo
         }
         return Optional.of(Quantity.getAmountInBytes(q));
     }
+
+    @Override
+    public boolean managesOwnership() {
+        return true;
+    }
 }

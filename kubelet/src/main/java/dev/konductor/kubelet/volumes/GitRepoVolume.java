@@ -135,4 +135,9 @@ record GitRepoVolume(String name, GitRepoVolumeSource source) implements PodVolu
             throw new SetUpException(what + output.toString(StandardCharsets.UTF_8) + ": exit status " + status);
         }
     }
+
+    @Override
+    public boolean managesOwnership() {
+        return true;
+    }
 }

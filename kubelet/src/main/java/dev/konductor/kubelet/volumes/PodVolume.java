@@ -22,4 +22,9 @@ sealed interface PodVolume permits EmptyDirVolume, HostPathVolume, LocalVolume, 
     default boolean readOnly() {
         return false;
     }
+
+    /** Whether the node owns what is in it, so that the pod's fsGroup is applied ({@link VolumeOwnership}). */
+    default boolean managesOwnership() {
+        return false;
+    }
 }

@@ -80,4 +80,9 @@ record ProjectedVolume(String name, ProjectedVolumeSource source) implements Pod
         }
         return payload;
     }
+
+    @Override
+    public boolean managesOwnership() {
+        return true;
+    }
 }

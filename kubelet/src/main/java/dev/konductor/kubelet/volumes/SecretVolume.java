@@ -44,4 +44,9 @@ record SecretVolume(String name, SecretVolumeSource source) implements PodVolume
         return secret.orElseGet(() -> new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
                 .endMetadata().build());
     }
+
+    @Override
+    public boolean managesOwnership() {
+        return true;
+    }
 }

@@ -96,6 +96,7 @@ public final class VolumeManager {
                 case VolumePlugins.Found found -> {
                     try {
                         Path path = found.volume().setUp(pod, host);
+                        applyFsGroup(pod, found.volume(), path);
                         done.put(name, new MountedVolume(path, found.volume().readOnly()));
                     } catch (SetUpException e) {
                         failures.add(e.operation() + " failed for volume \"" + found.volume().name() + "\" : " + e.getMessage());
@@ -116,6 +117,27 @@ public final class VolumeManager {
         }
         retries.remove(uid);
         return new Outcome(true, failures, Optional.empty());
+    }
+
+    /** The pod's fsGroup on a volume the node owns (each time it is set up: projections are rewritten). */
+    private static void applyFsGroup(Pod pod, PodVolume volume, Path path) throws SetUpException {
+        Long fsGroup = pod.getSpec().getSecurityContext() == null ? null : pod.getSpec().getSecurityContext().getFsGroup();
+        if (fsGroup == null || !volume.managesOwnership()) {
+            return;
+        }
+        try {
+            VolumeOwnership.apply(path, fsGroup, volume.readOnly());
+        } catch (java.nio.file.FileSystemException e) {
+            if (!"Operation not permitted".equals(e.getReason())) {
+                throw new SetUpException(SetUpException.SET_UP, "cannot give " + path + " the pod's fsGroup " + fsGroup
+                        + ": " + e.getMessage(), e);
+            }
+            // a node agent without root runs every container as its own user: no group to give
+            log.debug("fsGroup not applied to {}: {}", path, e.getMessage());
+        } catch (IOException e) {
+            throw new SetUpException(SetUpException.SET_UP, "cannot give " + path + " the pod's fsGroup " + fsGroup
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /** The volumes set up for a pod, by the pod's name for them. */

@@ -49,7 +49,9 @@ class ImageBuilderTest {
         BuiltImage pause = images.get(1);
 
         assertThat(busybox.references()).containsExactly("docker.io/library/busybox:latest",
-                "docker.io/library/busybox:1.35.0", "docker.io/library/busybox:1.35");
+                "docker.io/library/busybox:1.35.0", "docker.io/library/busybox:1.35",
+                // the tags the Kubernetes documentation's tutorials pull
+                "docker.io/library/busybox:1.28", "docker.io/library/busybox:1.36", "docker.io/library/busybox:1.37");
         assertThat(pause.references()).containsExactly(BuiltinImages.PAUSE);
         assertThat(busybox.layers()).isEqualTo(pause.layers());
 

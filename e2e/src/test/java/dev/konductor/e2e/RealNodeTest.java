@@ -277,6 +277,43 @@ class RealNodeTest {
         cluster.kubectl("delete", "pod", "security-context-demo", "--grace-period=1");
     }
 
+    @Test
+    @Order(7)
+    void safeSysctlsAreSetAndAnUnsafeOneGetsThePodRejected() throws Exception {
+        String manifest = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: sysctl-example}
+                spec:
+                  securityContext:
+                    sysctls:
+                    - {name: kernel.shm_rmid_forced, value: "1"}
+                    - {name: net.ipv4.ip_local_port_range, value: "32770 60666"}
+                  containers:
+                  - {name: c, image: busybox, command: [sleep, "3600"]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: sysctl-unsafe}
+                spec:
+                  securityContext:
+                    sysctls:
+                    - {name: net.core.somaxconn, value: "1024"}
+                  containers:
+                  - {name: c, image: busybox, command: [sleep, "3600"]}
+                """;
+        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "sysctl-example",
+                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+        assertThat(cluster.kubectl("exec", "sysctl-example", "--", "cat", "/proc/sys/net/ipv4/ip_local_port_range",
+                "/proc/sys/kernel/shm_rmid_forced").out().strip()).isEqualTo("32770\t60666\n1");
+        cluster.eventually(WAIT, r -> r.out().contains(" SysctlForbidden "), "get", "pod", "sysctl-unsafe", "--no-headers");
+        assertThat(cluster.kubectl("get", "pod", "sysctl-unsafe", "-o", "jsonpath={.status.phase} {.status.message}").out())
+                .isEqualTo("Failed Pod was rejected: forbidden sysctl: \"net.core.somaxconn\" not allowlisted");
+        cluster.kubectl("delete", "pod", "sysctl-example", "sysctl-unsafe", "--grace-period=1");
+    }
+
     /** The reasons of the kubelet's events about nodes, from kubectl's custom columns KIND, REASON, FROM. */
     private static List<String> nodeEvents(String table) {
         return table.lines().filter(l -> l.startsWith("Node ") && l.endsWith(" kubelet"))

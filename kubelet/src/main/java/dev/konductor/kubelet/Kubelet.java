@@ -113,7 +113,7 @@ public final class Kubelet implements AutoCloseable {
                 hostIps);
         PodSyncer syncer = new PodSyncer(runtime, events, probes, settings.podLogs(), volumes, options,
                 podDns(settings.dns(), hostIps), clock);
-        this.workers = new PodWorkers(new RuntimePodSyncHandler(syncer, statuses, probes, client, () -> hostIps,
+        this.workers = new PodWorkers(new RuntimePodSyncHandler(syncer, statuses, probes, client, events, () -> hostIps,
                 () -> runtimeName, settings.podLogs(), clock), clock);
         this.pleg = new Pleg(runtime, workers::signal);
     }

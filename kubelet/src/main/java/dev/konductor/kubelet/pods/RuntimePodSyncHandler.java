@@ -1,6 +1,8 @@
 package dev.konductor.kubelet.pods;
 
 import dev.konductor.client.RawRequests;
+import dev.konductor.kubelet.events.EventRecorder;
+import dev.konductor.kubelet.events.KubeletEvents;
 import dev.konductor.kubelet.prober.ProbeManager;
 import dev.konductor.kubelet.runtime.PodRuntimeState;
 import dev.konductor.kubelet.status.PodStatuses;
@@ -8,6 +10,7 @@ import dev.konductor.kubelet.status.StatusManager;
 import dev.konductor.kubelet.status.Waiting;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
@@ -32,6 +35,9 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
 
     private final PodSyncer syncer;
     private final StatusManager statuses;
+    private final EventRecorder events;
+    /** The statuses of the pods admission refused, until they are removed. */
+    private final Map<String, PodStatus> rejections = new java.util.concurrent.ConcurrentHashMap<>();
     private final ProbeManager probes;
     private final RawRequests requests;
     private final Supplier<List<String>> hostIps;
@@ -41,8 +47,10 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
 
     /** @param runtimeName the container runtime's name, as container IDs carry it ({@code containerd}) */
     public RuntimePodSyncHandler(PodSyncer syncer, StatusManager statuses, ProbeManager probes, KubernetesClient client,
-                                 Supplier<List<String>> hostIps, Supplier<String> runtimeName, Path logRoot, Clock clock) {
+                                 EventRecorder events, Supplier<List<String>> hostIps, Supplier<String> runtimeName,
+                                 Path logRoot, Clock clock) {
         this.syncer = syncer;
+        this.events = events;
         this.statuses = statuses;
         this.probes = probes;
         this.requests = new RawRequests(client);
@@ -62,11 +70,33 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
             statuses.set(pod, before);
             return new Finished();
         }
+        if (state.sandboxes().isEmpty()) {
+            // nothing of it runs here yet: upstream's admission, before anything starts
+            Optional<PodAdmission.Rejection> rejected = PodAdmission.check(pod);
+            if (rejected.isPresent()) {
+                reject(pod, before, rejected.get());
+                return new Finished();
+            }
+        }
         SyncOutcome outcome = syncer.sync(pod, state);
         probes.sync(pod, outcome.state());
         PodStatus after = status(pod, outcome.state(), outcome.waiting(), false);
         statuses.set(pod, after);
         return PodStatuses.isTerminal(after.getPhase()) ? new Finished() : new Running(outcome.retryAfter());
+    }
+
+    /** As upstream's rejectPod: a Warning event, and the pod Failed with the reason, never started. */
+    private void reject(Pod pod, PodStatus status, PodAdmission.Rejection rejection) {
+        log.info("rejected pod pod={}/{} reason={} message={}", pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(), rejection.reason(), rejection.message());
+        events.record(pod, null, KubeletEvents.WARNING, rejection.reason(), rejection.message());
+        // as upstream's: the phase, reason and message, the conditions the pod had (the scheduler's)
+        PodStatus api = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        PodStatus rejected = new PodStatusBuilder().withPhase("Failed").withReason(rejection.reason())
+                .withMessage("Pod was rejected: " + rejection.message()).withConditions(api.getConditions())
+                .withQosClass(status.getQosClass()).withStartTime(status.getStartTime()).build();
+        rejections.put(uid(pod), rejected);
+        statuses.set(pod, rejected);
     }
 
     @Override
@@ -79,7 +109,13 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
     public void refreshTerminatingStatus(Pod pod) {
         PodRuntimeState state = syncer.observe(uid(pod));
         probes.updateState(pod, state);
-        statuses.set(pod, status(pod, state, Map.of(), true));
+        statuses.set(pod, stoppedStatus(pod, state));
+    }
+
+    /** A stopped pod's status: what its containers came to, or the rejection of one that never ran. */
+    private PodStatus stoppedStatus(Pod pod, PodRuntimeState state) {
+        PodStatus rejection = rejections.get(uid(pod));
+        return rejection != null ? rejection : status(pod, state, Map.of(), true);
     }
 
     @Override
@@ -88,7 +124,7 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
         syncer.stopSandboxes(syncer.observe(uid));
         probes.removePod(uid);
         if (!apiDeleted) {
-            statuses.writeNow(pod, status(pod, syncer.observe(uid), Map.of(), true));
+            statuses.writeNow(pod, stoppedStatus(pod, syncer.observe(uid)));
         }
     }
 
@@ -97,6 +133,7 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
         String uid = uid(pod);
         syncer.removePod(uid, Optional.of(SandboxConfigs.podLogDirectory(pod, logRoot)));
         statuses.forget(uid);
+        rejections.remove(uid);
         if (!apiDeleted) {
             deleteApiObject(pod);
         }

@@ -61,7 +61,8 @@ public final class SandboxConfigs {
                 .putLabels(RuntimeLabels.POD_UID, meta.getUid())
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
                         .setCgroupParent(cgroupParent(pod))
-                        .setSecurityContext(SecurityContexts.sandbox(pod, namespaces(pod))));
+                        .setSecurityContext(SecurityContexts.sandbox(pod, namespaces(pod)))
+                        .putAllSysctls(sysctls(pod)));
         dns.ifPresent(resolv -> config.setDnsConfig(DNSConfig.newBuilder().addAllServers(resolv.nameservers())
                 .addAllSearches(resolv.searches()).addAllOptions(resolv.options())));
         if (meta.getLabels() != null) {
@@ -146,6 +147,13 @@ public final class SandboxConfigs {
                 .setPid(pid)
                 .setIpc(Boolean.TRUE.equals(spec.getHostIPC()) ? NamespaceMode.NODE : NamespaceMode.POD)
                 .build();
+    }
+
+    /** The pod's sysctls (admitted: upstream's safe ones), by their kernel names. */
+    static java.util.Map<String, String> sysctls(Pod pod) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        PodAdmission.sysctls(pod).forEach(s -> out.put(PodAdmission.normalized(s.getName()), s.getValue()));
+        return out;
     }
 
     /** A digest of the container's spec: a running container whose hash differs is restarted. */

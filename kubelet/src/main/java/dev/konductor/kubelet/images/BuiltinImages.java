@@ -27,11 +27,14 @@ public final class BuiltinImages {
     public static final String BUSYBOX = "docker.io/library/busybox:latest";
 
     /**
-     * Tags the Kubernetes documentation's manifests pull (busybox:1.28 in most of its tutorials),
+     * References the Kubernetes documentation's manifests pull (busybox:1.28 in most of its
+     * tutorials, registry.k8s.io/busybox:1.27.2 in its ConfigMap, downward API and probe tasks),
      * served by the same local busybox so that they run offline; the binary inside is this
      * machine's busybox, whatever the tag says.
      */
-    static final List<String> TUTORIAL_TAGS = List.of("1.28", "1.36", "1.37");
+    static final List<String> TUTORIAL_REFERENCES = List.of("docker.io/library/busybox:1.28",
+            "docker.io/library/busybox:1.36", "docker.io/library/busybox:1.37", "registry.k8s.io/busybox:latest",
+            "registry.k8s.io/busybox:1.27.2", "registry.k8s.io/busybox:1.24");
     static final List<Path> BUSYBOX_CANDIDATES = List.of(Path.of("/bin/busybox"), Path.of("/usr/bin/busybox"));
     private static final Pattern VERSION = Pattern.compile("BusyBox v(\\d+)\\.(\\d+)\\.(\\d+)");
 
@@ -63,8 +66,7 @@ public final class BuiltinImages {
             busyboxRefs.add("docker.io/library/busybox:" + v);
             busyboxRefs.add("docker.io/library/busybox:" + v.substring(0, v.lastIndexOf('.')));
         });
-        for (String tag : TUTORIAL_TAGS) {
-            String ref = "docker.io/library/busybox:" + tag;
+        for (String ref : TUTORIAL_REFERENCES) {
             if (!busyboxRefs.contains(ref)) {
                 busyboxRefs.add(ref);
             }

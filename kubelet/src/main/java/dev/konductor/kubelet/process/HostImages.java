@@ -99,8 +99,14 @@ final class HostImages {
                 .setSize(size).setSpec(ImageSpec.newBuilder().setImage(b.reference())).build());
     }
 
+    /** Docker Hub's busybox, or the one the Kubernetes documentation pulls from registry.k8s.io. */
     static boolean isBusybox(String normalized) {
-        return normalized.startsWith(BUSYBOX_REPOSITORY + ":") || normalized.startsWith(BUSYBOX_REPOSITORY + "@");
+        for (String repository : List.of(BUSYBOX_REPOSITORY, "registry.k8s.io/busybox")) {
+            if (normalized.startsWith(repository + ":") || normalized.startsWith(repository + "@")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One link per applet name, each to the binary (busybox runs the applet its argv[0] names). */

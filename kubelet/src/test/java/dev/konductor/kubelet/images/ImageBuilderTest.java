@@ -50,8 +50,9 @@ class ImageBuilderTest {
 
         assertThat(busybox.references()).containsExactly("docker.io/library/busybox:latest",
                 "docker.io/library/busybox:1.35.0", "docker.io/library/busybox:1.35",
-                // the tags the Kubernetes documentation's tutorials pull
-                "docker.io/library/busybox:1.28", "docker.io/library/busybox:1.36", "docker.io/library/busybox:1.37");
+                // the references the Kubernetes documentation's tutorials pull
+                "docker.io/library/busybox:1.28", "docker.io/library/busybox:1.36", "docker.io/library/busybox:1.37",
+                "registry.k8s.io/busybox:latest", "registry.k8s.io/busybox:1.27.2", "registry.k8s.io/busybox:1.24");
         assertThat(pause.references()).containsExactly(BuiltinImages.PAUSE);
         assertThat(busybox.layers()).isEqualTo(pause.layers());
 

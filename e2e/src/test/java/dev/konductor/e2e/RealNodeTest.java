@@ -314,6 +314,33 @@ class RealNodeTest {
         cluster.kubectl("delete", "pod", "sysctl-example", "sysctl-unsafe", "--grace-period=1");
     }
 
+    @Test
+    @Order(8)
+    void aHostPortForwardsTheNodesPortToThePod() throws Exception {
+        String manifest = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hostport}
+                spec:
+                  containers:
+                  - name: web
+                    image: busybox
+                    command: [httpd, -f, -p, "8080", -h, /etc]
+                    ports:
+                    - {containerPort: 8080, hostPort: 38293}
+                """;
+        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "hostport",
+                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+        String hostIp = cluster.kubectl("get", "pod", "hostport", "-o", "jsonpath={.status.hostIP}").out();
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + hostIp + ":38293/hostname"))
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.body().strip()).isEqualTo("hostport");
+        cluster.kubectl("delete", "pod", "hostport", "--grace-period=1");
+    }
+
     /** The reasons of the kubelet's events about nodes, from kubectl's custom columns KIND, REASON, FROM. */
     private static List<String> nodeEvents(String table) {
         return table.lines().filter(l -> l.startsWith("Node ") && l.endsWith(" kubelet"))

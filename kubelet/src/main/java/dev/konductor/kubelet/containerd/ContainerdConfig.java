@@ -141,6 +141,11 @@ public final class ContainerdConfig {
         ArrayNode routes = ipam.putArray("routes");
         network.routes().forEach(route -> routes.addObject().put("dst", route));
         ipam.put("dataDir", settings.layout().cniIpam().toString());
+        // hostPort: containerd hands the sandbox's port mappings to portmap, which DNATs them (a
+        // pod without any costs one quick exec of it)
+        ObjectNode portmap = plugins.addObject();
+        portmap.put("type", "portmap");
+        portmap.putObject("capabilities").put("portMappings", true);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(list) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

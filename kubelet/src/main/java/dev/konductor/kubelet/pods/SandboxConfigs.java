@@ -13,14 +13,18 @@ import dev.konductor.kubelet.cri.v1.NamespaceMode;
 import dev.konductor.kubelet.cri.v1.NamespaceOption;
 import dev.konductor.kubelet.cri.v1.PodSandboxConfig;
 import dev.konductor.kubelet.cri.v1.PodSandboxMetadata;
+import dev.konductor.kubelet.cri.v1.PortMapping;
+import dev.konductor.kubelet.cri.v1.Protocol;
 import dev.konductor.kubelet.env.Expansion;
 import dev.konductor.kubelet.resources.ContainerResources;
 import dev.konductor.kubelet.runtime.RuntimeLabels;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -63,6 +67,7 @@ public final class SandboxConfigs {
                         .setCgroupParent(cgroupParent(pod))
                         .setSecurityContext(SecurityContexts.sandbox(pod, namespaces(pod)))
                         .putAllSysctls(sysctls(pod)));
+        config.addAllPortMappings(portMappings(pod));
         dns.ifPresent(resolv -> config.setDnsConfig(DNSConfig.newBuilder().addAllServers(resolv.nameservers())
                 .addAllSearches(resolv.searches()).addAllOptions(resolv.options())));
         if (meta.getLabels() != null) {
@@ -147,6 +152,35 @@ public final class SandboxConfigs {
                 .setPid(pid)
                 .setIpc(Boolean.TRUE.equals(spec.getHostIPC()) ? NamespaceMode.NODE : NamespaceMode.POD)
                 .build();
+    }
+
+    /**
+     * The containers' ports that ask for a port on the node ({@code hostPort}), as upstream's
+     * kubelet hands them to the runtime; none for a pod on the node's network, which has them all.
+     */
+    static List<PortMapping> portMappings(Pod pod) {
+        if (Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
+            return List.of();
+        }
+        List<PortMapping> mappings = new java.util.ArrayList<>();
+        for (Container c : java.util.stream.Stream.of(PodActionsPlanner.initContainers(pod), pod.getSpec().getContainers())
+                .flatMap(List::stream).toList()) {
+            for (ContainerPort port : Optional.ofNullable(c.getPorts()).orElse(List.of())) {
+                if (port.getHostPort() == null || port.getHostPort() <= 0) {
+                    continue;
+                }
+                PortMapping.Builder mapping = PortMapping.newBuilder().setContainerPort(port.getContainerPort())
+                        .setHostPort(port.getHostPort())
+                        .setProtocol(switch (Optional.ofNullable(port.getProtocol()).orElse("TCP")) {
+                            case "UDP" -> Protocol.UDP;
+                            case "SCTP" -> Protocol.SCTP;
+                            default -> Protocol.TCP;
+                        });
+                Optional.ofNullable(port.getHostIP()).filter(ip -> !ip.isEmpty()).ifPresent(mapping::setHostIp);
+                mappings.add(mapping.build());
+            }
+        }
+        return mappings;
     }
 
     /** The pod's sysctls (admitted: upstream's safe ones), by their kernel names. */

@@ -70,6 +70,10 @@ class ContainerdConfigTest {
         assertThat(ipam.path("ranges").get(0).get(0).path("subnet").asText()).isEqualTo("10.244.0.0/24");
         assertThat(ipam.path("dataDir").asText()).isEqualTo("/data/containerd/cni/ipam");
         assertThat(ipam.path("routes").findValuesAsText("dst")).containsExactly("10.96.0.0/12", "192.0.2.2/32");
+        // then portmap, for hostPorts
+        JsonNode portmap = list.path("plugins").get(1);
+        assertThat(portmap.path("type").asText()).isEqualTo("portmap");
+        assertThat(portmap.at("/capabilities/portMappings").asBoolean()).isTrue();
     }
 
     @Test

@@ -152,4 +152,23 @@ class SandboxConfigsTest {
         assertThat(own.getNetwork()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.POD);
         assertThat(own.getIpc()).isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.POD);
     }
+
+    @Test
+    void hostPortsBecomeTheSandboxsPortMappings() {
+        Pod pod = new PodBuilder(POD).editSpec().editFirstContainer()
+                .addNewPort().withContainerPort(8080).withHostPort(38080).endPort()
+                .addNewPort().withContainerPort(53).withHostPort(5353).withProtocol("UDP").withHostIP("192.0.2.2").endPort()
+                .addNewPort().withContainerPort(9090).endPort()
+                .endContainer().endSpec().build();
+        var mappings = SandboxConfigs.sandbox(pod, 0, java.nio.file.Path.of("/logs"), java.util.Optional.empty())
+                .getPortMappingsList();
+        assertThat(mappings).hasSize(2);
+        assertThat(mappings.get(0).getHostPort()).isEqualTo(38080);
+        assertThat(mappings.get(0).getContainerPort()).isEqualTo(8080);
+        assertThat(mappings.get(0).getProtocol()).isEqualTo(dev.konductor.kubelet.cri.v1.Protocol.TCP);
+        assertThat(mappings.get(1).getProtocol()).isEqualTo(dev.konductor.kubelet.cri.v1.Protocol.UDP);
+        assertThat(mappings.get(1).getHostIp()).isEqualTo("192.0.2.2");
+        Pod onHost = new PodBuilder(pod).editSpec().withHostNetwork(true).endSpec().build();
+        assertThat(SandboxConfigs.portMappings(onHost)).isEmpty();
+    }
 }

@@ -6,10 +6,12 @@ import dev.konductor.kubelet.cri.v1.Int64Value;
 import dev.konductor.kubelet.cri.v1.LinuxContainerSecurityContext;
 import dev.konductor.kubelet.cri.v1.LinuxSandboxSecurityContext;
 import dev.konductor.kubelet.cri.v1.NamespaceOption;
+import dev.konductor.kubelet.cri.v1.SecurityProfile;
 import dev.konductor.kubelet.runtime.EphemeralContainers;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +24,13 @@ import java.util.stream.Stream;
  * The pod's and its containers' {@code securityContext} as CRI's Linux security contexts, as
  * upstream's kubelet converts them: a container's own settings over the pod's (user, group,
  * non-root), the pod's supplemental groups and its {@code fsGroup} for every container,
- * privileges, capabilities, a read-only root filesystem and no_new_privs when privilege
- * escalation is not allowed. Pure.
+ * privileges, capabilities, a read-only root filesystem, no_new_privs when privilege
+ * escalation is not allowed, and the seccomp profile. Pure.
  */
 final class SecurityContexts {
+
+    /** Where upstream's kubelet looks for Localhost seccomp profiles. */
+    static final String SECCOMP_ROOT = "/var/lib/kubelet/seccomp/";
 
     private SecurityContexts() {
     }
@@ -41,6 +46,7 @@ final class SecurityContexts {
         if (podContext != null) {
             Optional.ofNullable(podContext.getRunAsUser()).ifPresent(u -> sandbox.setRunAsUser(int64(u)));
             Optional.ofNullable(podContext.getRunAsGroup()).ifPresent(g -> sandbox.setRunAsGroup(int64(g)));
+            seccomp(podContext.getSeccompProfile()).ifPresent(sandbox::setSeccomp);
         }
         return sandbox.build();
     }
@@ -52,6 +58,8 @@ final class SecurityContexts {
         runAsUser(pod, container).ifPresent(u -> context.setRunAsUser(int64(u)));
         effective(pod, container, SecurityContext::getRunAsGroup, PodSecurityContext::getRunAsGroup)
                 .ifPresent(g -> context.setRunAsGroup(int64(g)));
+        effective(pod, container, SecurityContext::getSeccompProfile, PodSecurityContext::getSeccompProfile)
+                .flatMap(SecurityContexts::seccomp).ifPresent(context::setSeccomp);
         SecurityContext own = container.getSecurityContext();
         if (own != null) {
             context.setPrivileged(Boolean.TRUE.equals(own.getPrivileged()));
@@ -93,6 +101,27 @@ final class SecurityContexts {
                     + "), cannot verify user is non-root " + where);
         }
         return Optional.of("container has runAsNonRoot and image will run as root " + where);
+    }
+
+    /**
+     * A seccompProfile as CRI's: RuntimeDefault and Unconfined as named, Localhost a file under
+     * upstream's kubelet seccomp directory. None set leaves the runtime's default (unconfined, as
+     * upstream's kubelet without SeccompDefault).
+     */
+    static Optional<SecurityProfile> seccomp(SeccompProfile profile) {
+        if (profile == null || profile.getType() == null) {
+            return Optional.empty();
+        }
+        return switch (profile.getType()) {
+            case "RuntimeDefault" -> Optional.of(SecurityProfile.newBuilder()
+                    .setProfileType(SecurityProfile.ProfileType.RuntimeDefault).build());
+            case "Unconfined" -> Optional.of(SecurityProfile.newBuilder()
+                    .setProfileType(SecurityProfile.ProfileType.Unconfined).build());
+            case "Localhost" -> Optional.of(SecurityProfile.newBuilder()
+                    .setProfileType(SecurityProfile.ProfileType.Localhost)
+                    .setLocalhostRef(SECCOMP_ROOT + Optional.ofNullable(profile.getLocalhostProfile()).orElse("")).build());
+            default -> Optional.empty();
+        };
     }
 
     private static Optional<Long> runAsUser(Pod pod, Container container) {

@@ -87,4 +87,22 @@ class SecurityContextsTest {
         Container unchecked = new ContainerBuilder().withName("c").withImage("busybox").build();
         assertThat(SecurityContexts.nonRootViolation(pod, unchecked, Optional::empty)).isEmpty();
     }
+
+    @Test
+    void theSeccompProfileIsTheContainersOrThePods() {
+        Container own = new ContainerBuilder().withName("own").withImage("busybox").withNewSecurityContext()
+                .withNewSeccompProfile().withType("Localhost").withLocalhostProfile("profiles/audit.json")
+                .endSeccompProfile().endSecurityContext().build();
+        Container plain = new ContainerBuilder().withName("plain").withImage("busybox").build();
+        Pod pod = new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec().withNewSecurityContext()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                .withContainers(own, plain).endSpec().build();
+        var localhost = SecurityContexts.container(pod, own, NAMESPACES).getSeccomp();
+        assertThat(localhost.getProfileType()).isEqualTo(dev.konductor.kubelet.cri.v1.SecurityProfile.ProfileType.Localhost);
+        assertThat(localhost.getLocalhostRef()).isEqualTo("/var/lib/kubelet/seccomp/profiles/audit.json");
+        assertThat(SecurityContexts.container(pod, plain, NAMESPACES).getSeccomp().getProfileType())
+                .isEqualTo(dev.konductor.kubelet.cri.v1.SecurityProfile.ProfileType.RuntimeDefault);
+        assertThat(SecurityContexts.sandbox(pod, NAMESPACES).hasSeccomp()).isTrue();
+        assertThat(SecurityContexts.container(pod(plain), plain, NAMESPACES).hasSeccomp()).isFalse();
+    }
 }

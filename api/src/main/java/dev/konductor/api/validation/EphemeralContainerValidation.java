@@ -50,14 +50,8 @@ final class EphemeralContainerValidation {
         for (int i = 0; i < added.size(); i++) {
             ObjectNode c = added.get(i);
             FieldPath p = path.index(i);
-            String name = ObjectTree.textOrEmpty(c, "name");
-            if (name.isEmpty()) {
-                errs.add(FieldError.required(p.child("name").toString()));
-            } else {
-                FieldChecks.dnsLabel(errs, name, p.child("name"));
-                if (!names.add(name)) {
-                    errs.add(FieldError.duplicate(p.child("name").toString(), name));
-                }
+            String name = PodValidation.containerName(errs, c, p, names);
+            if (!name.isEmpty()) {
                 byName.put(name, c);
             }
             ContainerValidation.validate(errs, c, p, volumes, false);

@@ -85,15 +85,7 @@ final class PodValidation {
             for (int i = 0; i < cs.size(); i++) {
                 ObjectNode c = cs.get(i);
                 FieldPath p = path.child(list).index(i);
-                String name = ObjectTree.textOrEmpty(c, "name");
-                if (name.isEmpty()) {
-                    errs.add(FieldError.required(p.child("name").toString()));
-                } else {
-                    FieldChecks.dnsLabel(errs, name, p.child("name"));
-                    if (!names.add(name)) {
-                        errs.add(FieldError.duplicate(p.child("name").toString(), name));
-                    }
-                }
+                containerName(errs, c, p, names);
                 if (!list.equals("ephemeralContainers")) {
                     ContainerValidation.validate(errs, c, p, volumes, list.equals("initContainers"));
                 }
@@ -102,6 +94,20 @@ final class PodValidation {
                 }
             }
         }
+    }
+
+    /** A container's name: required, a DNS label, and not one of {@code names} (which it joins); returns it. */
+    static String containerName(List<FieldError> errs, ObjectNode c, FieldPath path, Set<String> names) {
+        String name = ObjectTree.textOrEmpty(c, "name");
+        if (name.isEmpty()) {
+            errs.add(FieldError.required(path.child("name").toString()));
+        } else {
+            FieldChecks.dnsLabel(errs, name, path.child("name"));
+            if (!names.add(name)) {
+                errs.add(FieldError.duplicate(path.child("name").toString(), name));
+            }
+        }
+        return name;
     }
 
     private static void hostNetworkPorts(List<FieldError> errs, ObjectNode c, FieldPath path) {

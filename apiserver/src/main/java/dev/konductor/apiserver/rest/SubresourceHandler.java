@@ -12,6 +12,7 @@ import dev.konductor.apiserver.storage.Keys;
 import dev.konductor.apiserver.storage.ObjectStorage;
 import dev.konductor.apiserver.watchcache.CachedObject;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The subresources: status, scale (as autoscaling/v1 Scale), pods/binding, pods/eviction
@@ -84,39 +85,33 @@ final class SubresourceHandler {
     }
 
     private void status(RequestContext ctx, String method) {
-        switch (method) {
-            case "GET" -> resources.get(ctx);
-            case "PATCH" -> patches.patch(ctx, "status");
-            case "PUT" -> {
-                ObjectNode body = decoder.object(ctx.exchange());
-                ObjectWriter.checkTypeMeta(ctx.type(), body);
-                Long precondition = ResourceHandler.resourceVersionOf(body);
-                CachedObject result = resources.writeLoop(ctx, precondition, current -> {
-                    ObjectNode stored = writer.toStorage(ctx.type(), body.deepCopy());
-                    writer.lifecycle().prepareForStatusUpdate(stored, current.object());
-                    return stored;
-                }, "status");
-                output.object(ctx, 200, result);
-            }
-            default -> throw StatusException.methodNotAllowed("the server does not allow this method on the "
-                    + "requested resource");
-        }
+        partialUpdate(ctx, method, "status", writer.lifecycle()::prepareForStatusUpdate);
     }
 
     /** A pod's ephemeral containers ({@code kubectl debug}): read as the pod, changed by PATCH or PUT. */
     private void ephemeralContainers(RequestContext ctx, String method) {
+        partialUpdate(ctx, method, ObjectWriter.EPHEMERAL_CONTAINERS,
+                writer.lifecycle()::prepareForEphemeralContainersUpdate);
+    }
+
+    /**
+     * A subresource that reads as the whole object and writes a part of it: {@code prepare} turns
+     * the body (storage version) into the object to store, given the stored one.
+     */
+    private void partialUpdate(RequestContext ctx, String method, String subresource,
+                               BiConsumer<ObjectNode, ObjectNode> prepare) {
         switch (method) {
             case "GET" -> resources.get(ctx);
-            case "PATCH" -> patches.patch(ctx, ObjectWriter.EPHEMERAL_CONTAINERS);
+            case "PATCH" -> patches.patch(ctx, subresource);
             case "PUT" -> {
                 ObjectNode body = decoder.object(ctx.exchange());
                 ObjectWriter.checkTypeMeta(ctx.type(), body);
                 Long precondition = ResourceHandler.resourceVersionOf(body);
                 CachedObject result = resources.writeLoop(ctx, precondition, current -> {
                     ObjectNode stored = writer.toStorage(ctx.type(), body.deepCopy());
-                    writer.lifecycle().prepareForEphemeralContainersUpdate(stored, current.object());
+                    prepare.accept(stored, current.object());
                     return stored;
-                }, ObjectWriter.EPHEMERAL_CONTAINERS);
+                }, subresource);
                 output.object(ctx, 200, result);
             }
             default -> throw StatusException.methodNotAllowed("the server does not allow this method on the "

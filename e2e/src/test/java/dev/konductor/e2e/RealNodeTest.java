@@ -225,10 +225,7 @@ class RealNodeTest {
                     command: [httpd, -f, -p, "127.0.0.1:38291", -h, /etc]
                     readinessProbe: {tcpSocket: {port: 38291, host: 127.0.0.1}, periodSeconds: 1}
                 """;
-        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
-        assertThat(created.exitCode()).as(created.all()).isZero();
-        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "on-host",
-                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+        applyAndAwaitReady(manifest, "on-host");
         String hostIp = cluster.kubectl("get", "pod", "on-host", "-o", "jsonpath={.status.hostIP}").out();
         assertThat(cluster.kubectl("get", "pod", "on-host", "-o", "jsonpath={.status.podIP}").out()).isEqualTo(hostIp);
         // the container listens in the host's own network namespace, on its loopback
@@ -266,10 +263,7 @@ class RealNodeTest {
                     securityContext:
                       allowPrivilegeEscalation: false
                 """;
-        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
-        assertThat(created.exitCode()).as(created.all()).isZero();
-        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "security-context-demo",
-                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+        applyAndAwaitReady(manifest, "security-context-demo");
         KonductorCluster.Result inside = cluster.kubectl("exec", "security-context-demo", "--", "sh", "-c",
                 "id; cd /data/demo && echo hello > testfile && ls -ln testfile; grep NoNewPrivs /proc/self/status");
         assertThat(inside.out()).as(inside.all()).contains("uid=1000 gid=3000 groups=2000,3000")
@@ -302,10 +296,7 @@ class RealNodeTest {
                   containers:
                   - {name: c, image: busybox, command: [sleep, "3600"]}
                 """;
-        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
-        assertThat(created.exitCode()).as(created.all()).isZero();
-        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "sysctl-example",
-                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+        applyAndAwaitReady(manifest, "sysctl-example");
         assertThat(cluster.kubectl("exec", "sysctl-example", "--", "cat", "/proc/sys/net/ipv4/ip_local_port_range",
                 "/proc/sys/kernel/shm_rmid_forced").out().strip()).isEqualTo("32770\t60666\n1");
         cluster.eventually(WAIT, r -> r.out().contains(" SysctlForbidden "), "get", "pod", "sysctl-unsafe", "--no-headers");
@@ -329,16 +320,21 @@ class RealNodeTest {
                     ports:
                     - {containerPort: 8080, hostPort: 38293}
                 """;
-        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
-        assertThat(created.exitCode()).as(created.all()).isZero();
-        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", "hostport",
-                "-o", "jsonpath={.status.containerStatuses[0].ready}");
+        applyAndAwaitReady(manifest, "hostport");
         String hostIp = cluster.kubectl("get", "pod", "hostport", "-o", "jsonpath={.status.hostIP}").out();
         java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + hostIp + ":38293/hostname"))
                         .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(answer.body().strip()).isEqualTo("hostport");
         cluster.kubectl("delete", "pod", "hostport", "--grace-period=1");
+    }
+
+    /** Applies {@code manifest} and waits until the first container of its pod {@code name} is ready. */
+    private static void applyAndAwaitReady(String manifest, String name) throws Exception {
+        KonductorCluster.Result created = cluster.kubectlWithInput(manifest, "apply", "-f", "-");
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        cluster.eventually(WAIT, r -> r.out().equals("true"), "get", "pod", name,
+                "-o", "jsonpath={.status.containerStatuses[0].ready}");
     }
 
     /** The reasons of the kubelet's events about nodes, from kubectl's custom columns KIND, REASON, FROM. */

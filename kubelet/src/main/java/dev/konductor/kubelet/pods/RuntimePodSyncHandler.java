@@ -66,8 +66,15 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
         PodStatus before = status(pod, state, Map.of(), false);
         if (PodStatuses.isTerminal(before.getPhase())) {
             // It finished, perhaps before this kubelet started and with its containers gone from
-            // the runtime since: what the API says of it is enough never to run it again.
-            statuses.set(pod, before);
+            // the runtime since: what the API says of it is enough never to run it again. A pod
+            // admission refused (before this kubelet's restart) keeps its rejection as it is.
+            PodStatus api = pod.getStatus();
+            if (api != null && api.getReason() != null
+                    && (api.getContainerStatuses() == null || api.getContainerStatuses().isEmpty())) {
+                rejections.putIfAbsent(uid(pod), api);
+            } else {
+                statuses.set(pod, before);
+            }
             return new Finished();
         }
         if (state.sandboxes().isEmpty()) {

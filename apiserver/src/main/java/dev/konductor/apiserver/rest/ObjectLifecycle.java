@@ -105,8 +105,7 @@ final class ObjectLifecycle {
     void prepareForStatusUpdate(ObjectNode obj, ObjectNode old) {
         JsonNode status = obj.get("status");
         JsonNode meta = obj.get("metadata");
-        obj.removeAll();
-        old.properties().forEach(e -> obj.set(e.getKey(), e.getValue().deepCopy()));
+        becomeCopyOf(obj, old);
         if (status != null) {
             obj.set("status", status);
         } else {
@@ -130,8 +129,7 @@ final class ObjectLifecycle {
     void prepareForEphemeralContainersUpdate(ObjectNode obj, ObjectNode old) {
         JsonNode ephemeral = obj.path("spec").get("ephemeralContainers");
         JsonNode managedFields = obj.path("metadata").get("managedFields");
-        obj.removeAll();
-        old.properties().forEach(e -> obj.set(e.getKey(), e.getValue().deepCopy()));
+        becomeCopyOf(obj, old);
         if (ephemeral != null && !ephemeral.isNull()) {
             obj.withObject("spec").set("ephemeralContainers", ephemeral);
         } else {
@@ -140,6 +138,12 @@ final class ObjectLifecycle {
         if (managedFields != null) {
             obj.withObject("metadata").set("managedFields", managedFields);
         }
+    }
+
+    /** {@code obj} made a deep copy of {@code old}, for a subresource write that keeps all but a part. */
+    private static void becomeCopyOf(ObjectNode obj, ObjectNode old) {
+        obj.removeAll();
+        old.properties().forEach(e -> obj.set(e.getKey(), e.getValue().deepCopy()));
     }
 
     private void updateGeneration(ResourceType type, ObjectNode obj, ObjectNode old) {

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ public final class RuntimePodSyncHandler implements PodSyncHandler {
     private final StatusManager statuses;
     private final EventRecorder events;
     /** The statuses of the pods admission refused, until they are removed. */
-    private final Map<String, PodStatus> rejections = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, PodStatus> rejections = new ConcurrentHashMap<>();
     private final ProbeManager probes;
     private final RawRequests requests;
     private final Supplier<List<String>> hostIps;

@@ -24,10 +24,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 /**
@@ -85,16 +89,9 @@ public final class SandboxConfigs {
 
     /**
      * The container's CRI configuration; {@code options} (from {@link ContainerOptions}) brings its
-     * environment, which also expands {@code $(VAR)} in command and args, and its mounts.
-     */
-    public static ContainerConfig container(Pod pod, Container container, int restartCount, RunContainerOptions options) {
-        return container(pod, container, restartCount, options, Optional.empty());
-    }
-
-    /**
-     * As {@link #container(Pod, Container, int, RunContainerOptions)}; {@code processesOf}, the
-     * runtime's ID of the container whose process namespace this one joins (an ephemeral
-     * container's target).
+     * environment, which also expands {@code $(VAR)} in command and args, and its mounts;
+     * {@code processesOf}, the runtime's ID of the container whose process namespace this one
+     * joins (an ephemeral container's target).
      */
     public static ContainerConfig container(Pod pod, Container container, int restartCount, RunContainerOptions options,
                                             Optional<String> processesOf) {
@@ -162,8 +159,8 @@ public final class SandboxConfigs {
         if (Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
             return List.of();
         }
-        List<PortMapping> mappings = new java.util.ArrayList<>();
-        for (Container c : java.util.stream.Stream.of(PodActionsPlanner.initContainers(pod), pod.getSpec().getContainers())
+        List<PortMapping> mappings = new ArrayList<>();
+        for (Container c : Stream.of(PodActionsPlanner.initContainers(pod), pod.getSpec().getContainers())
                 .flatMap(List::stream).toList()) {
             for (ContainerPort port : Optional.ofNullable(c.getPorts()).orElse(List.of())) {
                 if (port.getHostPort() == null || port.getHostPort() <= 0) {
@@ -184,8 +181,8 @@ public final class SandboxConfigs {
     }
 
     /** The pod's sysctls (admitted: upstream's safe ones), by their kernel names. */
-    static java.util.Map<String, String> sysctls(Pod pod) {
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    static Map<String, String> sysctls(Pod pod) {
+        Map<String, String> out = new LinkedHashMap<>();
         PodAdmission.sysctls(pod).forEach(s -> out.put(PodAdmission.normalized(s.getName()), s.getValue()));
         return out;
     }

@@ -54,12 +54,10 @@ public final class ProbeManager implements ProbeVerdicts, AutoCloseable {
     private final Map<String, Map<ProbeType, Outcome>> results = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param onChange told the pod UID whenever a published verdict of one of its containers changes */
-    public ProbeManager(Handlers handlers, Events events, Consumer<String> onChange, Clock clock) {
-        this(handlers, events, onChange, clock, List.of());
-    }
-
-    /** @param nodeIps the node's addresses, which pods on the node's network are probed at */
+    /**
+     * @param onChange told the pod UID whenever a published verdict of one of its containers changes
+     * @param nodeIps  the node's addresses, which pods on the node's network are probed at
+     */
     public ProbeManager(Handlers handlers, Events events, Consumer<String> onChange, Clock clock, List<String> nodeIps) {
         this.handlers = handlers;
         this.events = events;

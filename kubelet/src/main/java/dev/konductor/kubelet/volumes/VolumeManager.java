@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeDevice;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -127,14 +128,12 @@ public final class VolumeManager {
         }
         try {
             VolumeOwnership.apply(path, fsGroup, volume.readOnly());
-        } catch (java.nio.file.FileSystemException e) {
-            if (!"Operation not permitted".equals(e.getReason())) {
-                throw new SetUpException(SetUpException.SET_UP, "cannot give " + path + " the pod's fsGroup " + fsGroup
-                        + ": " + e.getMessage(), e);
-            }
-            // a node agent without root runs every container as its own user: no group to give
-            log.debug("fsGroup not applied to {}: {}", path, e.getMessage());
         } catch (IOException e) {
+            if (e instanceof FileSystemException denied && "Operation not permitted".equals(denied.getReason())) {
+                // a node agent without root runs every container as its own user: no group to give
+                log.debug("fsGroup not applied to {}: {}", path, e.getMessage());
+                return;
+            }
             throw new SetUpException(SetUpException.SET_UP, "cannot give " + path + " the pod's fsGroup " + fsGroup
                     + ": " + e.getMessage(), e);
         }

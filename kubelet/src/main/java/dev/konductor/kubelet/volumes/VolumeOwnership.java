@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
 
 /**
  * A pod's {@code fsGroup} on the volumes the node makes for it, as upstream's
@@ -37,14 +38,17 @@ final class VolumeOwnership {
                 return FileVisitResult.CONTINUE;
             }
 
+            /** One read of the file's group and mode; a write only of what differs (the volume is set up at every sync). */
             private void own(Path path, boolean directory) throws IOException {
-                Files.setAttribute(path, "unix:gid", (int) fsGroup, LinkOption.NOFOLLOW_LINKS);
-                int mode = (int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-                mode |= readOnly ? 0040 : 0060;
-                if (directory) {
-                    mode |= 02010; // set-group-ID, and searchable by the group
+                Map<String, Object> now = Files.readAttributes(path, "unix:gid,mode", LinkOption.NOFOLLOW_LINKS);
+                if ((int) now.get("gid") != (int) fsGroup) {
+                    Files.setAttribute(path, "unix:gid", (int) fsGroup, LinkOption.NOFOLLOW_LINKS);
                 }
-                Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+                int mode = (int) now.get("mode") & 07777;
+                int wanted = mode | (readOnly ? 0040 : 0060) | (directory ? 02010 : 0); // directories: set-group-ID, searchable
+                if (wanted != mode) {
+                    Files.setAttribute(path, "unix:mode", wanted, LinkOption.NOFOLLOW_LINKS);
+                }
             }
         });
     }

@@ -53,7 +53,7 @@ class SandboxConfigsTest {
     @Test
     void containerLogsGoToNameSlashRestartCount() {
         ContainerConfig config = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 3,
-                RunContainerOptions.NONE);
+                RunContainerOptions.NONE, Optional.empty());
 
         assertThat(config.getLogPath()).isEqualTo("web/3.log");
         assertThat(config.getMetadata().getAttempt()).isEqualTo(3);
@@ -71,7 +71,8 @@ class SandboxConfigsTest {
         env.put("NAME", "world");
         Mount mount = Mount.newBuilder().setContainerPath("/data").setHostPath("/var/lib/x").build();
 
-        ContainerConfig config = SandboxConfigs.container(POD, container, 0, new RunContainerOptions(env, List.of(mount)));
+        ContainerConfig config = SandboxConfigs.container(POD, container, 0, new RunContainerOptions(env, List.of(mount)),
+                Optional.empty());
 
         assertThat(config.getCommandList()).containsExactly("echo", "hello", "$(GREETING)");
         assertThat(config.getArgsList()).containsExactly("$(MISSING)", "to world");
@@ -127,10 +128,10 @@ class SandboxConfigsTest {
 
     @Test
     void anEphemeralContainerJoinsItsTargetsProcessNamespace() {
-        var options = new RunContainerOptions(new java.util.LinkedHashMap<>(), List.of());
-        var own = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 0, options);
+        var options = RunContainerOptions.NONE;
+        var own = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 0, options, Optional.empty());
         var joined = SandboxConfigs.container(POD, POD.getSpec().getContainers().getFirst(), 0, options,
-                java.util.Optional.of("c-target"));
+                Optional.of("c-target"));
         assertThat(own.getLinux().getSecurityContext().getNamespaceOptions().getPid())
                 .isEqualTo(dev.konductor.kubelet.cri.v1.NamespaceMode.CONTAINER);
         var namespaces = joined.getLinux().getSecurityContext().getNamespaceOptions();

@@ -34,7 +34,7 @@ class ProbeManagerTest {
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
     private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ProbeManager probes = new ProbeManager(new Handlers(runtime()),
-            (pod, container, type, reason, message) -> events.add(reason + ": " + message), changed::add, Clock.systemUTC());
+            (pod, container, type, reason, message) -> events.add(reason + ": " + message), changed::add, Clock.systemUTC(), List.of());
 
     @AfterEach
     void stop() {
